@@ -1,0 +1,43 @@
+"""Take the README's screenshots of a built site (headless Debian Chromium, 1440×900).
+
+Usage: python docs/screenshots.py [SITE_DIR] [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+PAGES = {"overview": "", "branch": "branches/jiguan-1/", "ledger": "ledger/"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def main(site: Path, out: Path) -> None:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        for name, path in PAGES.items():
+            page.goto(base + path)
+            page.screenshot(path=str(out / f"{name}.png"))
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main(Path(args[0] if args else "site"), Path(args[1] if len(args) > 1 else "docs/screenshots"))

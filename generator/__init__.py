@@ -1,0 +1,1 @@
+"""The disclosure board: content (YAML) → model → figures → Markdown pages → MkDocs site."""

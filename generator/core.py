@@ -1,0 +1,82 @@
+"""The pure core in one call: content folder → problems, figures, pages.
+
+The MkDocs plugin and the CLI are thin shells around these two functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import checks
+from .dates import DateError, parse_date
+from .figures import Figures, compute
+from .load import load_content, parse_choice
+from .model import Audience, Content, Problem, Severity
+from .pages import render_data, render_pages
+
+
+class OptionError(ValueError):
+    """An option (CLI flag, plugin setting, environment variable) that makes no sense."""
+
+
+@dataclass(frozen=True)
+class Options:
+    content_dir: Path
+    audience: Audience = Audience.PUBLIC
+    as_of: dt.date = field(default_factory=dt.date.today)
+    excellent_ceiling: float = checks.DEFAULT_EXCELLENT_CEILING
+
+
+def make_options(content_dir: str | Path, audience: str | None = None, as_of: str | None = None,
+                 excellent_ceiling: float | None = None) -> Options:
+    """Options from the strings users type; empty means default."""
+    chosen = parse_choice(audience, Audience) if audience else Audience.PUBLIC
+    if chosen is None:
+        raise OptionError(f"audience 只能是 public（公开）或 party（党内），不能是“{audience}”")
+    try:
+        day = parse_date(as_of) if as_of else dt.date.today()
+    except DateError as exc:
+        raise OptionError(f"as-of：{exc}") from None
+    ceiling = checks.DEFAULT_EXCELLENT_CEILING if excellent_ceiling is None else excellent_ceiling
+    return Options(Path(content_dir), chosen, day, ceiling)
+
+
+@dataclass(frozen=True)
+class Checked:
+    content: Content | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def validate(options: Options) -> Checked:
+    """Load and check the content: every problem at once, sorted by file and line."""
+    content, problems = load_content(options.content_dir)
+    if content is not None:
+        problems = problems + checks.check(content, options.as_of, options.excellent_ceiling)
+    return Checked(content, sorted(problems))
+
+
+@dataclass(frozen=True)
+class Site:
+    checked: Checked
+    figures: Figures | None
+    pages: dict[str, str]
+    data: dict[str, str]
+
+
+def generate(options: Options) -> Site:
+    """Everything the site needs, or no pages at all when the content has errors."""
+    checked = validate(options)
+    if checked.errors or checked.content is None:
+        return Site(checked, None, {}, {})
+    figures = compute(checked.content, options.audience, options.as_of)
+    return Site(checked, figures, render_pages(figures), render_data(figures))

@@ -1,0 +1,224 @@
+"""The figures of a board: one definition, used by pages, screen and summary.json.
+
+Percentages are computed on integers (tenths of a percent) so that rounding is
+exact and the same everywhere: grade shares by largest remainder (they add up
+to 100.0), rates half up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .model import Audience, Board, Branch, Content, DeadlineKind, Evaluation, Item, Kind, Status
+
+GRADES = ("excellent", "qualified", "basic", "unqualified")
+COUNTS = ("members", "probationary", "participants", "rated", *GRADES)
+
+
+def rate(part: int, whole: int) -> float | None:
+    """``part / whole`` in percent, one decimal, rounded half up; None if whole is 0."""
+    if whole <= 0:
+        return None
+    tenths = (part * 2000 + whole) // (2 * whole)
+    return tenths / 10
+
+
+def grade_shares(counts: dict[str, int]) -> dict[str, float] | None:
+    """Shares of ``rated`` per grade, one decimal, by largest remainder (sum 100.0)."""
+    rated = sum(counts[g] for g in GRADES)
+    if rated <= 0:
+        return None
+    exact = {g: counts[g] * 1000 for g in GRADES}
+    tenths = {g: exact[g] // rated for g in GRADES}
+    left = 1000 - sum(tenths.values())
+    by_remainder = sorted(GRADES, key=lambda g: (-(exact[g] % rated), GRADES.index(g)))
+    for grade in by_remainder[:left]:
+        tenths[grade] += 1
+    return {g: tenths[g] / 10 for g in GRADES}
+
+
+def is_overdue(item: Item, as_of: dt.date) -> bool:
+    """Not finished, and its (dated) deadline lies before the as-of date."""
+    return (
+        item.status in (Status.NOT_STARTED, Status.IN_PROGRESS)
+        and item.deadline.kind is DeadlineKind.DATE
+        and item.deadline.date is not None
+        and item.deadline.date < as_of
+    )
+
+
+def visible(item: Item, audience: Audience) -> bool:
+    """A public build shows only 公开 items; a party build shows all."""
+    return audience is Audience.PARTY or item.audience is Audience.PUBLIC
+
+
+@dataclass(frozen=True)
+class EvaluationFigures:
+    counts: dict[str, int]
+    opinions: int
+    participation_rate: float | None
+    shares: dict[str, float] | None
+
+    @property
+    def full_members(self) -> int:
+        """正式党员: members who are not probationary."""
+        return self.counts["members"] - self.counts["probationary"]
+
+
+def evaluation_figures(counts: dict[str, int], opinions: int) -> EvaluationFigures:
+    return EvaluationFigures(
+        counts=counts,
+        opinions=opinions,
+        participation_rate=rate(counts["participants"], counts["members"]),
+        shares=grade_shares(counts),
+    )
+
+
+def _counts_of(evaluation: Evaluation) -> dict[str, int]:
+    return {key: getattr(evaluation, key) for key in COUNTS}
+
+
+@dataclass(frozen=True)
+class ItemCounts:
+    total: int
+    not_started: int
+    in_progress: int
+    done: int
+    closed: int
+    overdue: int
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.closed
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Share of items done or closed, for progress bars."""
+        return rate(self.finished, self.total)
+
+
+def item_counts(items: tuple[Item, ...], overdue: frozenset[int]) -> ItemCounts:
+    by_status = {status: 0 for status in Status}
+    for item in items:
+        by_status[item.status] += 1
+    return ItemCounts(
+        total=len(items),
+        not_started=by_status[Status.NOT_STARTED],
+        in_progress=by_status[Status.IN_PROGRESS],
+        done=by_status[Status.DONE],
+        closed=by_status[Status.CLOSED],
+        overdue=sum(1 for item in items if id(item) in overdue),
+    )
+
+
+@dataclass(frozen=True)
+class BranchFigures:
+    branch: Branch
+    evaluation: EvaluationFigures | None
+    items: tuple[Item, ...]
+    counts: ItemCounts
+    overdue: frozenset[int]
+
+    def is_overdue(self, item: Item) -> bool:
+        return id(item) in self.overdue
+
+
+@dataclass(frozen=True)
+class Figures:
+    board: Board
+    as_of: dt.date
+    audience: Audience
+    branches: tuple[BranchFigures, ...]
+    evaluation: EvaluationFigures
+    counts: ItemCounts
+    branch_count: int
+    temporary_count: int
+    evaluated_count: int
+
+
+def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> BranchFigures:
+    items = tuple(item for item in branch.items if visible(item, audience))
+    overdue = frozenset(id(item) for item in items if is_overdue(item, as_of))
+    evaluation = None
+    if branch.evaluation is not None:
+        evaluation = evaluation_figures(_counts_of(branch.evaluation), branch.evaluation.opinions or 0)
+    return BranchFigures(branch, evaluation, items, item_counts(items, overdue), overdue)
+
+
+def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:
+    """All figures of a board for one audience and as-of date."""
+    branches = tuple(branch_figures(b, audience, as_of) for b in content.branches)
+    evaluated = [bf.evaluation for bf in branches if bf.evaluation is not None]
+    totals = {key: sum(e.counts[key] for e in evaluated) for key in COUNTS}
+    counts = ItemCounts(**{
+        field: sum(getattr(bf.counts, field) for bf in branches)
+        for field in ("total", "not_started", "in_progress", "done", "closed", "overdue")
+    })
+    return Figures(
+        board=content.board,
+        as_of=as_of,
+        audience=audience,
+        branches=branches,
+        evaluation=evaluation_figures(totals, sum(e.opinions for e in evaluated)),
+        counts=counts,
+        branch_count=sum(1 for b in content.branches if b.kind is Kind.BRANCH),
+        temporary_count=sum(1 for b in content.branches if b.kind is Kind.TEMPORARY),
+        evaluated_count=len(evaluated),
+    )
+
+
+def ledger(figures: Figures) -> list[tuple[BranchFigures, Item]]:
+    """Every visible item of every branch: overdue first, then by deadline."""
+    open_ended = {DeadlineKind.IMMEDIATE: 0, DeadlineKind.ONGOING: 1}
+    rows = [(bf, item) for bf in figures.branches for item in bf.items]
+
+    def key(row: tuple[BranchFigures, Item]) -> tuple:
+        bf, item = row
+        deadline = item.deadline
+        when = (0, deadline.date, 0) if deadline.date else (1, dt.date.max, open_ended[deadline.kind])
+        return (not bf.is_overdue(item), *when)
+
+    return sorted(rows, key=key)
+
+
+def _counts_json(counts: ItemCounts) -> dict[str, int]:
+    return {
+        "total": counts.total, "not_started": counts.not_started, "in_progress": counts.in_progress,
+        "done": counts.done, "closed": counts.closed, "overdue": counts.overdue,
+    }
+
+
+def _evaluation_json(evaluation: EvaluationFigures) -> dict:
+    return {**evaluation.counts, "participation_rate": evaluation.participation_rate, "shares": evaluation.shares}
+
+
+def summary(figures: Figures) -> dict:
+    """The figures as data: the keys of ``/data/summary.json`` (DESIGN.md)."""
+    totals = {
+        "branches": figures.branch_count,
+        "temporary_branches": figures.temporary_count,
+        **figures.evaluation.counts,
+        "opinions": figures.evaluation.opinions,
+        "participation_rate": figures.evaluation.participation_rate,
+        "shares": figures.evaluation.shares,
+        "rectifications": _counts_json(figures.counts),
+    }
+    branches = [
+        {
+            "id": bf.branch.id,
+            "name": bf.branch.name,
+            "kind": bf.branch.kind.key,
+            "evaluation": _evaluation_json(bf.evaluation) if bf.evaluation else None,
+            "rectifications": _counts_json(bf.counts),
+        }
+        for bf in figures.branches
+    ]
+    return {
+        "organization": figures.board.organization,
+        "period": figures.board.period,
+        "as_of": figures.as_of.isoformat(),
+        "audience": figures.audience.key,
+        "totals": totals,
+        "branches": branches,
+    }

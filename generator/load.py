@@ -1,0 +1,367 @@
+"""Content folder → typed model, with every parse problem found at once.
+
+Each field is parsed exactly once here; everything after this module works on
+the typed model in ``model``.  Per-file results are cached by (path, mtime,
+size) so that ``board build`` (check, then MkDocs) and ``mkdocs serve`` reparse
+only what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from .dates import DateError, parse_date
+from .model import (
+    Audience, Board, Branch, Content, Deadline, DeadlineKind, Evaluation, Item,
+    Kind, Labeled, Meeting, Notice, Problem, Severity, Status,
+)
+from .source import Node, read_yaml
+
+BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+BOARD_KEYS = ("organization", "period", "notice", "feedback")
+NOTICE_KEYS = ("from", "to")
+BRANCH_KEYS = ("name", "kind", "order", "secretary", "meeting", "evaluation", "rectifications")
+MEETING_KEYS = ("date", "supervisor")
+COUNT_KEYS = ("members", "probationary", "participants", "rated", "excellent", "qualified", "basic", "unqualified")
+EVALUATION_KEYS = (*COUNT_KEYS, "honor_roll", "opinions")
+ITEM_KEYS = (
+    "id", "problem", "measures", "owner", "deadline", "status", "completed",
+    "category", "source", "target", "progress", "audience",
+)
+
+E = TypeVar("E", bound=Labeled)
+
+
+def display_path(path: Path) -> str:
+    """A path as the clerk sees it: relative to where they ran the command."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
+    except (OSError, ValueError):
+        return str(path)
+
+
+@dataclass
+class _Fields:
+    """Reads the fields of one YAML mapping, collecting problems as it goes."""
+
+    path: str
+    problems: list[Problem]
+    node: Node
+    values: dict[str, Node] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, node: Node, allowed: Sequence[str], what: str, path: str, problems: list[Problem]) -> _Fields | None:
+        if not isinstance(node.value, dict):
+            problems.append(Problem(path, node.line, f"{what}应为“键: 值”的形式"))
+            return None
+        fields = cls(path, problems, node, node.value)
+        for key, value in node.value.items():
+            if key not in allowed:
+                fields.error(value.line, _unknown_key(key, allowed, what))
+        return fields
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def lines(self) -> dict[str, int]:
+        return {key: node.line for key, node in self.values.items()}
+
+    def get(self, key: str) -> Node | None:
+        node = self.values.get(key)
+        return None if node is None or node.value is None else node
+
+    def missing(self, key: str, label: str) -> None:
+        self.error(self.node.line, f"缺少必填项 {key}（{label}）")
+
+    def text(self, key: str, label: str, required: bool = False) -> str | None:
+        node = self.get(key)
+        if node is None:
+            if required:
+                self.missing(key, label)
+            return None
+        if not isinstance(node.value, str):
+            self.error(node.line, f"{key}（{label}）应为一段文字，不能是列表或“键: 值”")
+            return None
+        if not node.value.strip():
+            if required:
+                self.error(node.line, f"{key}（{label}）不能为空")
+            return None
+        return node.value.strip("\n")
+
+    def texts(self, key: str, label: str, required: bool = False) -> tuple[str, ...]:
+        node = self.get(key)
+        if node is None:
+            if required:
+                self.missing(key, label)
+            return ()
+        items = node.value if isinstance(node.value, list) else [node]
+        result = []
+        for item in items:
+            if not isinstance(item.value, str) or not item.value.strip():
+                self.error(item.line, f"{key}（{label}）的每一项都应为非空文字")
+            else:
+                result.append(item.value.strip("\n"))
+        if required and not items:
+            self.error(node.line, f"{key}（{label}）至少要有一项")
+        return tuple(result)
+
+    def count(self, key: str, label: str, required: bool = False) -> int | None:
+        node = self.get(key)
+        if node is None:
+            if required:
+                self.missing(key, label)
+            return None
+        text = node.value.strip() if isinstance(node.value, str) else None
+        if text is None or not re.fullmatch(r"-?\d+", text):
+            shown = text if text is not None else "列表"
+            self.error(node.line, f"{key}（{label}）应为不小于 0 的整数，现在是“{shown}”")
+            return None
+        if int(text) < 0:
+            self.error(node.line, f"{key}（{label}）不能是负数（{text}）")
+            return None
+        return int(text)
+
+    def integer(self, key: str, label: str) -> int | None:
+        node = self.get(key)
+        if node is None:
+            return None
+        if not isinstance(node.value, str) or not re.fullmatch(r"-?\d+", node.value.strip()):
+            self.error(node.line, f"{key}（{label}）应为整数")
+            return None
+        return int(node.value)
+
+    def date(self, key: str, label: str, required: bool = False) -> dt.date | None:
+        node = self.get(key)
+        if node is None:
+            if required:
+                self.missing(key, label)
+            return None
+        if not isinstance(node.value, str):
+            self.error(node.line, f"{key}（{label}）应为日期，{_FORMS}")
+            return None
+        try:
+            return parse_date(node.value)
+        except DateError as exc:
+            self.error(node.line, f"{key}（{label}）：{exc}")
+            return None
+
+    def choice(self, key: str, label: str, enum: type[E], default: E) -> E | None:
+        node = self.get(key)
+        if node is None:
+            return default
+        found = parse_choice(node.value, enum) if isinstance(node.value, str) else None
+        if found is None:
+            valid = "、".join(f"{m.label}（{m.key}）" for m in enum)
+            self.error(node.line, f"{key}（{label}）不能是“{node.value}”，可选：{valid}")
+        return found
+
+    def mapping(self, key: str, allowed: Sequence[str], what: str) -> _Fields | None:
+        node = self.get(key)
+        return None if node is None else _Fields.of(node, allowed, what, self.path, self.problems)
+
+
+_FORMS = "请写成 2024-06-30 或 2024年6月30日"
+
+
+def parse_choice(text: str, enum: type[E]) -> E | None:
+    """An enumeration value from its Chinese label or English key."""
+    text = text.strip()
+    return next((m for m in enum if text in (m.label, m.key)), None)
+
+
+def _unknown_key(key: str, allowed: Sequence[str], what: str) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"，是不是想写 {close[0]}？" if close else f"；{what}可用的键：{', '.join(allowed)}"
+    return f"不认识的键“{key}”{hint}"
+
+
+def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
+    """Load ``board.yml`` and every ``branches/*.yml``; None when any error."""
+    problems: list[Problem] = []
+    board = _load_board_file(content_dir / "board.yml", problems)
+    branches = _load_branch_files(content_dir / "branches", problems)
+    if board is None or any(p.severity is Severity.ERROR for p in problems):
+        return None, problems
+    ordered = tuple(sorted(branches, key=lambda b: b.sort_key))
+    return Content(board, ordered), problems
+
+
+def _load_board_file(path: Path, problems: list[Problem]) -> Board | None:
+    shown = display_path(path)
+    if not path.is_file():
+        problems.append(Problem(shown, 0, "缺少 board.yml：请在内容文件夹里建立它，至少写上 organization（发布单位）和 period（年度）"))
+        return None
+    board, found = _cached(path, _parse_board)
+    problems.extend(found)
+    return board
+
+
+def _load_branch_files(folder: Path, problems: list[Problem]) -> list[Branch]:
+    shown = display_path(folder)
+    if not folder.is_dir():
+        problems.append(Problem(shown, 0, "缺少 branches 文件夹：每个支部一个 .yml 文件放在这里"))
+        return []
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~$")))
+    branch_files = [p for p in files if p.suffix == ".yml"]
+    for other in files:
+        if other.suffix.lower() in (".yaml", ".yml") and other.suffix != ".yml":
+            problems.append(Problem(display_path(other), 0, f"请把扩展名改为小写 .yml（{other.stem}.yml）"))
+    if not branch_files:
+        problems.append(Problem(shown, 0, "branches 文件夹里没有任何支部文件（*.yml）"))
+    branches = []
+    for number, path in enumerate(branch_files, start=1):
+        if not BRANCH_ID.match(path.stem):
+            problems.append(Problem(display_path(path), 0, _bad_file_name(path.stem, number)))
+            continue
+        branch, found = _cached(path, _parse_branch)
+        problems.extend(found)
+        if branch is not None:
+            branches.append(branch)
+    return branches
+
+
+def suggest_branch_id(stem: str, number: int) -> str:
+    """A URL-safe name close to what the clerk typed (Chinese cannot be kept)."""
+    name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:64]
+    return name if BRANCH_ID.match(name) else f"branch-{number}"
+
+
+def _bad_file_name(stem: str, number: int) -> str:
+    return (
+        f"文件名“{stem}.yml”不能用作网址：只能用小写英文字母、数字和连字符“-”，"
+        f"以字母或数字开头，最多 64 个字符；建议改名为 {suggest_branch_id(stem, number)}.yml"
+    )
+
+
+def _cached(path: Path, parse):
+    stat = path.stat()
+    return _parse_file(parse, path, display_path(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_file(parse, path: Path, shown: str, _mtime: int, _size: int):
+    root, problems = read_yaml(path, shown)
+    if root is None:
+        return None, tuple(problems)
+    result = parse(root, path, shown, problems)
+    return result, tuple(problems)
+
+
+def _parse_board(root: Node, path: Path, shown: str, problems: list[Problem]) -> Board | None:
+    f = _Fields.of(root, BOARD_KEYS, "board.yml ", shown, problems)
+    if f is None:
+        return None
+    organization = f.text("organization", "发布单位", required=True)
+    period = f.text("period", "年度", required=True)
+    notice = _parse_notice(f.mapping("notice", NOTICE_KEYS, "公示期 notice "))
+    feedback = f.texts("feedback", "意见反馈渠道")
+    if organization is None or period is None:
+        return None
+    return Board(shown, organization, period, notice, feedback, f.lines())
+
+
+def _parse_notice(f: _Fields | None) -> Notice | None:
+    if f is None:
+        return None
+    start = f.date("from", "公示开始日期", required=True)
+    end = f.date("to", "公示结束日期", required=True)
+    if start and end and end < start:
+        f.error(f.node.line, f"公示期结束日期 {end} 早于开始日期 {start}")
+        return None
+    return Notice(start, end) if start and end else None
+
+
+def _parse_branch(root: Node, path: Path, shown: str, problems: list[Problem]) -> Branch | None:
+    f = _Fields.of(root, BRANCH_KEYS, "支部文件", shown, problems)
+    if f is None:
+        return None
+    name = f.text("name", "支部名称", required=True)
+    kind = f.choice("kind", "支部类型", Kind, Kind.BRANCH)
+    meeting = _parse_meeting(f.mapping("meeting", MEETING_KEYS, "组织生活会 meeting "))
+    evaluation = _parse_evaluation(f.mapping("evaluation", EVALUATION_KEYS, "民主评议 evaluation "))
+    items = _parse_items(f.get("rectifications"), shown, problems)
+    if name is None or kind is None:
+        return None
+    return Branch(
+        id=path.stem, path=shown, name=name, kind=kind, order=f.integer("order", "排序"),
+        secretary=f.text("secretary", "支部书记"), meeting=meeting, evaluation=evaluation,
+        items=items, lines=f.lines(),
+    )
+
+
+def _parse_meeting(f: _Fields | None) -> Meeting | None:
+    if f is None:
+        return None
+    return Meeting(f.date("date", "会议日期"), f.text("supervisor", "列席指导"))
+
+
+_COUNT_LABELS = dict(zip(COUNT_KEYS, ("党员总数", "预备党员", "参加评议", "参加组织评定", "优秀", "合格", "基本合格", "不合格")))
+
+
+def _parse_evaluation(f: _Fields | None) -> Evaluation | None:
+    if f is None:
+        return None
+    counts = {key: f.count(key, label, required=True) for key, label in _COUNT_LABELS.items()}
+    honor_roll = f.texts("honor_roll", "优秀党员名单")
+    opinions = f.count("opinions", "征求意见建议条数")
+    if any(value is None for value in counts.values()):
+        return None
+    return Evaluation(**counts, honor_roll=honor_roll, opinions=opinions, lines=f.lines())
+
+
+def _parse_items(node: Node | None, shown: str, problems: list[Problem]) -> tuple[Item, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node.value, list):
+        problems.append(Problem(shown, node.line, "rectifications（整改清单）应为列表，每项以“- ”开头"))
+        return ()
+    items = (_parse_item(entry, number, shown, problems) for number, entry in enumerate(node.value, start=1))
+    return tuple(item for item in items if item is not None)
+
+
+def _parse_item(node: Node, number: int, shown: str, problems: list[Problem]) -> Item | None:
+    f = _Fields.of(node, ITEM_KEYS, "整改事项", shown, problems)
+    if f is None:
+        return None
+    values = dict(
+        id=f.text("id", "序号") or f"{number:02d}",
+        problem=f.text("problem", "问题", required=True),
+        measures=f.texts("measures", "整改措施", required=True),
+        owner=f.text("owner", "责任人", required=True),
+        deadline=_parse_deadline(f),
+        status=f.choice("status", "整改状态", Status, Status.NOT_STARTED),
+        completed=f.date("completed", "完成日期"),
+        category=f.text("category", "问题类别"),
+        source=f.text("source", "问题来源"),
+        target=f.text("target", "整改目标"),
+        progress=f.text("progress", "整改进展"),
+        audience=f.choice("audience", "公开范围", Audience, Audience.PUBLIC),
+    )
+    if any(values[k] in (None, ()) for k in ("problem", "measures", "owner", "deadline", "status", "audience")):
+        return None
+    return Item(**values, lines=f.lines())
+
+
+def _parse_deadline(f: _Fields) -> Deadline | None:
+    node = f.get("deadline")
+    if node is None:
+        f.missing("deadline", "整改时限")
+        return None
+    if isinstance(node.value, str):
+        kind = parse_choice(node.value, DeadlineKind)
+        if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
+            return Deadline(kind)
+    date = f.date("deadline", "整改时限（日期、长期坚持或立行立改）")
+    return Deadline(DeadlineKind.DATE, date) if date else None
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity is Severity.ERROR]

@@ -1,0 +1,97 @@
+"""Figures → ``{page path: Markdown}`` through Jinja2 templates.
+
+Text from content is plain text.  It only ever lands inside raw HTML blocks of
+the Markdown, autoescaped, so Markdown, HTML and Jinja syntax typed by a clerk
+(``|``, ``<script>``, ``{{ }}``, ``**``) is shown exactly as typed.  Page titles
+go into front matter already HTML-escaped, because Material prints
+``page.title`` without escaping it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .figures import GRADES, Figures, ledger, summary
+
+GRADE_LABELS = (("excellent", "优秀"), ("qualified", "合格"), ("basic", "基本合格"), ("unqualified", "不合格"))
+STATUS_MARKS = {"not_started": "○", "in_progress": "◐", "done": "●", "closed": "✔"}
+SUMMARY_PATH = "data/summary.json"
+
+
+def _lines(text: str) -> Markup:
+    """Escaped text whose line breaks stay line breaks (``<br>``)."""
+    return Markup("<br>").join(escape(line) for line in text.splitlines() or [""])
+
+
+def _meta_text(text: str) -> Markup:
+    """A front-matter value: HTML-escaped (see module doc), then JSON-quoted (valid YAML)."""
+    return Markup(json.dumps(str(escape(text))))
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _cn_date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(lines=_lines, meta_text=_meta_text, pct=_pct, cn_date=_cn_date)
+    env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS)
+    return env
+
+
+_ENV = _environment()
+
+
+def _url_from(page: str):
+    """Relative links for directory URLs (``branches/x.md`` is served at ``branches/x/``)."""
+    stem = page.removesuffix(".md")
+    folder = "" if stem == "index" else stem
+    depth = folder.count("/") + 1 if folder else 0
+
+    def url(target: str) -> str:
+        return posixpath.join("../" * depth, target) or "./"
+
+    return url
+
+
+def _render(template: str, page: str, **context) -> str:
+    return _ENV.get_template(template).render(url=_url_from(page), **context)
+
+
+def branch_page(figures: Figures, index: int) -> tuple[str, str]:
+    bf = figures.branches[index]
+    path = f"branches/{bf.branch.id}.md"
+    return path, _render("branch.md.j2", path, f=figures, bf=bf, branch=bf.branch, ev=bf.evaluation)
+
+
+def render_pages(figures: Figures) -> dict[str, str]:
+    """Every Markdown page of the site, keyed by its path under the docs folder."""
+    common = dict(f=figures, board=figures.board, party=figures.audience.key == "party")
+    ev = figures.evaluation
+    pages = {
+        "index.md": _render("overview.md.j2", "index.md", ev=ev, shares=ev.shares or dict.fromkeys(GRADES), **common),
+        "ledger.md": _render("ledger.md.j2", "ledger.md", rows=ledger(figures), **common),
+    }
+    pages.update(branch_page(figures, i) for i in range(len(figures.branches)))
+    return pages
+
+
+def render_data(figures: Figures) -> dict[str, str]:
+    """Non-page files of the site: ``data/summary.json``."""
+    return {SUMMARY_PATH: json.dumps(summary(figures), ensure_ascii=False, indent=2) + "\n"}

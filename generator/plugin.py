@@ -1,0 +1,78 @@
+"""The MkDocs adapter: the only module that knows MkDocs.
+
+Each hook calls into the pure core.  Content problems are logged one per line
+as ``path:line: message`` (errors before MkDocs touches the site folder, so a
+failed build leaves the old site in place, and ``mkdocs serve`` keeps serving
+the last good build).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from . import core
+from .model import Severity
+
+log = logging.getLogger("mkdocs.plugins.board")
+
+
+class BoardConfig(base.Config):
+    content_dir = c.Optional(c.Type(str))
+    audience = c.Optional(c.Type(str))
+    as_of = c.Optional(c.Type((str, dt.date)))  # !ENV values arrive YAML-typed
+    excellent_ceiling = c.Type((int, float), default=core.checks.DEFAULT_EXCELLENT_CEILING)
+
+
+def options_of(plugin_config: BoardConfig, mkdocs_config: MkDocsConfig) -> core.Options:
+    """Core options from the plugin settings; relative paths are from the config file."""
+    base_dir = Path(mkdocs_config.config_file_path or ".").parent
+    content = Path(plugin_config.content_dir) if plugin_config.content_dir else Path(mkdocs_config.docs_dir)
+    try:
+        return core.make_options(
+            base_dir / content, plugin_config.audience, _text(plugin_config.as_of), plugin_config.excellent_ceiling,
+        )
+    except core.OptionError as exc:
+        raise PluginError(f"board 插件设置有误：{exc}") from None
+
+
+def _text(value: str | dt.date | None) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class BoardPlugin(BasePlugin[BoardConfig]):
+    """Adds the board's generated pages to every build, and watches content/."""
+
+    site: core.Site | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self.options = options_of(self.config, config)
+        self.site = core.generate(self.options)
+        for problem in self.site.checked.problems:
+            (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
+        if self.site.checked.errors:
+            raise PluginError(f"内容有 {len(self.site.checked.errors)} 处错误，网站没有生成，原有网站保持不变")
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Only generated pages: the content folder's own files (YAML) never ship."""
+        kept = [f for f in files if f.src_dir != config.docs_dir]
+        generated = {**self.site.pages, **self.site.data}
+        kept += [File.generated(config, path, content=text) for path, text in generated.items()]
+        return Files(kept)
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
+        content = self.options.content_dir.resolve()
+        if not content.is_relative_to(Path(config.docs_dir).resolve()):
+            server.watch(str(content))
+        return server

@@ -1,0 +1,155 @@
+"""Read one YAML file safely into plain nodes that remember their line.
+
+Why not ``yaml.safe_load``: it forgets where values came from, and it expands
+aliases (a "billion laughs" file would eat the memory).  We only *compose* the
+file (no Python object is ever constructed from a tag), refuse tags, anchors
+and aliases, and convert the node graph into ``Node`` values ourselves.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .model import Problem, Severity
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_TEXT_CHARS = 20_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    _STANDARD_TAG + t
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+Value = Union[str, None, list["Node"], dict[str, "Node"]]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A scalar (text or None), a list or a mapping, with its 1-based line.
+
+    A mapping value carries the line of its *key*, which is where a clerk looks.
+    """
+
+    value: Value
+    line: int
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+# Parser messages a clerk meets most, said in words they know.
+_HINTS = {
+    "mapping values are not allowed here": "这里不能有“: ”，文字里含冒号加空格时，请把整段文字用引号括起来",
+    "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
+    "found undefined alias": "以 * 或 & 开头的文字请用引号括起来",
+    "could not find expected ':'": "缺少“:”，或上一行的引号没有闭合",
+    "found unexpected end of stream": "引号没有闭合",
+    "expected <block end>, but found '-'": "“-” 列表项的缩进与上下文不一致",
+    "found a tab character where an indentation space is expected": "不能用 Tab 键缩进，请改用空格",
+}
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (with or without BOM); read GB18030 with a warning.
+
+    Notepad and Excel on Chinese Windows save GBK/GB18030 by default; refusing
+    those files would only send the clerk looking for a setting.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), []
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(shown, line, "文件既不是 UTF-8 也不是 GBK 编码，无法读取；请用记事本打开，“另存为”时编码选择 UTF-8")]
+    warning = Problem(
+        shown, 1,
+        "文件不是 UTF-8 编码，已按 GBK/GB18030 读取；建议用记事本“另存为”，编码选择 UTF-8",
+        Severity.WARNING,
+    )
+    return text, [warning]
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Node | None, list[Problem]]:
+    """Return the file's root node, or None and the reasons it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(shown, 1, f"文件过大（{size // 1024} KB），单个文件最多 {MAX_FILE_BYTES // 1024 // 1024} MB")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(shown, 1, f"无法读取文件：{exc.strerror}")]
+    text, problems = decode(data, shown)
+    if text is None:
+        return None, problems
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, problems + [_syntax_problem(exc, shown)]
+    except yaml.YAMLError as exc:
+        return None, problems + [Problem(shown, 1, f"YAML 格式错误：{exc}")]
+    if root is None:
+        return Node(None, 1), problems
+    try:
+        return _convert(root, root.start_mark.line + 1, set()), problems
+    except _Refused as exc:
+        return None, problems + [Problem(shown, exc.line, exc.message)]
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    column = f"第 {mark.column + 1} 列" if mark else ""
+    problem = exc.problem or "无法解析"
+    hint = next((h for k, h in _HINTS.items() if problem.startswith(k)), None)
+    detail = hint or f"{problem}"
+    return Problem(shown, line, f"YAML 格式错误（{column}）：{detail}")
+
+
+def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
+    """Turn a composed node into a ``Node``; ``line`` is where the caller points."""
+    if id(node) in seen:
+        raise _Refused(node.start_mark.line + 1, "不支持 YAML 锚点和别名（& 和 *）；以 * 或 & 开头的文字请用引号括起来")
+    seen.add(id(node))
+    if node.tag not in _ALLOWED_TAGS:
+        raise _Refused(node.start_mark.line + 1, f"不允许使用 YAML 标签 {node.tag}，请去掉以 ! 开头的标记")
+    if isinstance(node, yaml.ScalarNode):
+        return Node(_scalar(node), line)
+    if isinstance(node, yaml.SequenceNode):
+        return Node([_convert(item, item.start_mark.line + 1, seen) for item in node.value], line)
+    mapping: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Refused(key_line, "键必须是文字")
+        key = str(key_node.value)
+        if key in mapping:
+            raise _Refused(key_line, f"重复的键“{key}”（第 {mapping[key].line} 行已有）")
+        mapping[key] = _convert(value_node, key_line, seen)
+    return Node(mapping, line)
+
+
+def _scalar(node: yaml.ScalarNode) -> str | None:
+    if node.style is None and node.value in _NULLS:
+        return None
+    if len(node.value) > MAX_TEXT_CHARS:
+        raise _Refused(node.start_mark.line + 1, f"文字过长（{len(node.value)} 字），每项最多 {MAX_TEXT_CHARS} 字")
+    return node.value
