@@ -13,15 +13,27 @@ import difflib
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from .dates import DateError, parse_date
 from .model import (
-    Audience, Board, Branch, Content, Deadline, DeadlineKind, Evaluation, Item,
-    Kind, Labeled, Meeting, Notice, Problem, Severity, Status,
+    Audience,
+    Board,
+    Branch,
+    Content,
+    Deadline,
+    DeadlineKind,
+    Evaluation,
+    Item,
+    Kind,
+    Labeled,
+    Meeting,
+    Notice,
+    Problem,
+    Status,
 )
 from .source import Node, read_yaml
 
@@ -184,11 +196,15 @@ def _unknown_key(key: str, allowed: Sequence[str], what: str) -> str:
 
 
 def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
-    """Load ``board.yml`` and every ``branches/*.yml``; None when any error."""
+    """Load ``board.yml`` and every ``branches/*.yml``.
+
+    Whatever parsed is returned even beside errors, so that the cross-field
+    checks can still run on it and the clerk sees every problem at once.
+    """
     problems: list[Problem] = []
     board = _load_board_file(content_dir / "board.yml", problems)
     branches = _load_branch_files(content_dir / "branches", problems)
-    if board is None or any(p.severity is Severity.ERROR for p in problems):
+    if board is None:
         return None, problems
     ordered = tuple(sorted(branches, key=lambda b: b.sort_key))
     return Content(board, ordered), problems
@@ -209,7 +225,7 @@ def _load_branch_files(folder: Path, problems: list[Problem]) -> list[Branch]:
     if not folder.is_dir():
         problems.append(Problem(shown, 0, "缺少 branches 文件夹：每个支部一个 .yml 文件放在这里"))
         return []
-    files = sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~$")))
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith("~$"))  # ~$: Office lock files
     branch_files = [p for p in files if p.suffix == ".yml"]
     for other in files:
         if other.suffix.lower() in (".yaml", ".yml") and other.suffix != ".yml":
@@ -231,7 +247,8 @@ def _load_branch_files(folder: Path, problems: list[Problem]) -> list[Branch]:
 def suggest_branch_id(stem: str, number: int) -> str:
     """A URL-safe name close to what the clerk typed (Chinese cannot be kept)."""
     name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:64]
-    return name if BRANCH_ID.match(name) else f"branch-{number}"
+    has_letters = re.search(r"[a-z]", name)
+    return name if has_letters and BRANCH_ID.match(name) else f"branch-{number}"
 
 
 def _bad_file_name(stem: str, number: int) -> str:
@@ -284,11 +301,11 @@ def _parse_branch(root: Node, path: Path, shown: str, problems: list[Problem]) -
     if f is None:
         return None
     name = f.text("name", "支部名称", required=True)
-    kind = f.choice("kind", "支部类型", Kind, Kind.BRANCH)
+    kind = f.choice("kind", "支部类型", Kind, Kind.BRANCH) or Kind.BRANCH  # error noted; go on checking
     meeting = _parse_meeting(f.mapping("meeting", MEETING_KEYS, "组织生活会 meeting "))
     evaluation = _parse_evaluation(f.mapping("evaluation", EVALUATION_KEYS, "民主评议 evaluation "))
     items = _parse_items(f.get("rectifications"), shown, problems)
-    if name is None or kind is None:
+    if name is None:
         return None
     return Branch(
         id=path.stem, path=shown, name=name, kind=kind, order=f.integer("order", "排序"),
@@ -303,7 +320,7 @@ def _parse_meeting(f: _Fields | None) -> Meeting | None:
     return Meeting(f.date("date", "会议日期"), f.text("supervisor", "列席指导"))
 
 
-_COUNT_LABELS = dict(zip(COUNT_KEYS, ("党员总数", "预备党员", "参加评议", "参加组织评定", "优秀", "合格", "基本合格", "不合格")))
+_COUNT_LABELS = dict(zip(COUNT_KEYS, ("党员总数", "预备党员", "参加评议", "参加组织评定", "优秀", "合格", "基本合格", "不合格"), strict=True))
 
 
 def _parse_evaluation(f: _Fields | None) -> Evaluation | None:
@@ -355,13 +372,14 @@ def _parse_deadline(f: _Fields) -> Deadline | None:
     if node is None:
         f.missing("deadline", "整改时限")
         return None
-    if isinstance(node.value, str):
-        kind = parse_choice(node.value, DeadlineKind)
-        if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
-            return Deadline(kind)
-    date = f.date("deadline", "整改时限（日期、长期坚持或立行立改）")
-    return Deadline(DeadlineKind.DATE, date) if date else None
-
-
-def errors(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity is Severity.ERROR]
+    if not isinstance(node.value, str):
+        f.error(node.line, "deadline（整改时限）应为日期、长期坚持或立行立改")
+        return None
+    kind = parse_choice(node.value, DeadlineKind)
+    if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
+        return Deadline(kind)
+    try:
+        return Deadline(DeadlineKind.DATE, parse_date(node.value))
+    except DateError as exc:
+        f.error(node.line, f"deadline（整改时限）：{exc}；不定期的事项写 长期坚持 或 立行立改")
+        return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 import yaml
 
@@ -26,9 +25,8 @@ _ALLOWED_TAGS = {
     _STANDARD_TAG + t
     for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
-_NULLS = {"", "~", "null", "Null", "NULL"}
 
-Value = Union[str, None, list["Node"], dict[str, "Node"]]
+Value = str | None | list["Node"] | dict[str, "Node"]
 
 
 @dataclass(frozen=True)
@@ -49,16 +47,18 @@ class _Refused(Exception):
         self.message = message
 
 
-# Parser messages a clerk meets most, said in words they know.
-_HINTS = {
-    "mapping values are not allowed here": "这里不能有“: ”，文字里含冒号加空格时，请把整段文字用引号括起来",
-    "found character '\\t' that cannot start any token": "不能用 Tab 键缩进，请改用空格",
-    "found undefined alias": "以 * 或 & 开头的文字请用引号括起来",
-    "could not find expected ':'": "缺少“:”，或上一行的引号没有闭合",
-    "found unexpected end of stream": "引号没有闭合",
-    "expected <block end>, but found '-'": "“-” 列表项的缩进与上下文不一致",
-    "found a tab character where an indentation space is expected": "不能用 Tab 键缩进，请改用空格",
-}
+# Parser messages a clerk meets most (libyaml and pure-Python wording), said in words they know.
+_HINTS = (
+    ("scanning an alias", "以 * 或 & 开头的文字请用引号括起来"),
+    ("scanning an anchor", "以 * 或 & 开头的文字请用引号括起来"),
+    ("mapping values are not allowed", "这里不能有“: ”（冒号加空格）；文字里有冒号时，请把整段文字用引号括起来"),
+    ("unexpected end of stream", "引号没有闭合"),
+    ("expected ',' or ']'", "方括号 [ ] 没有闭合"),
+    ("expected ',' or '}'", "花括号 { } 没有闭合"),
+    ("did not find expected key", "缩进与上一行不一致，或引号后面还有多余的文字"),
+    ("could not find expected ':'", "缺少“:”，或上一行的引号没有闭合"),
+    ("expected <block end>", "缩进与上下文不一致"),
+)
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
@@ -103,7 +103,7 @@ def read_yaml(path: Path, shown: str) -> tuple[Node | None, list[Problem]]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, problems + [_syntax_problem(exc, shown)]
+        return None, problems + [_syntax_problem(exc, text, shown)]
     except yaml.YAMLError as exc:
         return None, problems + [Problem(shown, 1, f"YAML 格式错误：{exc}")]
     if root is None:
@@ -114,14 +114,16 @@ def read_yaml(path: Path, shown: str) -> tuple[Node | None, list[Problem]]:
         return None, problems + [Problem(shown, exc.line, exc.message)]
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else 1
-    column = f"第 {mark.column + 1} 列" if mark else ""
-    problem = exc.problem or "无法解析"
-    hint = next((h for k, h in _HINTS.items() if problem.startswith(k)), None)
-    detail = hint or f"{problem}"
-    return Problem(shown, line, f"YAML 格式错误（{column}）：{detail}")
+    column = f"第 {mark.column + 1} 列" if mark else "位置不明"
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    hint = next((h for key, h in _HINTS if key in said), None)
+    at = text.splitlines()[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(text.splitlines()) else ""
+    if hint is None and "cannot start any token" in said:
+        hint = "不能用 Tab 键缩进，请改用空格" if at == "\t" else f"以“{at}”开头的文字请用引号括起来"
+    return Problem(shown, line, f"YAML 格式错误（{column}）：{hint or exc.problem or '无法解析'}")
 
 
 def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
@@ -148,7 +150,7 @@ def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
 
 
 def _scalar(node: yaml.ScalarNode) -> str | None:
-    if node.style is None and node.value in _NULLS:
+    if node.tag == _STANDARD_TAG + "null":
         return None
     if len(node.value) > MAX_TEXT_CHARS:
         raise _Refused(node.start_mark.line + 1, f"文字过长（{len(node.value)} 字），每项最多 {MAX_TEXT_CHARS} 字")

@@ -1,0 +1,5 @@
+"""``python -m generator`` is the ``board`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,195 @@
+"""The ``board`` command: a thin shell over the core and MkDocs.
+
+Every failure ends in plain sentences on stderr and exit status 1, never a
+traceback (set BOARD_DEBUG=1 to see one); the output folder is replaced only
+by a complete build.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from . import core
+from .figures import visible
+from .load import display_path
+from .publish import staged
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+ENV = {"content": "BOARD_CONTENT", "audience": "BOARD_AUDIENCE", "as_of": "BOARD_AS_OF", "site_dir": "BOARD_SITE_DIR"}
+
+
+class _Formatter(logging.Formatter):
+    """Board messages as they are (``path:line: message``); MkDocs' own with a label."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith("mkdocs.plugins.board"):
+            return record.getMessage()
+        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
+        return f"{label}：{record.getMessage()}"
+
+
+def _setup_logging(verbose: bool, board_messages: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    if not board_messages:  # already printed by our own check
+        handler.addFilter(lambda r: not r.name.startswith("mkdocs.plugins.board"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.handlers[:] = [handler]
+    mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
+    mkdocs_log.propagate = False
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _guard(func: Callable) -> Callable:
+    """Turn every error into a sentence and exit status 1 (130 on Ctrl-C)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from mkdocs.exceptions import MkDocsException
+
+        try:
+            return func(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("已中断；原有输出保持不变。", err=True)
+            sys.exit(130)
+        except MkDocsException as exc:
+            _fail(f"生成失败：{exc.format_message()}；原有输出保持不变。")
+        except OSError as exc:
+            where = f"（{exc.filename}）" if exc.filename else ""
+            _fail(f"读写文件失败{where}：{exc.strerror or exc}；原有输出保持不变。")
+        except Exception as exc:  # noqa: BLE001 - the clerk must never see a traceback
+            if os.environ.get("BOARD_DEBUG"):
+                raise
+            _fail(f"内部错误：{type(exc).__name__}: {exc}（设置 BOARD_DEBUG=1 可查看详细信息）")
+
+    return wrapper
+
+
+def _common(func: Callable) -> Callable:
+    options = [
+        click.option("--config", "config_file", default="site-config.yml", show_default=True,
+                     type=click.Path(dir_okay=False), help="MkDocs 配置文件"),
+        click.option("--content", type=click.Path(file_okay=False), help="内容文件夹（默认 content）"),
+        click.option("--audience", type=click.Choice(["public", "party"]), help="public 公开版 | party 党内版"),
+        click.option("--as-of", "as_of", help="数据日期 YYYY-MM-DD（默认今天）"),
+        click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的详细日志"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return _guard(func)
+
+
+def _load(config_file: str, verbose: bool, board_messages: bool = False, **overrides: str | None):
+    """The MkDocs config with our overrides applied through its ``!ENV`` settings."""
+    from mkdocs.config import load_config
+
+    _setup_logging(verbose, board_messages)
+    for key, value in overrides.items():
+        if value is not None:
+            os.environ[ENV[key]] = str(Path(value).absolute()) if key in ("content", "site_dir") else value
+    if not Path(config_file).is_file():
+        _fail(f"找不到配置文件 {config_file}：请在项目文件夹里运行，或用 --config 指定")
+    return load_config(config_file)
+
+
+def _options(config) -> core.Options:
+    from .plugin import options_of
+
+    plugin = config.plugins.get("board")
+    if plugin is None:
+        _fail("配置文件没有启用 board 插件（plugins: - board）")
+    return options_of(plugin.config, config)
+
+
+def _report(checked: core.Checked, strict: bool) -> None:
+    for problem in checked.problems:
+        click.echo(str(problem), err=True)
+    if checked.errors:
+        _fail(f"发现 {len(checked.errors)} 处错误，请按上面的提示修改。")
+    if strict and checked.warnings:
+        _fail(f"发现 {len(checked.warnings)} 处警告（--strict 模式下视为错误）。")
+
+
+def _describe(options: core.Options, checked: core.Checked) -> str:
+    content = checked.content
+    items = sum(visible(i, options.audience) for b in content.branches for i in b.items) if content else 0
+    return (f"{len(content.branches) if content else 0} 个支部，{items} 项整改事项，"
+            f"{options.audience.label}版，数据截至 {options.as_of.isoformat()}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="disclosure-board")
+def main() -> None:
+    """党务公开栏：检查内容、生成网站、预览。"""
+
+
+@main.command()
+@_common
+@click.option("--strict", is_flag=True, help="警告也视为错误")
+def check(config_file, content, audience, as_of, verbose, strict) -> None:
+    """检查内容文件，列出所有错误和警告。"""
+    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
+    options = _options(config)
+    checked = core.validate(options)
+    _report(checked, strict)
+    click.echo(f"检查通过：{_describe(options, checked)}。")
+
+
+@main.command()
+@_common
+@click.option("--site-dir", type=click.Path(file_okay=False), help="输出文件夹（默认 site）")
+@click.option("--strict", is_flag=True, help="内容警告和 MkDocs 警告都视为错误")
+def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> None:
+    """生成网站；只有完整生成成功才替换原有输出文件夹。"""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of, site_dir=site_dir)
+    options = _options(config)
+    checked = core.validate(options)
+    _report(checked, strict)
+    target = Path(config.site_dir)
+    config.strict = strict or config.strict
+    with staged(target) as work:
+        config.site_dir = str(work)
+        mkdocs_build(config)
+    click.echo(f"网站已生成：{display_path(target)}（{_describe(options, checked)}）")
+
+
+@main.command()
+@_common
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="写出 Markdown 的文件夹")
+def render(config_file, content, audience, as_of, verbose, out) -> None:
+    """只写出 Markdown 页面和 summary.json，供其他 Markdown 网站工具使用。"""
+    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
+    options = _options(config)
+    site = core.generate(options)
+    _report(site.checked, strict=False)
+    with staged(Path(out)) as work:
+        for path, text in {**site.pages, **site.data}.items():
+            (work / path).parent.mkdir(parents=True, exist_ok=True)
+            (work / path).write_text(text, encoding="utf-8")
+    click.echo(f"已写出 {len(site.pages)} 个页面到 {out}（{_describe(options, site.checked)}）")
+
+
+@main.command()
+@_common
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="预览地址")
+def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
+    """本机预览；修改内容文件后浏览器自动刷新。"""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _load(config_file, True, board_messages=True, content=content, audience=audience, as_of=as_of)
+    click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
+    mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)

@@ -1,0 +1,97 @@
+"""Shared helpers: tiny boards in tmp folders, the real CLI, and HTML reading."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG = REPO / "site-config.yml"
+AS_OF = "2024-07-01"
+
+
+def write_yaml(path: Path, data: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def item(**fields) -> dict:
+    base = {"id": "01", "problem": "理论学习不够深入", "measures": ["制定学习计划"], "owner": "张某某",
+            "deadline": "2024-06-30", "status": "整改中"}
+    return {**base, **fields}
+
+
+def evaluation(**fields) -> dict:
+    base = {"members": 10, "probationary": 1, "participants": 9, "rated": 9,
+            "excellent": 2, "qualified": 6, "basic": 1, "unqualified": 0}
+    return {**base, **fields}
+
+
+def tiny_board(root: Path, branches: dict[str, dict] | None = None, **board) -> Path:
+    """A small, valid board; ``branches`` maps file stem → branch fields."""
+    write_yaml(root / "board.yml", {"organization": "测试局党委", "period": "2023年度", **board})
+    branches = branches if branches is not None else {"first": {"name": "第一党支部", "rectifications": [item()]}}
+    for stem, data in branches.items():
+        write_yaml(root / "branches" / f"{stem}.yml", data)
+    return root
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def board_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
+    """The real ``board`` command in a subprocess (as a clerk runs it)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
+    full_env.update(NO_MKDOCS_2_WARNING="1", **(env or {}))
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd or REPO, env=full_env,
+        capture_output=True, text=True, timeout=300,
+    )
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def build_site(content: Path, site: Path, *extra: str) -> Run:
+    run = board_cli("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site),
+                    "--as-of", AS_OF, *extra)
+    assert run.code == 0, run.err
+    return run
+
+
+@dataclass
+class Html(html.parser.HTMLParser):
+    """Text and elements of one HTML document (stdlib only)."""
+
+    text: list[str] = field(default_factory=list)
+    tags: list[tuple[str, dict]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def read_html(path: Path) -> Html:
+    doc = Html()
+    doc.feed(path.read_text(encoding="utf-8"))
+    return doc
+
+
+@pytest.fixture
+def board_dir(tmp_path: Path) -> Path:
+    return tiny_board(tmp_path / "content")

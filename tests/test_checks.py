@@ -1,0 +1,83 @@
+"""Cross-field rules and the warnings that help."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import evaluation, item, tiny_board
+from generator import core
+from generator.model import Severity
+
+
+def problems_of(root, as_of="2024-07-01", **options):
+    checked = core.validate(core.make_options(root, as_of=as_of, **options))
+    return [(p.line, p.severity, p.message) for p in checked.problems]
+
+
+def test_grade_sum_must_equal_rated_and_names_the_numbers(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "evaluation": evaluation(rated=9, excellent=3)}})
+    [(line, severity, message)] = problems_of(root)
+    assert line == 6 and severity is Severity.ERROR
+    assert message == "评定结果相加不等于参加组织评定人数：优秀 3 + 合格 6 + 基本合格 1 + 不合格 0 = 10，而 rated（参加组织评定）是 9"
+
+
+def test_rated_participants_members_order(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "evaluation": evaluation(
+        members=8, probationary=9, participants=9, rated=10, excellent=3, qualified=6)}})
+    messages = {line: message for line, _, message in problems_of(root)}
+    assert messages[6] == "参加组织评定 10 人，多于参加评议 9 人"
+    assert messages[5] == "参加评议 9 人，多于党员总数 8 人"
+    assert messages[4] == "预备党员 9 人，多于党员总数 8 人"
+
+
+def test_finished_items_need_a_completion_date_not_in_the_future(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": [
+        item(id="1", status="已完成"), item(id="2", status="已销号", completed="2024-07-02")]}})
+    found = problems_of(root)
+    assert (9, Severity.ERROR, "状态为“已完成”的事项必须填写 completed（完成日期）") in found
+    assert (17, Severity.ERROR, "完成日期 2024-07-02 晚于数据日期 2024-07-01，不能是将来的日期") in found
+
+
+def test_duplicate_ids_name_both_lines(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": [item(id="1"), item(id="2"), item(id="1")]}})
+    assert problems_of(root) == [(17, Severity.ERROR, "序号 id“1”重复：第 3 行和第 17 行")]
+
+
+def test_overdue_not_started_is_a_warning(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": [item(status="未开始")]}})
+    assert problems_of(root) == [(8, Severity.WARNING, "事项 01 的整改时限 2024-06-30 已过，状态仍为“未开始”")]
+    assert problems_of(root, as_of="2024-06-30") == []
+
+
+def test_excellent_share_above_the_ceiling_is_a_warning(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "evaluation": evaluation(excellent=4, qualified=4)}})
+    [(line, severity, message)] = problems_of(root)
+    assert (line, severity) == (7, Severity.WARNING) and "优秀比例 44.5% 高于 30.0%" in message
+    assert problems_of(root, excellent_ceiling=50) == []
+
+
+def test_ended_notice_is_a_warning(tmp_path):
+    root = tiny_board(tmp_path, notice={"from": "2024-02-20", "to": "2024-02-26"})
+    [(line, severity, message)] = problems_of(root)
+    assert (line, severity) == (3, Severity.WARNING) and "公示期已于 2024-02-26 结束" in message
+
+
+def test_problems_come_sorted_by_file_and_line(tmp_path):
+    root = tiny_board(tmp_path, {
+        "b": {"name": "乙", "rectifications": [item(id="1"), item(id="1")]},
+        "a": {"name": "甲", "bogus": 1, "evaluation": evaluation(rated=1)},
+    })
+    checked = core.validate(core.make_options(root, as_of="2024-07-01"))
+    keys = [(p.path, p.line) for p in checked.problems]
+    assert keys == sorted(keys) and len(keys) == 3
+
+
+def test_options_refuse_nonsense():
+    for kwargs, said in (({"audience": "all"}, "audience"), ({"as_of": "明天"}, "as-of")):
+        try:
+            core.make_options(".", **kwargs)
+        except core.OptionError as exc:
+            assert said in str(exc)
+        else:
+            raise AssertionError(kwargs)
+    assert core.make_options(".", as_of="2024年6月1日").as_of == dt.date(2024, 6, 1)

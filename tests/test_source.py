@@ -1,0 +1,105 @@
+"""Reading YAML safely: encodings, hostile files, syntax errors with lines."""
+
+from __future__ import annotations
+
+import codecs
+import time
+from pathlib import Path
+
+from generator.model import Severity
+from generator.source import MAX_FILE_BYTES, MAX_TEXT_CHARS, read_yaml
+
+
+def read(tmp_path: Path, data: bytes | str):
+    path = tmp_path / "x.yml"
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return read_yaml(path, "x.yml")
+
+
+def test_values_keep_the_line_of_their_key(tmp_path):
+    root, problems = read(tmp_path, "# comment\nname: 一支部\nevaluation:\n  members: 3\nlist:\n  - a\n  - b\n")
+    assert problems == []
+    assert root.value["name"].line == 2
+    assert root.value["evaluation"].value["members"].line == 4
+    assert [n.line for n in root.value["list"].value] == [6, 7]
+
+
+def test_scalars_stay_text_and_empty_is_none(tmp_path):
+    root, _ = read(tmp_path, 'id: 01\ncount: 12\nday: 2024-06-30\nflag: yes\nempty:\nquoted: ""\n')
+    values = {k: v.value for k, v in root.value.items()}
+    assert values == {"id": "01", "count": "12", "day": "2024-06-30", "flag": "yes", "empty": None, "quoted": ""}
+
+
+def test_utf8_bom_and_windows_line_endings(tmp_path):
+    root, problems = read(tmp_path, codecs.BOM_UTF8 + "name: 一支部\r\nkind: 党支部\r\n".encode())
+    assert problems == []
+    assert root.value["name"].value == "一支部"
+    assert root.value["kind"].line == 2
+
+
+def test_gbk_file_is_read_with_a_warning(tmp_path):
+    root, problems = read(tmp_path, "name: 机关第一党支部\n".encode("gbk"))
+    assert root.value["name"].value == "机关第一党支部"
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    assert "UTF-8" in problems[0].message and "另存为" in problems[0].message
+
+
+def test_undecodable_bytes_are_refused(tmp_path):
+    root, problems = read(tmp_path, b"name: \x81\x20\xff\xfe\n")
+    assert root is None
+    assert "UTF-8" in problems[0].message
+
+
+def test_python_tags_are_refused_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    root, problems = read(tmp_path, f'name: !!python/object/apply:os.system ["touch {marker}"]\n')
+    assert root is None
+    assert problems[0].line == 1 and "标签" in problems[0].message
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    started = time.perf_counter()
+    root, problems = read(tmp_path, "\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 1.0
+    assert root is None
+    assert problems[0].line == 1 and "别名" in problems[0].message
+
+
+def test_text_starting_with_star_gets_a_hint(tmp_path):
+    root, problems = read(tmp_path, "problem: *重点*问题\n")
+    assert root is None
+    assert problems[0].line == 1 and "引号" in problems[0].message
+
+
+def test_huge_file_and_huge_text_are_refused(tmp_path):
+    _, problems = read(tmp_path, "a: " + "x" * (MAX_FILE_BYTES + 1))
+    assert "文件过大" in problems[0].message
+    _, problems = read(tmp_path, "a: b\nc: " + "字" * (MAX_TEXT_CHARS + 1) + "\n")
+    assert problems[0].line == 2 and "文字过长" in problems[0].message
+
+
+def test_syntax_error_gives_line_and_column(tmp_path):
+    root, problems = read(tmp_path, "name: 一支部\nproblem: 学习: 不够\n")
+    assert root is None
+    assert problems[0].line == 2
+    assert "第 12 列" in problems[0].message and "冒号" in problems[0].message
+
+
+def test_duplicate_keys_are_refused(tmp_path):
+    _, problems = read(tmp_path, "name: a\nkind: 党支部\nname: b\n")
+    assert problems[0].line == 3 and "第 1 行" in problems[0].message
+
+
+def test_tab_indentation_is_explained(tmp_path):
+    _, problems = read(tmp_path, "meeting:\n\tdate: 2024-01-01\n")
+    assert problems[0].line == 2 and "Tab" in problems[0].message
+
+
+def test_unclosed_quote_and_bracket_are_explained(tmp_path):
+    _, problems = read(tmp_path, 'name: "一支部\nkind: 党支部\n')
+    assert "引号没有闭合" in problems[0].message
+    _, problems = read(tmp_path, "feedback: [电话, 信箱\n")
+    assert problems[0].line == 2 and "方括号" in problems[0].message
