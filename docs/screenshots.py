@@ -13,7 +13,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = {"overview": "", "branch": "branches/jiguan-1/", "ledger": "ledger/"}
+# name → (path, element to scroll to the top, or None)
+PAGES = {
+    "overview": ("", None),
+    "branch-list": ("branches/jiguan-3/", "#rectifications"),
+    "ledger": ("ledger/", None),
+}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 
 
@@ -31,8 +36,11 @@ def main(site: Path, out: Path) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
-        for name, path in PAGES.items():
-            page.goto(base + path)
+        for name, (path, anchor) in PAGES.items():
+            page.goto(base + path, wait_until="networkidle")
+            if anchor:
+                page.locator(anchor).scroll_into_view_if_needed()
+                page.evaluate(f"window.scrollTo(0, document.querySelector('{anchor}').offsetTop - 80)")
             page.screenshot(path=str(out / f"{name}.png"))
         browser.close()
     server.shutdown()

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from . import core
+from .dates import DateError, parse_date
 from .figures import visible
 from .load import display_path
 from .publish import staged
@@ -96,6 +97,13 @@ def _load(config_file: str, verbose: bool, board_messages: bool = False, **overr
     from mkdocs.config import load_config
 
     _setup_logging(verbose, board_messages)
+    if overrides.get("content") and not Path(overrides["content"]).is_dir():
+        _fail(f"找不到内容文件夹 {overrides['content']}：里面应有 board.yml 和 branches/ 文件夹")
+    if overrides.get("as_of"):
+        try:  # checked here: MkDocs' !ENV would read 2024-13-01 as a broken YAML date
+            overrides["as_of"] = parse_date(overrides["as_of"]).isoformat()
+        except DateError as exc:
+            _fail(f"--as-of：{exc}")
     for key, value in overrides.items():
         if value is not None:
             os.environ[ENV[key]] = str(Path(value).absolute()) if key in ("content", "site_dir") else value

@@ -1,19 +1,20 @@
 """Content folder → typed model, with every parse problem found at once.
 
 Each field is parsed exactly once here; everything after this module works on
-the typed model in ``model``.  Per-file results are cached by (path, mtime,
-size) so that ``board build`` (check, then MkDocs) and ``mkdocs serve`` reparse
-only what changed.
+the typed model in ``model``.  Per-file results are cached by the file's bytes
+so that ``board build`` (check, then MkDocs) and ``mkdocs serve`` reparse only
+what changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
+import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -35,7 +36,7 @@ from .model import (
     Problem,
     Status,
 )
-from .source import Node, read_yaml
+from .source import Node, parse_yaml, read_bytes
 
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 BOARD_KEYS = ("organization", "period", "notice", "feedback")
@@ -258,18 +259,26 @@ def _bad_file_name(stem: str, number: int) -> str:
     )
 
 
-def _cached(path: Path, parse):
-    stat = path.stat()
-    return _parse_file(parse, path, display_path(path), stat.st_mtime_ns, stat.st_size)
+_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
+_CACHE_SIZE = 8192
 
 
-@functools.lru_cache(maxsize=8192)
-def _parse_file(parse, path: Path, shown: str, _mtime: int, _size: int):
-    root, problems = read_yaml(path, shown)
-    if root is None:
+def _cached(path: Path, parse: Callable) -> tuple:
+    """Parse a file, or reuse the result for the very same bytes (any mtime)."""
+    shown = display_path(path)
+    data, problems = read_bytes(path, shown)
+    if data is None:
         return None, tuple(problems)
-    result = parse(root, path, shown, problems)
-    return result, tuple(problems)
+    key = (parse, shown, hashlib.blake2b(data, digest_size=16).digest())
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    root, problems = parse_yaml(data, shown)
+    result = (None if root is None else parse(root, path, shown, problems)), tuple(problems)
+    _CACHE[key] = result
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
 
 
 def _parse_board(root: Node, path: Path, shown: str, problems: list[Problem]) -> Board | None:

@@ -14,6 +14,7 @@ import json
 import posixpath
 
 import jinja2
+import yaml
 from markupsafe import Markup, escape
 
 from .figures import GRADES, Figures, ledger, summary
@@ -23,14 +24,20 @@ STATUS_MARKS = {"not_started": "○", "in_progress": "◐", "done": "●", "clos
 SUMMARY_PATH = "data/summary.json"
 
 
-def _lines(text: str) -> Markup:
-    """Escaped text whose line breaks stay line breaks (``<br>``)."""
-    return Markup("<br>").join(escape(line) for line in text.splitlines() or [""])
+def _plain(value: object) -> object:
+    """Every ``{{ value }}`` that is text: escaped, tabs as ``&#9;`` (Markdown would
+    expand them), line breaks as ``<br>``.  Applied by the environment, so no
+    template can forget it."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    lines = (str(escape(line)).replace("\t", "&#9;") for line in value.splitlines() or [""])
+    return Markup("<br>".join(lines))
 
 
 def _meta_text(text: str) -> Markup:
-    """A front-matter value: HTML-escaped (see module doc), then JSON-quoted (valid YAML)."""
-    return Markup(json.dumps(str(escape(text))))
+    """A front-matter value: HTML-escaped (see module doc), then a double-quoted YAML scalar."""
+    quoted = yaml.safe_dump(str(escape(text)), default_style='"', allow_unicode=True, width=float("inf"))
+    return Markup(quoted.strip())
 
 
 def _pct(value: float | None) -> str:
@@ -49,8 +56,9 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_plain,
     )
-    env.filters.update(lines=_lines, meta_text=_meta_text, pct=_pct, cn_date=_cn_date)
+    env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS)
     return env
 

@@ -53,15 +53,26 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     """Adds the board's generated pages to every build, and watches content/."""
 
     site: core.Site | None = None
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Having this hook keeps one plugin object across ``mkdocs serve`` rebuilds."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         logging.getLogger("jieba").setLevel(logging.WARNING)
         self.options = options_of(self.config, config)
-        self.site = core.generate(self.options)
-        for problem in self.site.checked.problems:
+        site = core.generate(self.options)
+        for problem in site.checked.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
-        if self.site.checked.errors:
-            raise PluginError(f"内容有 {len(self.site.checked.errors)} 处错误，网站没有生成，原有网站保持不变")
+        if not site.checked.errors:
+            self.site = site
+        elif self.serving and self.site is not None:
+            # MkDocs' dev server stalls every request after a failed build, so
+            # under serve we rebuild the last good pages instead.
+            log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新")
+        else:
+            raise PluginError(f"内容有 {len(site.checked.errors)} 处错误，网站没有生成，原有网站保持不变")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

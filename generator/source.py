@@ -88,15 +88,19 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     return text, [warning]
 
 
-def read_yaml(path: Path, shown: str) -> tuple[Node | None, list[Problem]]:
-    """Return the file's root node, or None and the reasons it cannot be read."""
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, unless it is missing or larger than a board file can be."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, [Problem(shown, 1, f"文件过大（{size // 1024} KB），单个文件最多 {MAX_FILE_BYTES // 1024 // 1024} MB")]
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(shown, 1, f"无法读取文件：{exc.strerror}")]
+
+
+def parse_yaml(data: bytes, shown: str) -> tuple[Node | None, list[Problem]]:
+    """The root node of a YAML document, or None and the reasons it cannot be read."""
     text, problems = decode(data, shown)
     if text is None:
         return None, problems
@@ -112,6 +116,12 @@ def read_yaml(path: Path, shown: str) -> tuple[Node | None, list[Problem]]:
         return _convert(root, root.start_mark.line + 1, set()), problems
     except _Refused as exc:
         return None, problems + [Problem(shown, exc.line, exc.message)]
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Node | None, list[Problem]]:
+    """Read and parse one file (see ``read_bytes`` and ``parse_yaml``)."""
+    data, problems = read_bytes(path, shown)
+    return (None, problems) if data is None else parse_yaml(data, shown)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:

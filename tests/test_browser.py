@@ -1,0 +1,115 @@
+"""Real browser checks in Debian's Chromium: offline pages, Chinese search, live reload."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import CONFIG, REPO, build_site, item, tiny_board, write_yaml
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (tests/install-system.sh)")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A small board built and served on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("board")
+    content = tiny_board(root / "content", {
+        "alpha": {"name": "第一党支部", "rectifications": [item(problem="窗口服务流程说明不清楚，群众需多次往返")]},
+        "beta": {"name": "第二党支部", "rectifications": [item(problem="理论学习不够深入系统")]},
+    })
+    site = root / "site"
+    build_site(content, site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def test_pages_request_nothing_off_the_site(browser, served):
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    for path in ("", "branches/alpha/", "ledger/"):
+        page.goto(served + path, wait_until="networkidle")
+    page.close()
+    origin = urlparse(served).netloc
+    assert requests and all(urlparse(u).netloc == origin or u.startswith("data:") for u in requests), requests
+
+
+def test_chinese_search_finds_a_branch_by_a_word_of_its_problem(browser, served):
+    page = browser.new_page()
+    page.goto(served, wait_until="networkidle")
+    page.click(".md-search__input")
+    page.fill(".md-search__input", "群众")
+    page.press(".md-search__input", "End")  # Material searches on key events
+    page.locator(".md-search-result__item a[href*='branches/alpha/']").first.wait_for(timeout=15000)
+    assert page.locator(".md-search-result__item a[href*='branches/beta/']").count() == 0
+    page.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_reloads_the_browser_when_content_changes(browser, tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(CONFIG, project / "site-config.yml")
+    shutil.copytree(REPO / "theme", project / "theme")
+    content = tiny_board(project / "content", {"alpha": {"name": "原来的名字"}})
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--as-of", "2024-07-01",
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page = browser.new_page()
+        for _ in range(200):
+            try:
+                page.goto(f"http://127.0.0.1:{port}/branches/alpha/")
+                break
+            except Exception:  # noqa: BLE001 - server still starting
+                time.sleep(0.1)
+        assert "原来的名字" in page.inner_text("h1")
+        write_yaml(content / "branches" / "alpha.yml", {"name": "改过的名字"})
+        page.wait_for_function("document.querySelector('h1').innerText.includes('改过的名字')", timeout=20000)
+        (content / "branches" / "alpha.yml").write_text("name: 坏\nkind: 不存在\n", encoding="utf-8")
+        time.sleep(3)
+        page.reload()
+        assert "改过的名字" in page.inner_text("h1")   # the last good site is still served
+        page.close()
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "alpha.yml:2: kind（支部类型）不能是“不存在”" in output

@@ -1,0 +1,85 @@
+"""The ``board`` command as a clerk meets it: messages, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+from conftest import CONFIG, board_cli, evaluation, item, tiny_board
+
+
+def check(content, *extra):
+    return board_cli("check", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", *extra)
+
+
+def test_check_passes_and_says_what_it_saw(board_dir):
+    run = check(board_dir)
+    assert run.code == 0, run.err
+    assert "检查通过：1 个支部，1 项整改事项，公开版，数据截至 2024-07-01" in run.out
+
+
+def test_every_error_at_once_as_path_line_message(tmp_path):
+    root = tiny_board(tmp_path / "c", {
+        "a": {"name": "甲", "evaluation": evaluation(members="三十"), "rectifications": [item(status="完了")]},
+        "b": {"name": "乙", "rectifications": [item(deadline="2024-02-30")]},
+    })
+    run = check(root)
+    assert run.code == 1 and "Traceback" not in run.err
+    lines = run.err.strip().splitlines()
+    assert lines[0].endswith("branches/a.yml:3: members（党员总数）应为不小于 0 的整数，现在是“三十”")
+    assert "branches/a.yml:18: status（整改状态）不能是“完了”" in lines[1]
+    assert "branches/b.yml:8: deadline（整改时限）：日期不存在：“2024-02-30”（2024年2月没有 30 日）" in lines[2]
+    assert lines[-1] == "发现 3 处错误，请按上面的提示修改。"
+
+
+def test_warnings_pass_unless_strict(tmp_path):
+    root = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [item(status="未开始")]}})
+    run = check(root)
+    assert run.code == 0 and "a.yml:8: 警告：事项 01 的整改时限 2024-06-30 已过，状态仍为“未开始”" in run.err
+    strict = check(root, "--strict")
+    assert strict.code == 1 and "--strict" in strict.err
+
+
+def test_gbk_content_builds_correctly(tmp_path):
+    root = tiny_board(tmp_path / "c")
+    path = root / "branches" / "first.yml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    run = board_cli("build", "--config", str(CONFIG), "--content", str(root), "--site-dir", str(tmp_path / "site"),
+                    "--as-of", "2024-07-01")
+    assert run.code == 0, run.err
+    assert "first.yml:1: 警告：文件不是 UTF-8 编码" in run.err
+    assert "第一党支部" in (tmp_path / "site" / "branches" / "first" / "index.html").read_text(encoding="utf-8")
+
+
+def test_bad_options_and_missing_config_are_sentences(board_dir, tmp_path):
+    run = board_cli("check", "--config", str(CONFIG), "--content", str(board_dir), "--as-of", "2024-13-01")
+    assert run.code == 1 and "as-of" in run.err and "没有 13 月" in run.err and "Traceback" not in run.err
+    run = board_cli("check", "--config", str(tmp_path / "nope.yml"))
+    assert run.code == 1 and "找不到配置文件" in run.err
+    run = board_cli("check", "--config", str(CONFIG), "--content", str(tmp_path / "nowhere"))
+    assert run.code == 1 and "找不到内容文件夹" in run.err
+    (tmp_path / "empty").mkdir()
+    run = board_cli("check", "--config", str(CONFIG), "--content", str(tmp_path / "empty"))
+    assert run.code == 1 and "缺少 board.yml" in run.err and "Traceback" not in run.err
+
+
+def test_hostile_yaml_is_refused_and_never_run(tmp_path):
+    root = tiny_board(tmp_path / "c")
+    marker = tmp_path / "pwned"
+    (root / "branches" / "evil.yml").write_text(
+        f'name: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
+    run = check(root)
+    assert run.code == 1 and "evil.yml:1: 不允许使用 YAML 标签" in run.err
+    assert not marker.exists()
+
+
+def test_mkdocs_build_through_the_plugin_fails_on_content_errors(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = tiny_board(tmp_path / "c", {"a": {"name": "甲", "evaluation": evaluation(rated=3)}})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
+    env.update(BOARD_CONTENT=str(root), BOARD_SITE_DIR=str(tmp_path / "site"), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(CONFIG)], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "a.yml:6: 评定结果相加不等于参加组织评定人数" in proc.stderr
+    assert not (tmp_path / "site").exists()
