@@ -7,6 +7,7 @@ by a complete build.
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 import os
@@ -48,6 +49,14 @@ def _setup_logging(verbose: bool, board_messages: bool) -> None:
     mkdocs_log.propagate = False
 
 
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EACCES: "没有写入权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOENT: "文件或文件夹不存在",
+}
+
+
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(1)
@@ -69,7 +78,8 @@ def _guard(func: Callable) -> Callable:
             _fail(f"生成失败：{exc.format_message()}；原有输出保持不变。")
         except OSError as exc:
             where = f"（{exc.filename}）" if exc.filename else ""
-            _fail(f"读写文件失败{where}：{exc.strerror or exc}；原有输出保持不变。")
+            reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+            _fail(f"读写文件失败{where}：{reason}；原有输出保持不变。")
         except Exception as exc:  # noqa: BLE001 - the clerk must never see a traceback
             if os.environ.get("BOARD_DEBUG"):
                 raise

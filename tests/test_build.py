@@ -6,8 +6,10 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -157,23 +159,27 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == {"content", "site"}  # no staging folder left behind
 
 
-def test_killed_build_leaves_previous_site_untouched(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_interrupted_build_leaves_previous_site_untouched(tmp_path, sig):
     content = tiny_board(tmp_path / "content")
     site = tmp_path / "site"
     build_site(content, site)
     before = tree_digest(site)
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--config", str(CONFIG), "--content",
-                             str(content), "--site-dir", str(site)], cwd=REPO)
+                             str(content), "--site-dir", str(site)], cwd=REPO, stderr=subprocess.PIPE, text=True)
     staging = tmp_path / f".site.tmp-{proc.pid}"
     for _ in range(3000):
         if staging.exists() or proc.poll() is not None:
             break
-        subprocess.run(["sleep", "0.01"])
-    assert staging.exists(), "the build should have been killed while writing"
-    proc.kill()
-    proc.wait()
+        time.sleep(0.01)
+    assert staging.exists(), "the build should be interrupted while writing"
+    proc.send_signal(sig)
+    err = proc.communicate(timeout=60)[1]
     assert tree_digest(site) == before
-    build_site(content, site)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
+        assert not staging.exists()
+    build_site(content, site)   # a later build clears what a killed one left
     assert not staging.exists()
 
 
@@ -186,3 +192,28 @@ def test_render_writes_markdown_for_any_builder(board, tmp_path):
     summary = json.loads((out / "data" / "summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["rectifications"]["total"] == 3
     assert MARK not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 8 MB file system (tmpfs); needs root, as on CI."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_full_disk_leaves_previous_site_untouched(tmp_path, small_disk):
+    content = tiny_board(tmp_path / "content")
+    site = small_disk / "site"
+    build_site(content, site)
+    before = tree_digest(site)
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(b"\0" * (free - 512 * 1024))
+    run = board_cli("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site),
+                    "--as-of", AS_OF)
+    assert run.code == 1 and "磁盘空间不足" in run.err and "Traceback" not in run.err
+    assert tree_digest(site) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "site"]
