@@ -19,6 +19,9 @@ PAGES = {
     "branch-list": ("branches/jiguan-3/", "#rectifications"),
     "ledger": ("ledger/", None),
 }
+# Lobby screen: name → slide to wait for, at each size
+SCREEN = {"overview": "overview", "branch": "branch:jiguan-3", "overdue": "overdue"}
+SCREEN_SIZES = [(1920, 1080), (1080, 1920)]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 
 
@@ -42,6 +45,14 @@ def main(site: Path, out: Path) -> None:
                 page.locator(anchor).scroll_into_view_if_needed()
                 page.evaluate(f"window.scrollTo(0, document.querySelector('{anchor}').offsetTop - 80)")
             page.screenshot(path=str(out / f"{name}.png"))
+        for width, height in SCREEN_SIZES:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(base + "screen/?seconds=4")
+            for name, prefix in SCREEN.items():
+                page.wait_for_function(
+                    f"document.querySelector('.slide.is-current').dataset.slide.indexOf('{prefix}') === 0",
+                    timeout=120_000)
+                page.screenshot(path=str(out / f"screen-{name}-{width}x{height}.png"))
         browser.close()
     server.shutdown()
 

@@ -15,6 +15,7 @@ from .figures import Figures, compute
 from .load import load_content, parse_choice
 from .model import Audience, Content, Problem, Severity
 from .pages import render_data, render_pages
+from .screen import ScreenSettings, screen_files
 
 
 class OptionError(ValueError):
@@ -27,10 +28,11 @@ class Options:
     audience: Audience = Audience.PUBLIC
     as_of: dt.date = field(default_factory=dt.date.today)
     excellent_ceiling: float = checks.DEFAULT_EXCELLENT_CEILING
+    screen: ScreenSettings = field(default_factory=ScreenSettings)
 
 
 def make_options(content_dir: str | Path, audience: str | None = None, as_of: str | None = None,
-                 excellent_ceiling: float | None = None) -> Options:
+                 excellent_ceiling: float | None = None, screen: ScreenSettings | None = None) -> Options:
     """Options from the strings users type; empty means default."""
     chosen = parse_choice(audience, Audience) if audience else Audience.PUBLIC
     if chosen is None:
@@ -40,7 +42,7 @@ def make_options(content_dir: str | Path, audience: str | None = None, as_of: st
     except DateError as exc:
         raise OptionError(f"as-of：{exc}") from None
     ceiling = checks.DEFAULT_EXCELLENT_CEILING if excellent_ceiling is None else excellent_ceiling
-    return Options(Path(content_dir), chosen, day, ceiling)
+    return Options(Path(content_dir), chosen, day, ceiling, screen or ScreenSettings())
 
 
 @dataclass(frozen=True)
@@ -79,4 +81,6 @@ def generate(options: Options) -> Site:
     if checked.errors or checked.content is None:
         return Site(checked, None, {}, {})
     figures = compute(checked.content, options.audience, options.as_of)
-    return Site(checked, figures, render_pages(figures), render_data(figures))
+    public = figures if options.audience is Audience.PUBLIC else compute(checked.content, Audience.PUBLIC, options.as_of)
+    data = {**render_data(figures), **screen_files(public, options.screen)}
+    return Site(checked, figures, render_pages(figures), data)

@@ -95,6 +95,7 @@ def render_pages(figures: Figures) -> dict[str, str]:
     pages = {
         "index.md": _render("overview.md.j2", "index.md", ev=ev, shares=ev.shares or dict.fromkeys(GRADES), **common),
         "ledger.md": _render("ledger.md.j2", "ledger.md", rows=ledger(figures), **common),
+        "screen.md": _render("screen.md.j2", "screen.md", **common),
     }
     pages.update(branch_page(figures, i) for i in range(len(figures.branches)))
     return pages

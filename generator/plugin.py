@@ -22,8 +22,16 @@ from mkdocs.structure.files import File, Files
 
 from . import core
 from .model import Severity
+from .screen import THEMES, ScreenSettings
 
 log = logging.getLogger("mkdocs.plugins.board")
+
+
+class ScreenConfig(base.Config):
+    seconds = c.Type(int, default=15)
+    refresh = c.Type(int, default=300)
+    theme = c.Choice(THEMES, default="dark")
+    scale = c.Type((int, float), default=1.0)
 
 
 class BoardConfig(base.Config):
@@ -31,6 +39,7 @@ class BoardConfig(base.Config):
     audience = c.Optional(c.Type(str))
     as_of = c.Optional(c.Type((str, dt.date)))  # !ENV values arrive YAML-typed
     excellent_ceiling = c.Type((int, float), default=core.checks.DEFAULT_EXCELLENT_CEILING)
+    screen = c.SubConfig(ScreenConfig)
 
 
 def options_of(plugin_config: BoardConfig, mkdocs_config: MkDocsConfig) -> core.Options:
@@ -40,6 +49,7 @@ def options_of(plugin_config: BoardConfig, mkdocs_config: MkDocsConfig) -> core.
     try:
         return core.make_options(
             base_dir / content, plugin_config.audience, _text(plugin_config.as_of), plugin_config.excellent_ceiling,
+            ScreenSettings(**plugin_config.screen),
         )
     except core.OptionError as exc:
         raise PluginError(f"board 插件设置有误：{exc}") from None

@@ -1,0 +1,86 @@
+"""Data for the lobby screen (``/screen/``): small JSON files it loads as it rotates.
+
+The screen page itself is a static shell (``theme/screen.html`` + ``assets/
+screen.js``); everything it shows comes from here, always for the *public*
+audience, so a party build's screen shows no party-only item either.  The
+index is small and carries a build id the screen polls to notice a publish;
+each branch is its own file, fetched when its slide comes up, so the page
+stays light however many branches there are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from .figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledger
+from .model import Item
+
+SCREEN_DIR = "data/screen"
+THEMES = ("dark", "light")
+
+
+@dataclass(frozen=True)
+class ScreenSettings:
+    """Defaults for every screen; URL parameters override them per screen."""
+
+    seconds: int = 15
+    refresh: int = 300
+    theme: str = "dark"
+    scale: float = 1.0
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _counts(counts: ItemCounts) -> dict:
+    return {**asdict(counts), "finished": counts.finished, "completion_rate": counts.completion_rate}
+
+
+def _evaluation(ev: EvaluationFigures | None) -> dict | None:
+    if ev is None:
+        return None
+    return {**ev.counts, "full_members": ev.full_members, "participation_rate": ev.participation_rate,
+            "shares": ev.shares, "opinions": ev.opinions}
+
+
+def _item(bf: BranchFigures, item: Item) -> dict:
+    return {
+        "id": item.id, "problem": item.problem, "owner": item.owner, "deadline": item.deadline.label,
+        "status": item.status.key, "status_label": item.status.label, "overdue": bf.is_overdue(item),
+    }
+
+
+def _branch(bf: BranchFigures) -> dict:
+    return {
+        "id": bf.branch.id, "name": bf.branch.name, "kind": bf.branch.kind.label,
+        "evaluation": _evaluation(bf.evaluation), "counts": _counts(bf.counts),
+        "items": [_item(bf, item) for item in bf.items],
+    }
+
+
+def screen_files(figures: Figures, settings: ScreenSettings) -> dict[str, str]:
+    """``{path: JSON}`` for the screen; ``figures`` must be the public figures."""
+    if figures.audience.key != "public":
+        raise ValueError("the lobby screen shows the public board only")
+    files = {f"{SCREEN_DIR}/branches/{bf.branch.id}.json": _dump(_branch(bf)) for bf in figures.branches}
+    overdue = [{"branch": bf.branch.name, **_item(bf, item)} for bf, item in ledger(figures) if bf.is_overdue(item)]
+    files[f"{SCREEN_DIR}/overdue.json"] = _dump({"items": overdue})
+    index = {
+        "organization": figures.board.organization,
+        "period": figures.board.period,
+        "as_of": figures.as_of.isoformat(),
+        "settings": asdict(settings),
+        "overview": {
+            "branches": figures.branch_count, "temporary_branches": figures.temporary_count,
+            "evaluated": figures.evaluated_count, "evaluation": _evaluation(figures.evaluation),
+            "counts": _counts(figures.counts),
+        },
+        "branches": [bf.branch.id for bf in figures.branches],
+    }
+    digest = hashlib.sha256("".join(files[k] for k in sorted(files)).encode() + _dump(index).encode())
+    index["build"] = digest.hexdigest()[:16]
+    files[f"{SCREEN_DIR}/index.json"] = _dump(index)
+    return files

@@ -1,0 +1,208 @@
+"""The lobby screen in Debian's Chromium: every slide, every size, no scroll, no clipping, offline."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import AS_OF, board_cli, build_site, evaluation, item, tiny_board
+from generator import core
+from generator.figures import compute
+from generator.load import load_content
+from generator.model import Audience
+from generator.screen import ScreenSettings, screen_files
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update"]
+SIZES = [(1920, 1080), (1080, 1920), (1366, 768), (960, 540)]
+LONG = "理论学习不够深入系统，满足于读原文、记笔记，联系实际思考不够，" * 3
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (tests/install-system.sh)")
+
+
+def screen_board(root: Path, organization: str = "测试局党委") -> Path:
+    many = [item(id=f"{n:02d}", problem=LONG if n % 3 == 0 else f"第{n}项问题", status="整改中",
+                 deadline="2024-06-01" if n % 4 == 0 else "2024-12-31") for n in range(1, 25)]
+    return tiny_board(root, {
+        "a-big": {"name": "事项很多的第一党支部", "order": 1, "evaluation": evaluation(), "rectifications": many},
+        "b-small": {"name": "第二党支部", "order": 2, "evaluation": evaluation(),
+                    "rectifications": [item(id="1", status="已销号", completed="2024-02-01"),
+                                       item(id="2", problem="仅党内可见的问题", audience="党内")]},
+        "c-temp": {"name": "临时党支部", "order": 3, "kind": "临时党支部", "rectifications": []},
+    }, organization=organization)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("screen")
+    site = root / "site"
+    build_site(screen_board(root / "content"), site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+INSPECT = """(minFont) => {
+  const slides = [...document.querySelectorAll('[data-slide]')];
+  const visible = slides.filter(s => getComputedStyle(s).visibility === 'visible');
+  const doc = document.documentElement;
+  const problems = [];
+  if (doc.scrollHeight > innerHeight || doc.scrollWidth > innerWidth) problems.push('page scrolls');
+  if (visible.length !== 1) problems.push('visible slides: ' + visible.length);
+  const current = visible[0];
+  let smallest = 1e9;
+  const texts = [...document.querySelectorAll('#screen *')].filter(e =>
+    [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && e.closest('[data-slide]') === current
+      || (e.closest('.screen__bar, .screen__foot') && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())));
+  for (const e of texts) {
+    const r = e.getBoundingClientRect();
+    const size = parseFloat(getComputedStyle(e).fontSize);
+    smallest = Math.min(smallest, size);
+    if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
+      problems.push('outside: ' + e.textContent.slice(0, 20));
+    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible')
+      problems.push('clipped: ' + e.textContent.slice(0, 20));
+  }
+  const list = current && current.querySelector('.slide__list');
+  if (list && list.scrollHeight > list.clientHeight + 1) problems.push('list cut off');
+  if (smallest < minFont) problems.push('font ' + smallest + ' < ' + minFont);
+  return {slide: current ? current.dataset.slide : null, problems, text: current ? current.innerText : ''};
+}"""
+
+
+def walk(page, expected_prefixes: set[str], limit: int = 120) -> dict[str, dict]:
+    """Visit slides until every expected one was seen; inspect each as it comes up."""
+    seen: dict[str, dict] = {}
+    w, h = page.viewport_size["width"], page.viewport_size["height"]
+    min_font = 20 * min(w, h) / 1080 - 0.5
+    for _ in range(limit):
+        page.wait_for_function("(last) => { const s = document.querySelector('.slide.is-current');"
+                               " return s && s.dataset.slide !== last && s.dataset.slide !== 'loading'; }",
+                               arg=list(seen)[-1] if seen else "", timeout=15000)
+        report = page.evaluate(INSPECT, min_font)
+        seen[report["slide"]] = report
+        if all(any(s.startswith(p) for s in seen) for p in expected_prefixes):
+            break
+    return seen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_slide_fits_every_screen(browser, served, size):
+    _, url = served
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url + "screen/?seconds=1&refresh=60")
+    seen = walk(page, {"overview", "branch:a-big", "branch:b-small", "branch:c-temp", "overdue"})
+    page.close()
+    for name, report in seen.items():
+        assert report["problems"] == [], (name, report["problems"])
+    big = sorted(s for s in seen if s.startswith("branch:a-big"))
+    assert len(big) >= 2 and "1/" in seen[big[0]]["text"]            # split, never scrolled
+    text = " ".join(r["text"] for r in seen.values())
+    for n in range(1, 25):
+        assert f"第{n}项问题" in text or n % 3 == 0
+    assert "仅党内可见的问题" not in text
+    origin = urlparse(url).netloc
+    assert all(urlparse(u).netloc == origin for u in requests), requests
+
+
+NODES_AT_OVERVIEW = """() => new Promise(done => {
+  const check = () => document.querySelector('.slide.is-current').dataset.slide === 'overview'
+    ? done([document.getElementsByTagName('*').length, document.querySelectorAll('[data-slide]').length])
+    : setTimeout(check, 50);
+  check();
+})"""
+
+
+def test_screen_weighs_under_300_kb_and_does_not_pile_up(browser, served):
+    _, url = served
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    sizes: list[int] = []
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    page.goto(url + "screen/?seconds=1&refresh=60")
+    walk(page, {"overview", "branch:c-temp", "overdue"})
+    assert 0 < sum(sizes) < 300 * 1024, sum(sizes)
+    first = page.evaluate(NODES_AT_OVERVIEW)
+    page.wait_for_function("document.querySelector('.slide.is-current').dataset.slide !== 'overview'")
+    second = page.evaluate(NODES_AT_OVERVIEW)          # one whole rotation later
+    page.close()
+    assert first == second and first[1] == 1
+
+
+def test_no_material_javascript_or_search(served):
+    root, _ = served
+    html = (root / "site" / "screen" / "index.html").read_text(encoding="utf-8")
+    assert "bundle" not in html and "search" not in html and "assets/screen.js" in html
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not any(d["location"].startswith("screen/") for d in index["docs"])
+
+
+def test_republishing_changes_what_is_shown_without_reload(browser, tmp_path):
+    site = tmp_path / "site"
+    build_site(screen_board(tmp_path / "first", organization="第一次发布的单位"), site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_port}/screen/?seconds=1&refresh=5&theme=light")
+        page.wait_for_function("document.getElementById('screen-org').textContent === '第一次发布的单位'")
+        assert "screen--light" in page.get_attribute("#screen", "class")
+        server.shutdown()                                   # the server goes away for a while
+        server.server_close()
+        page.wait_for_timeout(2500)
+        assert page.locator(".slide.is-current").count() == 1
+        server2 = http.server.ThreadingHTTPServer(("127.0.0.1", server.server_port),
+                                                  functools.partial(_Quiet, directory=str(site)))
+        threading.Thread(target=server2.serve_forever, daemon=True).start()
+        build_site(screen_board(tmp_path / "second", organization="第二次发布的单位"), site)
+        page.wait_for_function("document.getElementById('screen-org').textContent === '第二次发布的单位'",
+                               timeout=30000)
+        assert len(loads) == 1                                # switched without reloading the page
+        server2.shutdown()
+        server2.server_close()
+    finally:
+        page.close()
+
+
+def test_screen_data_is_public_even_in_a_party_build(tmp_path):
+    root = screen_board(tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(root, site, "--audience", "party")
+    everything = "".join(p.read_text(encoding="utf-8") for p in (site / "data" / "screen").rglob("*.json"))
+    assert "仅党内可见的问题" not in everything
+    content, _ = load_content(root)
+    with pytest.raises(ValueError):
+        screen_files(compute(content, Audience.PARTY, core.make_options(root).as_of), ScreenSettings())
+
+
+def test_settings_come_from_site_config_and_url(tmp_path):
+    run = board_cli("render", "--config", str(Path(__file__).parent.parent / "site-config.yml"), "--content",
+                    str(screen_board(tmp_path / "c")), "--out", str(tmp_path / "md"), "--as-of", AS_OF)
+    assert run.code == 0, run.err
+    index = json.loads((tmp_path / "md" / "data" / "screen" / "index.json").read_text(encoding="utf-8"))
+    assert index["settings"] == {"seconds": 15, "refresh": 300, "theme": "dark", "scale": 1.0}
+    assert index["branches"] == ["a-big", "b-small", "c-temp"] and len(index["build"]) == 16

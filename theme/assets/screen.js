@@ -1,0 +1,351 @@
+/* The lobby screen: rotates slides unattended, polls for a new publish, never reloads itself.
+ * Plain ES5 + fetch so that the old browsers inside LED players run it. All text is set
+ * with textContent: nothing from the data is ever parsed as HTML. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("screen");
+  var stage = document.getElementById("screen-stage");
+  var base = root.getAttribute("data-base");
+  var params = new URLSearchParams(window.location.search);
+  var GRADES = [["excellent", "优秀"], ["qualified", "合格"], ["basic", "基本合格"], ["unqualified", "不合格"]];
+  var WEEKDAYS = "日一二三四五六";
+
+  var state = { index: null, pending: null, steps: [], step: -1, pages: [], settings: null, failures: 0, timer: null };
+
+  function number(name, fallback, min) {
+    var value = parseFloat(params.get(name));
+    return isFinite(value) && value >= min ? value : fallback;
+  }
+
+  function getJSON(path) {
+    return fetch(base + path, { cache: "no-store" }).then(function (response) {
+      if (!response.ok) { throw new Error(path + ": " + response.status); }
+      return response.json();
+    });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function pct(value) { return value === null || value === undefined ? "—" : value.toFixed(1) + "%"; }
+
+  function cnDate(iso) {
+    var p = iso.split("-");
+    return p.length === 3 ? Number(p[0]) + "年" + Number(p[1]) + "月" + Number(p[2]) + "日" : iso;
+  }
+
+  /* ---- layout ---------------------------------------------------------------------------- */
+
+  function fit() {
+    var scale = state.settings ? state.settings.scale : 1;
+    var size = Math.min(window.innerWidth, window.innerHeight) / 1080 * 26 * scale;
+    document.documentElement.style.fontSize = size + "px";
+  }
+
+  function applySettings(index) {
+    var d = index.settings;
+    var theme = params.get("theme") || d.theme;
+    state.settings = {
+      seconds: number("seconds", d.seconds, 1),
+      refresh: number("refresh", d.refresh, 5),
+      scale: number("scale", d.scale, 0.3)
+    };
+    root.className = "screen screen--" + (theme === "light" ? "light" : "dark");
+    document.getElementById("screen-org").textContent = index.organization;
+    document.getElementById("screen-period").textContent = index.period + " 党务公开";
+    document.getElementById("screen-asof").textContent = "数据截至 " + cnDate(index.as_of);
+    fit();
+  }
+
+  function tick() {
+    var now = new Date();
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    document.getElementById("screen-clock").textContent =
+      now.getFullYear() + "年" + (now.getMonth() + 1) + "月" + now.getDate() + "日 星期" + WEEKDAYS.charAt(now.getDay()) +
+      " " + two(now.getHours()) + ":" + two(now.getMinutes()) + ":" + two(now.getSeconds());
+  }
+
+  /* ---- slides ---------------------------------------------------------------------------- */
+
+  function slide(id, title) {
+    var section = el("section", "slide");
+    section.setAttribute("data-slide", id);
+    var head = el("div", "slide__head");
+    head.appendChild(el("h1", "slide__title", title));
+    head.appendChild(el("span", "slide__page"));
+    section.appendChild(head);
+    return section;
+  }
+
+  function card(value, label, modifier) {
+    var node = el("div", "card" + (modifier ? " card--" + modifier : ""));
+    node.appendChild(el("span", "card__value", value));
+    node.appendChild(el("span", "card__label", label));
+    return node;
+  }
+
+  function bar(label, detail, parts) {
+    var wrap = el("div", "bar");
+    var head = el("div", "bar__label");
+    head.appendChild(el("span", null, label));
+    head.appendChild(el("span", null, detail));
+    wrap.appendChild(head);
+    var track = el("div", "bar__track");
+    parts.forEach(function (part) {
+      var span = el("span", "bar__part bar__part--" + part[0]);
+      span.style.width = Math.max(0, part[1]) + "%";
+      track.appendChild(span);
+    });
+    wrap.appendChild(track);
+    return wrap;
+  }
+
+  function legend(entries) {
+    var node = el("div", "legend");
+    entries.forEach(function (entry) {
+      var item = el("span");
+      item.appendChild(el("i", "bar__part--" + entry[0]));
+      item.appendChild(document.createTextNode(entry[1]));
+      node.appendChild(item);
+    });
+    return node;
+  }
+
+  function progressBar(counts) {
+    var total = counts.total || 1;
+    return bar("整改进度", "已完成 " + counts.finished + " / " + counts.total + " 项（" + pct(counts.completion_rate) + "）", [
+      ["closed", counts.closed * 100 / total], ["done", counts.done * 100 / total],
+      ["in_progress", (counts.in_progress - counts.overdue) * 100 / total], ["overdue", counts.overdue * 100 / total]
+    ]);
+  }
+
+  function sharesBar(ev) {
+    if (!ev || !ev.shares) { return el("p", "report", "暂无民主评议数据"); }
+    return bar("民主评议等次", GRADES.map(function (g) { return g[1] + " " + pct(ev.shares[g[0]]); }).join("　"),
+      GRADES.map(function (g) { return [g[0], ev.shares[g[0]]]; }));
+  }
+
+  function overviewSlide(index) {
+    var o = index.overview, ev = o.evaluation, c = o.counts;
+    var s = slide("overview", index.period + "组织生活会和民主评议党员情况");
+    var cards = el("div", "cards cards--overview");
+    cards.appendChild(card(o.branches, "党支部"));
+    cards.appendChild(card(o.temporary_branches, "临时党支部"));
+    cards.appendChild(card(ev.members, "党员总数"));
+    cards.appendChild(card(ev.participants, "参加评议"));
+    cards.appendChild(card(pct(ev.participation_rate), "参与率"));
+    cards.appendChild(card(c.total, "整改事项"));
+    cards.appendChild(card(c.finished, "已完成和销号", "good"));
+    cards.appendChild(card(c.overdue, "逾期未完成", c.overdue ? "alert" : null));
+    s.appendChild(cards);
+    var bars = el("div", "bars");
+    bars.appendChild(sharesBar(ev));
+    bars.appendChild(progressBar(c));
+    bars.appendChild(legend([["closed", "已销号"], ["done", "已完成"], ["in_progress", "整改中"], ["overdue", "逾期"]]));
+    s.appendChild(bars);
+    s.appendChild(el("p", "report", "正式党员 " + ev.full_members + " 名，预备党员 " + ev.probationary + " 名；参加组织评定 " +
+      ev.rated + " 名，评定为优秀 " + ev.excellent + " 名、合格 " + ev.qualified + " 名、基本合格 " + ev.basic + " 名、不合格 " +
+      ev.unqualified + " 名。"));
+    return [s];
+  }
+
+  function itemRow(item, withBranch) {
+    var tr = el("tr", item.overdue ? "is-overdue" : null);
+    if (withBranch) { tr.appendChild(el("td", null, item.branch)); }
+    tr.appendChild(el("td", null, item.id));
+    tr.appendChild(el("td", "cell-problem", item.problem));
+    tr.appendChild(el("td", null, item.owner));
+    tr.appendChild(el("td", null, item.deadline));
+    var status = el("td");
+    status.appendChild(el("span", "status status--" + item.status, item.status_label));
+    if (item.overdue) { status.appendChild(el("div", "overdue-tag", "已逾期")); }
+    tr.appendChild(status);
+    return tr;
+  }
+
+  function listTable(withBranch) {
+    var table = el("table", "list");
+    var colgroup = el("colgroup");
+    var cols = (withBranch ? ["branch"] : []).concat(["id", "problem", "owner", "deadline", "status"]);
+    cols.forEach(function (name) { colgroup.appendChild(el("col", "col-" + name)); });
+    table.appendChild(colgroup);
+    var head = el("tr");
+    (withBranch ? ["支部"] : []).concat(["序号", "问题", "责任人", "整改时限", "状态"]).forEach(function (label) {
+      head.appendChild(el("th", null, label));
+    });
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    table.appendChild(el("tbody"));
+    return table;
+  }
+
+  /* A few pixels of margin: borders and rounding differ slightly once the slide is shown. */
+  function overflows(box) {
+    var content = box.firstElementChild;
+    return !!content && (content.offsetHeight > box.clientHeight - 4 || content.offsetWidth > box.clientWidth + 1);
+  }
+
+  /* Shorten one row that cannot fit even alone (a very long problem text) until it does. */
+  function squeeze(row, box) {
+    var cell = row.querySelector(".cell-problem");
+    var text = cell.textContent, low = 0, high = text.length;
+    while (low < high) {
+      var mid = Math.floor((low + high + 1) / 2);
+      cell.textContent = text.slice(0, mid) + "…（详见网站）";
+      if (overflows(box)) { high = mid - 1; } else { low = mid; }
+    }
+    cell.textContent = text.slice(0, low) + "…（详见网站）";
+  }
+
+  /* Lay rows out on as many slides as they need: measured in the real stage, never scrolled. */
+  function paginate(makeSlide, rows, withBranch, empty) {
+    var pages = [], next = 0;
+    do {
+      var s = makeSlide(pages.length + 1);
+      s.querySelector(".slide__page").textContent = "9/9";   /* measure with the label in place */
+      var box = el("div", "slide__list");
+      s.appendChild(box);
+      stage.appendChild(s);
+      if (!rows.length) {
+        box.appendChild(el("p", "slide__message", empty));
+      } else {
+        var table = listTable(withBranch), tbody = table.querySelector("tbody"), count = 0;
+        box.appendChild(table);
+        while (next < rows.length) {
+          var row = itemRow(rows[next], withBranch);
+          tbody.appendChild(row);
+          if (overflows(box)) {
+            if (count > 0) { tbody.removeChild(row); break; }
+            squeeze(row, box);
+          }
+          next += 1;
+          count += 1;
+        }
+      }
+      stage.removeChild(s);
+      pages.push(s);
+    } while (next < rows.length);
+    pages.forEach(function (page, i) {
+      page.setAttribute("data-slide", page.getAttribute("data-slide") + ":" + (i + 1));
+      page.querySelector(".slide__page").textContent = pages.length > 1 ? (i + 1) + "/" + pages.length : "";
+    });
+    return pages;
+  }
+
+  function branchSlides(branch) {
+    var ev = branch.evaluation, c = branch.counts;
+    return paginate(function () {
+      var s = slide("branch:" + branch.id, branch.name);
+      var cards = el("div", "cards");
+      if (ev) {
+        cards.appendChild(card(ev.members, "党员总数"));
+        cards.appendChild(card(pct(ev.participation_rate), "参与率"));
+        cards.appendChild(card(pct(ev.shares ? ev.shares.excellent : null), "优秀比例"));
+      } else {
+        cards.appendChild(card(branch.kind, "未开展民主评议"));
+      }
+      cards.appendChild(card(c.finished + "/" + c.total, "整改已完成", "good"));
+      cards.appendChild(card(c.overdue, "逾期", c.overdue ? "alert" : null));
+      s.appendChild(cards);
+      s.appendChild(progressBar(c));
+      return s;
+    }, branch.items, false, "暂无公开的整改事项");
+  }
+
+  function overdueSlides(data) {
+    return paginate(function () {
+      return slide("overdue", "逾期未完成的整改事项（" + data.items.length + " 项）");
+    }, data.items, true, "所有整改事项均在整改时限内");
+  }
+
+  /* ---- rotation ---------------------------------------------------------------------------- */
+
+  function show(page, position) {
+    var old = stage.querySelectorAll(".slide");
+    stage.appendChild(page);
+    page.className = "slide is-current";
+    for (var i = 0; i < old.length; i += 1) { stage.removeChild(old[i]); }
+    document.getElementById("screen-position").textContent = position;
+    var progress = document.getElementById("screen-progress");
+    progress.style.transition = "none";
+    progress.style.width = "0";
+    void progress.offsetWidth;
+    progress.style.transition = "width " + state.settings.seconds + "s linear";
+    progress.style.width = "100%";
+  }
+
+  function stepsOf(index) {
+    return ["overview"].concat(index.branches.map(function (id) { return "branch:" + id; }), ["overdue"]);
+  }
+
+  function pagesFor(step) {
+    if (step === "overview") { return Promise.resolve(overviewSlide(state.index)); }
+    if (step === "overdue") { return getJSON("overdue.json").then(overdueSlides); }
+    return getJSON("branches/" + encodeURIComponent(step.slice(7)) + ".json").then(branchSlides);
+  }
+
+  function position(step) {
+    if (step.indexOf("branch:") !== 0) { return ""; }
+    return "支部 " + state.step + " / " + state.index.branches.length;
+  }
+
+  function schedule(delay) {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(advance, delay);
+  }
+
+  function advance() {
+    if (state.pages.length) {
+      show(state.pages.shift(), position(state.steps[state.step]));
+      return schedule(state.settings.seconds * 1000);
+    }
+    if (state.pending) {
+      state.index = state.pending;
+      state.pending = null;
+      state.steps = stepsOf(state.index);
+      state.step = -1;
+      applySettings(state.index);
+    }
+    state.step = (state.step + 1) % state.steps.length;
+    var step = state.steps[state.step];
+    pagesFor(step).then(function (pages) {
+      state.failures = 0;
+      state.pages = pages;
+      advance();
+    }, function () {
+      /* Server briefly away: keep what is on screen, try the next slide a little later. */
+      state.failures += 1;
+      schedule(state.failures >= state.steps.length ? state.settings.seconds * 1000 : 200);
+    });
+  }
+
+  function poll() {
+    getJSON("index.json").then(function (index) {
+      if (index.build !== state.index.build) { state.pending = index; }
+    }, function () { /* keep showing the last content; try again at the next poll */ });
+    setTimeout(poll, state.settings.refresh * 1000);
+  }
+
+  function start() {
+    getJSON("index.json").then(function (index) {
+      state.index = index;
+      state.steps = stepsOf(index);
+      applySettings(index);
+      setTimeout(poll, state.settings.refresh * 1000);
+      advance();
+    }, function () {
+      setTimeout(start, 10000);
+    });
+  }
+
+  window.addEventListener("resize", function () { fit(); state.pages = []; });
+  tick();
+  setInterval(tick, 1000);
+  start();
+}());
