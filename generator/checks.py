@@ -19,9 +19,15 @@ def check(content: Content, as_of: dt.date, excellent_ceiling: float = DEFAULT_E
     """Every cross-field error and warning of a loaded board, in file order."""
     problems = list(_check_notice(content, as_of))
     for branch in content.branches:
-        if branch.evaluation is not None:
-            problems.extend(_check_evaluation(branch.path, branch.evaluation, excellent_ceiling))
-        problems.extend(_check_items(branch, as_of))
+        problems.extend(check_branch(branch, as_of, excellent_ceiling))
+    return problems
+
+
+def check_branch(branch: Branch, as_of: dt.date, excellent_ceiling: float = DEFAULT_EXCELLENT_CEILING) -> list[Problem]:
+    """The rules of one branch file (also used on an import before it is written)."""
+    problems = list(_check_items(branch, as_of))
+    if branch.evaluation is not None:
+        problems.extend(_check_evaluation(branch.path, branch.evaluation, excellent_ceiling))
     return problems
 
 

@@ -201,6 +201,58 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     click.echo(f"已写出 {len(site.pages)} 个页面到 {out}（{_describe(options, site.checked)}）")
 
 
+@main.command(name="import")
+@_common
+@click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
+@click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
+@click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
+@click.option("--name", help="新支部的名称（支部文件还不存在时）")
+def import_(config_file, content, audience, as_of, verbose, sheet, branch_id, sheet_name, name) -> None:
+    """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表。有任何错误则什么都不改。"""
+    from .importer import SheetError
+    from .update import import_evaluation, import_rectifications
+
+    options = _options(_load(config_file, verbose, content=content, as_of=as_of))
+    try:
+        if branch_id:
+            report = import_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name,
+                                           name=name, as_of=options.as_of)
+        else:
+            report = import_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
+    except SheetError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        _fail(f"表格有 {len(exc.problems)} 处问题，没有导入，支部文件保持不变。")
+    for line in report:
+        click.echo(line)
+
+
+@main.command(name="template")
+@click.argument("out", type=click.Path(dir_okay=False))
+@_guard
+def template_(out) -> None:
+    """写出一个空白的整改清单和民主评议统计表（.xlsx），带下拉选项和日期检查。"""
+    from .export import template
+
+    template(Path(out))
+    click.echo(f"已写出模板：{out}")
+
+
+@main.command(name="export")
+@_common
+@click.argument("out", type=click.Path(dir_okay=False))
+def export_(config_file, content, audience, as_of, verbose, out) -> None:
+    """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计。"""
+    from .export import export
+
+    options = _options(_load(config_file, verbose, content=content, as_of=as_of))
+    checked = core.validate(options)
+    _report(checked, strict=False)
+    export(checked.content, Path(out), options.as_of)
+    items = sum(len(b.items) for b in checked.content.branches)
+    click.echo(f"已导出：{out}（{len(checked.content.branches)} 个支部，{items} 项整改事项，含党内事项）")
+
+
 @main.command()
 @_common
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="预览地址")

@@ -281,6 +281,14 @@ def _cached(path: Path, parse: Callable) -> tuple:
     return result
 
 
+def load_branch_text(text: str, path: Path) -> tuple[Branch | None, list[Problem]]:
+    """A branch file's would-be text, parsed as if it were on disk at ``path`` (for imports)."""
+    shown = display_path(path)
+    root, problems = parse_yaml(text.encode("utf-8"), shown)
+    branch = None if root is None else _parse_branch(root, path, shown, problems)
+    return branch, problems
+
+
 def _parse_board(root: Node, path: Path, shown: str, problems: list[Problem]) -> Board | None:
     f = _Fields.of(root, BOARD_KEYS, "board.yml ", shown, problems)
     if f is None:

@@ -1,0 +1,109 @@
+"""Change one part of a branch file and keep everything else byte for byte.
+
+Clerks annotate their YAML with comments and their own key order; an import
+must replace only ``rectifications`` (or ``evaluation``), through ruamel.yaml's
+round-trip mode, and write the file atomically so a failure leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+from .source import decode
+
+ITEM_ORDER = ("id", "category", "source", "problem", "measures", "target", "owner", "deadline", "status",
+              "completed", "progress", "audience")
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def read(path: Path) -> CommentedMap:
+    """The branch file as a round-trip mapping (an empty one for a new file)."""
+    if not path.exists():
+        return CommentedMap()
+    text, _ = decode(path.read_bytes(), path.name)
+    data = _yaml().load(text or "")
+    return data if isinstance(data, CommentedMap) else CommentedMap()
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    if isinstance(value, list):
+        seq = CommentedSeq(_scalar(v) for v in value)
+        return seq
+    return value
+
+
+def item_map(item: dict[str, Any]) -> CommentedMap:
+    """One item as a clerk would write it: ``id: "01"``, dates unquoted, keys in the usual order."""
+    ordered = CommentedMap()
+    for key in ITEM_ORDER:
+        if key not in item:
+            continue
+        value = item[key]
+        if key == "id":
+            value = DoubleQuotedScalarString(value)
+        elif key in ("deadline", "completed") and _is_iso(value):
+            value = dt.date.fromisoformat(value)
+        ordered[key] = _scalar(value)
+    return ordered
+
+
+def _is_iso(value: Any) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def dump(data: CommentedMap) -> str:
+    buffer = io.StringIO()
+    _yaml().dump(data, buffer)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: never a half-written branch file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def with_rectifications(data: CommentedMap, items: list[dict[str, Any]]) -> CommentedMap:
+    """Replace the list in place (its position among the keys is kept)."""
+    data["rectifications"] = CommentedSeq(item_map(item) for item in items)
+    return data
+
+
+def with_evaluation(data: CommentedMap, counts: dict[str, int]) -> CommentedMap:
+    """Set the eight counts; honor_roll, opinions and comments in ``evaluation`` stay."""
+    evaluation = data.get("evaluation")
+    if not isinstance(evaluation, CommentedMap):
+        evaluation = CommentedMap()
+        data["evaluation"] = evaluation
+    for key, value in counts.items():
+        evaluation[key] = value
+    return data

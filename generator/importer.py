@@ -1,0 +1,431 @@
+"""Spreadsheets as offices keep them (xlsx, CSV) → rectification items / evaluation counts.
+
+Real sheets have a merged title row, a 填报单位 row, a header row written in
+the office's own words, merged cells, several numbered measures in one cell
+and dates in every form; a signature row closes them.  This module finds the
+header by its names, reads what is under it, and reports every bad cell as
+``整改清单!F7: …`` so nothing is imported from a sheet that has errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+
+from .dates import DateError, parse_date
+from .load import parse_choice
+from .model import Audience, DeadlineKind, Status
+from .source import decode
+
+MAX_ROWS = 20_000
+HEADER_SCAN_ROWS = 30
+
+# Field → header names, most specific first (the first column found wins).
+ITEM_HEADERS: dict[str, tuple[str, ...]] = {
+    "id": ("序号", "编号"),
+    "category": ("问题类别", "类别"),
+    "source": ("问题来源", "来源"),
+    "problem": ("存在问题", "问题表现", "具体问题", "问题描述", "问题"),
+    "measures": ("整改措施", "措施"),
+    "target": ("整改目标", "目标"),
+    "owner": ("责任人", "责任领导", "责任单位"),
+    "deadline": ("整改时限", "完成时限", "时限"),
+    "status": ("完成情况", "整改情况", "整改状态", "状态"),
+    "completed": ("完成时间", "销号时间", "完成日期"),
+    "progress": ("整改进展", "进展情况", "进展"),
+    "audience": ("公开范围",),
+    "remark": ("备注",),
+}
+TALLY_HEADERS: dict[str, tuple[str, ...]] = {
+    "branch": ("支部名称", "党支部", "支部", "党组织", "单位"),
+    "members": ("党员总数", "党员人数"),
+    "probationary": ("预备党员", "其中预备党员"),
+    "participants": ("参加评议", "参加评议人数", "参评党员"),
+    "rated": ("参加评定", "参加组织评定"),
+    "excellent": ("优秀",),
+    "qualified": ("合格",),
+    "basic": ("基本合格",),
+    "unqualified": ("不合格",),
+}
+STATUS_WORDS = {
+    "已销号": Status.CLOSED, "销号": Status.CLOSED,
+    "已完成": Status.DONE, "已整改": Status.DONE, "完成": Status.DONE,
+    "整改中": Status.IN_PROGRESS, "正在整改": Status.IN_PROGRESS, "持续整改": Status.IN_PROGRESS,
+    "推进中": Status.IN_PROGRESS, "未开始": Status.NOT_STARTED, "未启动": Status.NOT_STARTED,
+}
+_NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]+\s*[、.．])\s*")
+_SEPARATORS = "，,。；;：:、 \n"
+_TRAILING = re.compile(r"[\s；;。，,、]+$")
+
+
+class SheetError(Exception):
+    """A sheet that cannot be imported; ``problems`` are ``sheet!cell: message`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class Sheet:
+    """One sheet as a grid of values (merged cells already spread over their range)."""
+
+    name: str
+    rows: list[list[Any]]
+
+    def ref(self, row: int, column: int) -> str:
+        return f"{self.name}!{get_column_letter(column + 1)}{row + 1}"
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    header_row: int
+    columns: dict[str, int]
+
+    def body(self) -> list[tuple[int, list[Any]]]:
+        return [(i, row) for i, row in enumerate(self.sheet.rows) if i > self.header_row]
+
+    def get(self, row: list[Any], field: str) -> Any:
+        column = self.columns.get(field)
+        return row[column] if column is not None and column < len(row) else None
+
+
+@dataclass
+class Imported:
+    """What a rectification sheet yields: YAML-ready items and notes for the clerk."""
+
+    items: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- reading files ------------------------------------------------------------------------------
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of an .xlsx, or the one table of a .csv."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raise SheetError([f"{path.name}: 只能导入 .xlsx 或 .csv 文件（WPS/Excel 里“另存为”即可）；.xls 请先另存为 .xlsx"])
+
+
+def _read_csv(path: Path) -> Sheet:
+    text, problems = decode(path.read_bytes(), path.name)
+    if text is None:
+        raise SheetError([str(p) for p in problems])
+    rows = list(csv.reader(io.StringIO(text)))[:MAX_ROWS]
+    return Sheet(path.stem, [[cell if cell.strip() else None for cell in row] for row in rows])
+
+
+def _read_xlsx(path: Path) -> list[Sheet]:
+    try:
+        workbook = load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one message
+        raise SheetError([f"{path.name}: 无法打开这个 Excel 文件（{type(exc).__name__}）；请用 Excel/WPS 另存为 .xlsx 后再试"]) from None
+    sheets = []
+    for ws in workbook.worksheets:
+        rows = [list(row) for row in ws.iter_rows(max_row=min(ws.max_row, MAX_ROWS), values_only=True)]
+        for merged in ws.merged_cells.ranges:
+            value = ws.cell(merged.min_row, merged.min_col).value
+            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                for c in range(merged.min_col - 1, merged.max_col):
+                    if c < len(rows[r]):
+                        rows[r][c] = value
+        sheets.append(Sheet(ws.title, rows))
+    return sheets
+
+
+# ---- finding the table --------------------------------------------------------------------------
+
+
+def _normal(text: Any) -> str:
+    """A header as written, without spaces, stars, line breaks or a bracketed note."""
+    if text is None:
+        return ""
+    text = re.sub(r"[（(][^）)]*[）)]", "", str(text))
+    return re.sub(r"[\s*＊:：]", "", text)
+
+
+def _columns(row: list[Any], headers: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    names = [_normal(cell) for cell in row]
+    columns: dict[str, int] = {}
+    for field_name, synonyms in headers.items():
+        for synonym in synonyms:
+            if synonym in names and names.index(synonym) not in columns.values():
+                columns[field_name] = names.index(synonym)
+                break
+    return columns
+
+
+def find_table(sheet: Sheet, headers: dict[str, tuple[str, ...]], needed: tuple[str, ...]) -> Table | None:
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        columns = _columns(row, headers)
+        if all(name in columns for name in needed):
+            return Table(sheet, index, columns)
+    return None
+
+
+def rectification_table(sheets: list[Sheet], wanted: str | None = None, hints: tuple[str, ...] = ()) -> Table:
+    """The rectification table: the named sheet, else one matching a hint, else the only one."""
+    tables = [t for s in sheets if (t := find_table(s, ITEM_HEADERS, ("problem", "measures")))]
+    if wanted is not None:
+        chosen = [t for t in tables if t.sheet.name == wanted]
+        if not chosen:
+            raise SheetError([f"没有名为“{wanted}”、带有“存在问题”“整改措施”表头的工作表"])
+        return chosen[0]
+    if not tables:
+        raise SheetError(["没有找到整改清单的表头：需要“存在问题（或 问题）”和“整改措施（或 措施）”两列"])
+    hinted = [t for t in tables if any(h and (h == t.sheet.name or h in _title_of(t)) for h in hints)]
+    if len(hinted) == 1 or len(tables) == 1:
+        return (hinted or tables)[0]
+    names = "、".join(t.sheet.name for t in tables)
+    raise SheetError([f"有多张整改清单（{names}），请用 --sheet 指定要导入哪一张"])
+
+
+def _title_of(table: Table) -> str:
+    return " ".join(str(v) for row in table.sheet.rows[: table.header_row] for v in row if v)
+
+
+# ---- cells --------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).replace("\r\n", "\n").strip()
+    return text or None
+
+
+def split_measures(text: str) -> list[str]:
+    """One cell of numbered measures → a list, numbering and trailing punctuation removed."""
+    lines = [line for line in text.replace("\r", "").split("\n") if line.strip()]
+    if len(lines) == 1:
+        lines = re.split(r"[；;]", lines[0])
+    parts = [_TRAILING.sub("", _NUMBERING.sub("", line)) for line in lines]
+    return [part for part in parts if part]
+
+
+def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
+    """A date from an Excel date cell, an Excel serial number, or text in any known form."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and 20_000 < value < 80_000:
+        return from_excel(value).date()
+    return parse_date(str(value), month_end=month_end)
+
+
+def parse_status(text: str) -> tuple[Status, str | None] | None:
+    """A status word, alone or leading a sentence (``已完成。已建立台账``): (status, the rest)."""
+    exact = parse_choice(text, Status)
+    if exact:
+        return exact, None
+    for word, status in sorted(STATUS_WORDS.items(), key=lambda kv: -len(kv[0])):
+        rest = text[len(word):]
+        if text.startswith(word) and (not rest or rest[0] in _SEPARATORS):
+            return status, rest.lstrip(_SEPARATORS) or None
+    return None
+
+
+# ---- rows → items -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    table: Table
+    number: int
+    values: list[Any]
+    problems: list[str]
+
+    def raw(self, name: str) -> Any:
+        value = self.table.get(self.values, name)
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def ref(self, name: str) -> str:
+        column = self.table.columns.get(name)
+        return self.table.sheet.ref(self.number, column if column is not None else 0)
+
+    def error(self, name: str, message: str) -> None:
+        self.problems.append(f"{self.ref(name)}: {message}")
+
+    def text(self, name: str, label: str, required: bool = False) -> str | None:
+        value = _text(self.raw(name))
+        if value is None and required:
+            self.error(name, f"{label}不能为空" if name in self.table.columns else f"缺少“{label}”列")
+        return value
+
+
+def import_items(table: Table) -> Imported:
+    """Every item row of a rectification table; raises ``SheetError`` listing every bad cell.
+
+    A row is an item when it has a problem, or a 序号 and measures; anything else
+    (a signature line, a remark) is skipped and reported in ``notes``.
+    """
+    problems: list[str] = []
+    result = Imported([])
+    numbers: list[int] = []
+    for number, values in table.body():
+        row = _Row(table, number, values, problems)
+        if row.raw("problem") is None and (row.raw("id") is None or row.raw("measures") is None):
+            leftover = " ".join(t for v in values if (t := _text(v)))
+            if leftover:
+                result.notes.append(f"{table.sheet.name} 第 {number + 1} 行没有序号和问题，已忽略：“{leftover[:40]}”")
+            continue
+        item = _item(row, len(result.items) + 1)
+        if item is not None:
+            result.items.append(item)
+            numbers.append(number)
+    _check_ids(result.items, numbers, table, problems)
+    if problems:
+        raise SheetError(problems)
+    return result
+
+
+def _item(row: _Row, position: int) -> dict[str, Any] | None:
+    before = len(row.problems)
+    problem = row.text("problem", "存在问题", required=True)
+    measures_text = row.text("measures", "整改措施", required=True)
+    measures = split_measures(measures_text) if measures_text else []
+    if measures_text and not measures:
+        row.error("measures", "整改措施不能为空")
+    owner = row.text("owner", "责任人", required=True)
+    deadline = _deadline(row)
+    status, extra = _status(row)
+    completed = _completed(row, status)
+    audience = _audience(row)
+    if len(row.problems) > before:
+        return None
+    progress = "\n".join(t for t in (extra, row.text("progress", "整改进展"), _remark(row)) if t) or None
+    item = {
+        "id": row.text("id", "序号") or f"{position:02d}",
+        "category": row.text("category", "问题类别"), "source": row.text("source", "问题来源"),
+        "problem": problem, "measures": measures, "target": row.text("target", "整改目标"),
+        "owner": owner, "deadline": deadline, "status": status.label,
+        "completed": completed.isoformat() if completed else None, "progress": progress,
+        "audience": audience.label if audience is not Audience.PUBLIC else None,
+    }
+    return {key: value for key, value in item.items() if value is not None}
+
+
+def _deadline(row: _Row) -> str | None:
+    value = row.raw("deadline")
+    if value is None:
+        row.error("deadline", "整改时限不能为空" if "deadline" in row.table.columns else "缺少“整改时限”列")
+        return None
+    kind = parse_choice(str(value), DeadlineKind) if isinstance(value, str) else None
+    if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
+        return kind.label
+    try:
+        return cell_date(value).isoformat()
+    except DateError as exc:
+        row.error("deadline", f"整改时限：{exc}；也可以写 长期坚持 或 立行立改")
+        return None
+
+
+def _status(row: _Row) -> tuple[Status, str | None]:
+    text = _text(row.raw("status"))
+    if text is None:
+        return Status.NOT_STARTED, None
+    found = parse_status(text)
+    if found is None:
+        valid = "、".join(s.label for s in Status)
+        row.error("status", f"完成情况“{text[:20]}”无法识别，应以 {valid} 之一开头")
+        return Status.NOT_STARTED, None
+    return found
+
+
+def _completed(row: _Row, status: Status) -> dt.date | None:
+    value = row.raw("completed")
+    if value is None:
+        if status.finished:
+            row.error("completed" if "completed" in row.table.columns else "status",
+                      f"“{status.label}”的事项要填写完成时间")
+        return None
+    try:
+        day = cell_date(value)
+    except DateError as exc:
+        row.error("completed", f"完成时间：{exc}")
+        return None
+    if day > dt.date.today():
+        row.error("completed", f"完成时间 {day} 是将来的日期")
+    return day
+
+
+def _audience(row: _Row) -> Audience:
+    text = _text(row.raw("audience"))
+    if text is None:
+        return Audience.PUBLIC
+    found = parse_choice(text, Audience) or {"不公开": Audience.PARTY, "内部": Audience.PARTY}.get(text)
+    if found is None:
+        row.error("audience", f"公开范围只能是 公开 或 党内，不能是“{text}”")
+        return Audience.PUBLIC
+    return found
+
+
+def _remark(row: _Row) -> str | None:
+    remark = row.text("remark", "备注")
+    return f"备注：{remark}" if remark else None
+
+
+def _check_ids(items: list[dict[str, Any]], numbers: list[int], table: Table, problems: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for item, number in zip(items, numbers, strict=True):
+        if item["id"] in seen:
+            where = table.sheet.ref(number, table.columns.get("id", 0))
+            problems.append(f"{where}: 序号“{item['id']}”与第 {seen[item['id']] + 1} 行重复")
+        else:
+            seen[item["id"]] = number
+
+
+# ---- the evaluation tally -----------------------------------------------------------------------
+
+
+def tally_table(sheets: list[Sheet]) -> Table | None:
+    """The 民主评议 statistics table, if the file has one."""
+    for sheet in sheets:
+        table = find_table(sheet, TALLY_HEADERS, ("branch", "members", "excellent", "qualified"))
+        if table:
+            return table
+    return None
+
+
+def import_tally(table: Table) -> dict[str, dict[str, int]]:
+    """Branch name (as written) → its eight counts; raises ``SheetError`` on bad cells."""
+    problems: list[str] = []
+    tally: dict[str, dict[str, int]] = {}
+    counts = [k for k in TALLY_HEADERS if k != "branch"]
+    for number, values in table.body():
+        row = _Row(table, number, values, problems)
+        name = row.text("branch", "支部名称")
+        if name is None or name in ("合计", "总计", "小计"):
+            continue
+        tally[name] = {}
+        for key in counts:
+            value = row.raw(key)
+            text = _text(value)
+            if text is None or not re.fullmatch(r"\d+", text):
+                row.error(key, f"{TALLY_HEADERS[key][0]}应为不小于 0 的整数，现在是“{text or '空'}”")
+            else:
+                tally[name][key] = int(text)
+    if problems:
+        raise SheetError(problems)
+    return tally

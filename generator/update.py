@@ -1,0 +1,105 @@
+"""Apply an office spreadsheet to the content folder: all of it, or nothing.
+
+The new branch text is produced in memory (round-trip YAML), parsed and checked
+exactly as ``board check`` would, and only then written; any problem leaves
+every file byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from . import branchfile
+from .checks import check_branch
+from .importer import SheetError, Table, import_items, import_tally, read_sheets, rectification_table, tally_table
+from .load import BRANCH_ID, load_branch_text, load_content
+from .model import Branch, Item, Severity
+
+
+def _checked(path: Path, text: str, as_of: dt.date) -> Branch:
+    branch, problems = load_branch_text(text, path)
+    if branch is not None:
+        problems += check_branch(branch, as_of)
+    errors = [f"导入后 {p}" for p in problems if p.severity is Severity.ERROR]
+    if errors or branch is None:
+        raise SheetError(errors or [f"{path.name}: 导入后的文件无法读取"])
+    return branch
+
+
+def _same(a: Item, b: Item) -> bool:
+    return dataclasses.replace(a, lines={}) == dataclasses.replace(b, lines={})
+
+
+def describe_changes(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
+    """Added, removed and changed items by id, status changes spelled out."""
+    before = {item.id: item for item in old}
+    after = {item.id: item for item in new}
+    lines = [f"新增 {i}：{after[i].problem[:30]}" for i in after if i not in before]
+    lines += [f"删除 {i}：{before[i].problem[:30]}" for i in before if i not in after]
+    for i in after:
+        if i in before and not _same(before[i], after[i]):
+            change = f"（{before[i].status.label} → {after[i].status.label}）" if before[i].status != after[i].status else ""
+            lines.append(f"修改 {i}{change}：{after[i].problem[:30]}")
+    counts = f"共 {len(new)} 项：新增 {sum(i not in before for i in after)}，删除 {sum(i not in after for i in before)}，" \
+             f"修改 {sum(i in before and not _same(before[i], after[i]) for i in after)}"
+    return [counts, *lines]
+
+
+def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
+                          name: str | None = None, as_of: dt.date | None = None) -> list[str]:
+    """Replace one branch's ``rectifications`` from a sheet; returns the report lines."""
+    if not BRANCH_ID.match(branch_id):
+        raise SheetError([f"支部编号“{branch_id}”不能用作网址：只能用小写英文字母、数字和连字符“-”"])
+    path = content_dir / "branches" / f"{branch_id}.yml"
+    data = branchfile.read(path)
+    if not path.exists():
+        if not name:
+            raise SheetError([f"{path} 不存在：新支部请用 --name 给出支部名称"])
+        data["name"] = name
+    old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
+    hints = (f"（{branch_id}）", str(data.get("name", "")))
+    imported = import_items(rectification_table(read_sheets(sheet_path), sheet, hints))
+    text = branchfile.dump(branchfile.with_rectifications(data, imported.items))
+    new_branch = _checked(path, text, as_of or dt.date.today())
+    branchfile.write_atomic(path, text)
+    changes = describe_changes(old_branch.items if old_branch else (), new_branch.items)
+    return [f"已导入 {new_branch.name}（{path}）", *changes, *imported.notes]
+
+
+def _tally_rows(table: Table) -> dict[str, tuple[str, int]]:
+    """Name as written → (cell of the name, row) for error messages."""
+    column = table.columns["branch"]
+    return {str(values[column]).strip(): (table.sheet.ref(n, column), n)
+            for n, values in table.body() if column < len(values) and values[column]}
+
+
+def import_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | None = None) -> list[str]:
+    """Fill every listed branch's ``evaluation`` from a 民主评议 statistics sheet."""
+    table = tally_table(read_sheets(sheet_path))
+    if table is None:
+        raise SheetError(["没有找到民主评议统计表的表头（需要 支部名称、党员总数、优秀、合格 等列）；导入整改清单请加 --branch"])
+    tally = import_tally(table)
+    content, _ = load_content(content_dir)
+    branches = {b.name: b for b in content.branches} if content else {}
+    branches.update({b.id: b for b in (content.branches if content else ())})
+    where = _tally_rows(table)
+    unknown = [f"{where[n][0]}: 没有名为“{n}”的支部（写支部全称或文件名，如 jiguan-1）" for n in tally if n not in branches]
+    if unknown:
+        raise SheetError(unknown)
+    updates: dict[Path, str] = {}
+    problems: list[str] = []
+    for name, counts in tally.items():
+        path = content_dir / "branches" / f"{branches[name].id}.yml"
+        text = branchfile.dump(branchfile.with_evaluation(branchfile.read(path), counts))
+        try:
+            _checked(path, text, as_of or dt.date.today())
+        except SheetError as exc:
+            problems += [f"{where[name][0]}（{name}）: {p}" for p in exc.problems]
+        updates[path] = text
+    if problems:
+        raise SheetError(problems)
+    for path, text in updates.items():
+        branchfile.write_atomic(path, text)
+    return [f"已导入 {len(updates)} 个支部的民主评议结果：" + "、".join(tally)]

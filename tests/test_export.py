@@ -1,0 +1,59 @@
+"""Template and export workbooks: they import back cleanly and exactly."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+
+from openpyxl import load_workbook
+
+from conftest import CONFIG, REPO, board_cli
+from generator.importer import import_items, read_sheets, rectification_table
+from generator.load import load_content
+
+
+def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):
+    out = tmp_path / "模板.xlsx"
+    run = board_cli("template", str(out))
+    assert run.code == 0, run.err
+    book = load_workbook(out)
+    ws = book["整改清单"]
+    assert [c.value for c in ws[3]][:5] == ["序号", "问题类别", "问题来源", "存在问题", "整改措施"]
+    formulas = {v.formula1 for v in ws.data_validations.dataValidation}
+    assert '"未开始,整改中,已完成,已销号"' in formulas and '"公开,党内"' in formulas
+    assert ws.column_dimensions["D"].width == 40 and ws.freeze_panes == "A4"
+    assert [c.value for c in book["民主评议"][2]][:3] == ["支部名称", "党员总数", "预备党员"]
+    ws["A4"], ws["D4"], ws["E4"], ws["G4"], ws["H4"] = "1", "问题", "1.措施一\n2.措施二", "张某某", dt.datetime(2024, 6, 30)
+    book.save(out)
+    items = import_items(rectification_table(read_sheets(out))).items
+    assert items == [{"id": "1", "problem": "问题", "measures": ["措施一", "措施二"], "owner": "张某某",
+                      "deadline": "2024-06-30", "status": "未开始"}]
+
+
+def test_export_then_import_gives_the_same_content(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    before, _ = load_content(content)
+    out = tmp_path / "全部.xlsx"
+    run = board_cli("export", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
+    assert run.code == 0, run.err
+    book = load_workbook(out)
+    assert {"整改台账", "民主评议"} <= set(book.sheetnames) and len(book.sheetnames) == len(before.branches) + 2
+    ledger_rows = book["整改台账"].max_row - 2
+    assert ledger_rows == sum(len(b.items) for b in before.branches)
+    for branch in before.branches:
+        run = board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25",
+                        str(out), "--branch", branch.id)
+        assert run.code == 0, run.err
+        assert "新增 0，删除 0，修改 0" in run.out, run.out
+    run = board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
+    assert run.code == 0, run.err
+    after, _ = load_content(content)
+
+    def plain(content):
+        return [dataclasses.replace(b, lines={}, items=tuple(dataclasses.replace(i, lines={}) for i in b.items),
+                                    evaluation=b.evaluation and dataclasses.replace(b.evaluation, lines={}))
+                for b in content.branches]
+
+    assert plain(after) == plain(before)

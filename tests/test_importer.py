@@ -1,0 +1,175 @@
+"""Office spreadsheets as they really look → items, and every bad cell named."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from generator.importer import (
+    SheetError,
+    cell_date,
+    import_items,
+    import_tally,
+    parse_status,
+    read_sheets,
+    rectification_table,
+    split_measures,
+    tally_table,
+)
+from generator.model import Status
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("1.制定学习计划；2.开展专题研讨。", ["制定学习计划", "开展专题研讨"]),
+    ("1、制定学习计划\n2、开展专题研讨；", ["制定学习计划", "开展专题研讨"]),
+    ("（1）制定学习计划\n（2）开展专题研讨", ["制定学习计划", "开展专题研讨"]),
+    ("①制定学习计划；②开展专题研讨", ["制定学习计划", "开展专题研讨"]),
+    ("一、制定计划\n二、落实到人。", ["制定计划", "落实到人"]),
+    ("只有一条措施", ["只有一条措施"]),
+    ("1. 每年2次以上\r\n2. 形成3.5万字材料", ["每年2次以上", "形成3.5万字材料"]),
+])
+def test_measures_are_split_and_unnumbered(cell, expected):
+    assert split_measures(cell) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (dt.datetime(2024, 6, 30), dt.date(2024, 6, 30)), ("2024-06-30", dt.date(2024, 6, 30)),
+    ("2024/6/30", dt.date(2024, 6, 30)), ("2024.6.30", dt.date(2024, 6, 30)),
+    ("2024年6月30日", dt.date(2024, 6, 30)), ("2024年6月底", dt.date(2024, 6, 30)), ("2024年2月底", dt.date(2024, 2, 29)),
+    (45473, dt.date(2024, 6, 30)),
+])
+def test_deadline_forms(value, expected):
+    assert cell_date(value) == expected
+
+
+def test_status_words_alone_or_leading_a_sentence():
+    assert parse_status("已完成") == (Status.DONE, None)
+    assert parse_status("closed") == (Status.CLOSED, None)
+    assert parse_status("已完成。已建立群众诉求台账") == (Status.DONE, "已建立群众诉求台账")
+    assert parse_status("正在整改，已召开推进会") == (Status.IN_PROGRESS, "已召开推进会")
+    assert parse_status("差不多了") is None
+
+
+def messy_workbook(path: Path, *, owner_row3: str = "李某某") -> Path:
+    """A list as an office keeps it: title, 填报 row, synonyms, merged cells, mixed dates, a signature row."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "整改清单"
+    ws.merge_cells("A1:I1")
+    ws["A1"] = "机关第一党支部2023年度组织生活会整改清单"
+    ws["A2"], ws["E2"] = "填报单位：机关第一党支部", "填报时间：2024年3月1日"
+    ws.append(["序号", "类别", "问题表现", "整改措施", "整改目标", "责任领导", "完成时限", "整改情况", "销号时间\n（年月日）"])
+    ws.append([1, "理论学习", "学习不够深入", "1.制定计划；2.专题研讨。", "计划落实率100%", "张某某",
+               dt.datetime(2024, 6, 30), "已完成", dt.datetime(2024, 5, 20)])
+    ws.append([2, None, "学用结合不紧", "（1）结合业务学习\n（2）撰写体会", None, owner_row3, "2024/9/30", "整改中", None])
+    ws.append([3, None, "青年党员参学少", "①建立学习小组", None, "王某某", "2024年12月底", None, None])
+    ws.append([4, "作风建设", "窗口服务不规范", "推行一次告知", None, "赵某某", "长期坚持", "正在整改，已印发制度", None])
+    ws.append([5, "作风建设", "调研不够深入", "每季度调研", None, "赵某某", "立行立改", "已销号", "2024.3.15"])
+    ws.merge_cells("B4:B6")
+    ws.append([])
+    ws.append(["填表人：刘某某", None, None, None, None, "审核人：陈某某"])
+    book.save(path)
+    return path
+
+
+def test_messy_workbook_imports_exactly(tmp_path):
+    table = rectification_table(read_sheets(messy_workbook(tmp_path / "list.xlsx")))
+    result = import_items(table)
+    assert result.items == [
+        {"id": "1", "category": "理论学习", "problem": "学习不够深入", "measures": ["制定计划", "专题研讨"],
+         "target": "计划落实率100%", "owner": "张某某", "deadline": "2024-06-30", "status": "已完成",
+         "completed": "2024-05-20"},
+        {"id": "2", "category": "理论学习", "problem": "学用结合不紧", "measures": ["结合业务学习", "撰写体会"],
+         "owner": "李某某", "deadline": "2024-09-30", "status": "整改中"},
+        {"id": "3", "category": "理论学习", "problem": "青年党员参学少", "measures": ["建立学习小组"],
+         "owner": "王某某", "deadline": "2024-12-31", "status": "未开始"},
+        {"id": "4", "category": "作风建设", "problem": "窗口服务不规范", "measures": ["推行一次告知"], "owner": "赵某某",
+         "deadline": "长期坚持", "status": "整改中", "progress": "已印发制度"},
+        {"id": "5", "category": "作风建设", "problem": "调研不够深入", "measures": ["每季度调研"], "owner": "赵某某",
+         "deadline": "立行立改", "status": "已销号", "completed": "2024-03-15"},
+    ]
+    assert result.notes == ["整改清单 第 10 行没有序号和问题，已忽略：“填表人：刘某某 审核人：陈某某”"]
+
+
+def test_gb18030_csv_imports_the_same(tmp_path):
+    rows = [["某党支部整改清单"], ["序号", "问题", "措施", "责任人", "时限", "状态", "完成时间", "备注"],
+            ["1", "学习不够深入", "1.制定计划\n2.专题研讨", "张某某", "2024年6月30日", "已完成", "2024/5/20", "已报党委"],
+            ["2", "窗口服务不规范", "推行一次告知", "赵某某", "长期坚持", "", "", ""]]
+    import csv
+    import io
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    for name, data in (("gbk.csv", buffer.getvalue().encode("gb18030")),
+                       ("bom.csv", "\ufeff".encode() + buffer.getvalue().encode())):
+        (tmp_path / name).write_bytes(data)
+        items = import_items(rectification_table(read_sheets(tmp_path / name))).items
+        assert items[0] == {"id": "1", "problem": "学习不够深入", "measures": ["制定计划", "专题研讨"], "owner": "张某某",
+                            "deadline": "2024-06-30", "status": "已完成", "completed": "2024-05-20", "progress": "备注：已报党委"}
+        assert items[1]["status"] == "未开始" and items[1]["deadline"] == "长期坚持"
+
+
+def test_every_bad_cell_is_named(tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.title = "整改清单"
+    ws.append(["序号", "存在问题", "整改措施", "责任人", "整改时限", "完成情况", "完成时间"])
+    ws.append([1, "问题甲", "措施", None, "2024-02-30", "完成了吧", None])
+    ws.append([2, "问题乙", "措施", "张某某", "下个月", "已销号", None])
+    ws.append([2, "问题丙", "措施", "张某某", "长期坚持", "整改中", None])
+    book.save(tmp_path / "bad.xlsx")
+    with pytest.raises(SheetError) as caught:
+        import_items(rectification_table(read_sheets(tmp_path / "bad.xlsx")))
+    assert caught.value.problems == [
+        "整改清单!D2: 责任人不能为空",
+        "整改清单!E2: 整改时限：日期不存在：“2024-02-30”（2024年2月没有 30 日）；也可以写 长期坚持 或 立行立改",
+        "整改清单!F2: 完成情况“完成了吧”无法识别，应以 未开始、整改中、已完成、已销号 之一开头",
+        "整改清单!E3: 整改时限：无法识别的日期“下个月”，请写成 2024-06-30 或 2024年6月30日；也可以写 长期坚持 或 立行立改",
+        "整改清单!G3: “已销号”的事项要填写完成时间",
+    ]
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    book = Workbook()
+    book.active.append(["序号", "问题", "措施", "责任人", "时限"])
+    book.active.append(["01", "甲", "措施", "张某某", "长期坚持"])
+    book.active.append(["01", "乙", "措施", "张某某", "长期坚持"])
+    book.save(tmp_path / "dup.xlsx")
+    with pytest.raises(SheetError, match="A3: 序号“01”与第 2 行重复"):
+        import_items(rectification_table(read_sheets(tmp_path / "dup.xlsx")))
+
+
+def test_no_header_or_wrong_file_type(tmp_path):
+    book = Workbook()
+    book.active.append(["姓名", "电话"])
+    book.save(tmp_path / "other.xlsx")
+    with pytest.raises(SheetError, match="没有找到整改清单的表头"):
+        rectification_table(read_sheets(tmp_path / "other.xlsx"))
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(SheetError, match="另存为 .xlsx"):
+        read_sheets(tmp_path / "old.xls")
+
+
+def test_tally_sheet(tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["2023年度民主评议党员情况统计表"])
+    ws.append(["支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格"])
+    ws.append(["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0])
+    ws.append(["合计", 10, 1, 9, 9, 2, 6, 1, 0])
+    ws.append(["第二党支部", 8, 0, 8, "八", 2, 6, 0, 0])
+    book.save(tmp_path / "tally.xlsx")
+    table = tally_table(read_sheets(tmp_path / "tally.xlsx"))
+    with pytest.raises(SheetError) as caught:
+        import_tally(table)
+    assert caught.value.problems == ["Sheet!E5: 参加评定应为不小于 0 的整数，现在是“八”"]
+    ws["E5"] = 8
+    book.save(tmp_path / "tally.xlsx")
+    assert import_tally(tally_table(read_sheets(tmp_path / "tally.xlsx"))) == {
+        "第一党支部": {"members": 10, "probationary": 1, "participants": 9, "rated": 9, "excellent": 2,
+                   "qualified": 6, "basic": 1, "unqualified": 0},
+        "第二党支部": {"members": 8, "probationary": 0, "participants": 8, "rated": 8, "excellent": 2,
+                   "qualified": 6, "basic": 0, "unqualified": 0},
+    }

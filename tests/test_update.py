@@ -1,0 +1,139 @@
+"""Importing into the content folder: only the imported part changes, or nothing at all."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from test_importer import messy_workbook
+
+from conftest import CONFIG, board_cli, evaluation, item, tiny_board, write_yaml
+from generator.load import load_content
+
+BRANCH_TEXT = """# 机关第一党支部 — 由党委办维护，请勿删除本行注释
+name: 机关第一党支部
+order: 3        # 排在第三
+secretary: 张某某
+evaluation:
+  members: 10   # 含预备党员
+  probationary: 1
+  participants: 9
+  rated: 9
+  excellent: 2
+  qualified: 6
+  basic: 1
+  unqualified: 0
+  honor_roll: [王某某]
+rectifications:
+  - id: "old"
+    problem: 旧问题
+    measures: [旧措施]
+    owner: 张某某
+    deadline: 2024-01-31
+    status: 整改中
+meeting: {date: 2024-02-10, supervisor: 局党委委员 李某某}
+"""
+
+
+def run_import(content, *args):
+    return board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", *args)
+
+
+def test_import_replaces_only_the_list_and_keeps_comments(tmp_path):
+    content = tiny_board(tmp_path / "c", {})
+    branch = content / "branches" / "jiguan-1.yml"
+    branch.parent.mkdir()
+    branch.write_text(BRANCH_TEXT, encoding="utf-8")
+    run = run_import(content, str(messy_workbook(tmp_path / "list.xlsx")), "--branch", "jiguan-1")
+    assert run.code == 0, run.err
+    text = branch.read_text(encoding="utf-8")
+    head, tail = BRANCH_TEXT.split("rectifications:")
+    assert text.startswith(head + "rectifications:")                   # every line before the list, byte for byte
+    assert text.rstrip().endswith(tail.split("\n", 7)[-1].strip())     # and the key after it
+    loaded, problems = load_content(content)
+    assert [p for p in problems if "错误" in p.severity.value] == []
+    items = loaded.branches[0].items
+    assert [i.id for i in items] == ["1", "2", "3", "4", "5"] and items[2].deadline.date.isoformat() == "2024-12-31"
+    assert "新增 1" in run.out and "删除 old" in run.out and "共 5 项：新增 5，删除 1，修改 0" in run.out
+    assert "第 10 行没有序号和问题，已忽略" in run.out
+
+
+def test_a_bad_sheet_changes_nothing(tmp_path):
+    content = tiny_board(tmp_path / "c", {})
+    branch = content / "branches" / "jiguan-1.yml"
+    branch.parent.mkdir()
+    branch.write_text(BRANCH_TEXT, encoding="utf-8")
+    before = branch.read_bytes()
+    run = run_import(content, str(messy_workbook(tmp_path / "bad.xlsx", owner_row3="")), "--branch", "jiguan-1")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "整改清单!F5: 责任人不能为空" in run.err and "没有导入，支部文件保持不变" in run.err
+    assert branch.read_bytes() == before
+    assert sorted(p.name for p in branch.parent.iterdir()) == ["jiguan-1.yml"]
+
+
+def test_status_changes_are_reported(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [item(id="1", status="整改中")]}})
+    book = Workbook()
+    book.active.append(["序号", "存在问题", "整改措施", "责任人", "整改时限", "完成情况", "完成时间"])
+    book.active.append(["1", "理论学习不够深入", "制定学习计划", "张某某", "2024-06-30", "已销号", "2024-06-01"])
+    book.save(tmp_path / "s.xlsx")
+    run = run_import(content, str(tmp_path / "s.xlsx"), "--branch", "a")
+    assert run.code == 0, run.err
+    assert "修改 1（整改中 → 已销号）：理论学习不够深入" in run.out
+
+
+def test_new_branch_needs_a_name(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    sheet = str(messy_workbook(tmp_path / "list.xlsx"))
+    run = run_import(content, sheet, "--branch", "new-one")
+    assert run.code == 1 and "--name" in run.err
+    run = run_import(content, sheet, "--branch", "new-one", "--name", "新成立的党支部")
+    assert run.code == 0, run.err
+    loaded, _ = load_content(content)
+    assert "新成立的党支部" in [b.name for b in loaded.branches]
+
+
+def test_tally_fills_each_branch_evaluation(tmp_path):
+    content = tiny_board(tmp_path / "c", {
+        "a": {"name": "第一党支部", "evaluation": evaluation(honor_roll=["王某某"], opinions=4)},
+        "b": {"name": "第二党支部"},
+    })
+    book = Workbook()
+    ws = book.active
+    ws.append(["民主评议党员情况统计表"])
+    ws.append(["支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格"])
+    ws.append(["第一党支部", 20, 2, 19, 18, 3, 15, 0, 0])
+    ws.append(["b", 8, 0, 8, 8, 1, 7, 0, 0])
+    book.save(tmp_path / "tally.xlsx")
+    run = run_import(content, str(tmp_path / "tally.xlsx"))
+    assert run.code == 0, run.err
+    loaded, _ = load_content(content)
+    a, b = loaded.branches
+    assert (a.evaluation.members, a.evaluation.honor_roll, a.evaluation.opinions) == (20, ("王某某",), 4)
+    assert b.evaluation.rated == 8
+
+
+def test_tally_with_unknown_branch_or_bad_sum_changes_nothing(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部"}})
+    before = (content / "branches" / "a.yml").read_bytes()
+    book = Workbook()
+    ws = book.active
+    ws.append(["支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格"])
+    ws.append(["第一党支部", 20, 2, 19, 18, 3, 3, 0, 0])
+    ws.append(["第九党支部", 8, 0, 8, 8, 1, 7, 0, 0])
+    book.save(tmp_path / "tally.xlsx")
+    run = run_import(content, str(tmp_path / "tally.xlsx"))
+    assert run.code == 1 and "Sheet!A3: 没有名为“第九党支部”的支部" in run.err
+    ws.delete_rows(3)
+    book.save(tmp_path / "tally.xlsx")
+    run = run_import(content, str(tmp_path / "tally.xlsx"))
+    assert run.code == 1 and "评定结果相加不等于参加组织评定人数" in run.err and "Sheet!A2（第一党支部）" in run.err
+    assert (content / "branches" / "a.yml").read_bytes() == before
+
+
+def test_gbk_branch_file_is_rewritten_as_utf8(tmp_path):
+    content = tiny_board(tmp_path / "c", {})
+    write_yaml(content / "branches" / "a.yml", {"name": "第一党支部"})
+    path = content / "branches" / "a.yml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    run = run_import(content, str(messy_workbook(tmp_path / "l.xlsx")), "--branch", "a")
+    assert run.code == 0, run.err
+    assert path.read_text(encoding="utf-8").startswith("name: 第一党支部")
