@@ -1,4 +1,5 @@
-"""Take the README's screenshots of a built site (headless Debian Chromium, 1440×900).
+"""Take the README's screenshots of a built site (headless Debian Chromium, 1440×900),
+the lobby screen's slides, and the first pages of the printed bulletin board (pdftoppm).
 
 Usage: python docs/screenshots.py [SITE_DIR] [OUT_DIR]
 """
@@ -7,11 +8,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+from generator.printing import to_pdf
 
 # name → (path, element to scroll to the top, or None)
 PAGES = {
@@ -55,6 +60,10 @@ def main(site: Path, out: Path) -> None:
                 page.screenshot(path=str(out / f"screen-{name}-{width}x{height}.png"))
         browser.close()
     server.shutdown()
+    with tempfile.TemporaryDirectory() as tmp:
+        to_pdf(site / "print" / "index.html", Path(tmp) / "print.pdf")
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(Path(tmp) / "print.pdf"),
+                        str(out / "print")], check=True)
 
 
 if __name__ == "__main__":

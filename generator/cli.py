@@ -187,6 +187,36 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
 
 @main.command()
 @_common
+@click.option("--paper", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True,
+              help="纸张大小")
+@click.option("--landscape", is_flag=True, help="横向打印")
+@click.option("--out", default="公开栏.pdf", show_default=True, type=click.Path(dir_okay=False), help="PDF 文件")
+@click.option("--browser", help="Chromium/Chrome/Edge 的路径（默认自动查找）")
+def pdf(config_file, content, audience, as_of, verbose, paper, landscape, out, browser) -> None:
+    """把公开栏打印版（/print/，只含公开内容）生成 PDF。"""
+    import tempfile
+
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from .printing import PrintError, find_browser, to_pdf
+
+    config = _load(config_file, verbose, content=content, as_of=as_of)
+    options = _options(config)
+    _report(core.validate(options), strict=False)
+    try:
+        find_browser(browser)
+        with tempfile.TemporaryDirectory(prefix="board-print-") as site:
+            config.site_dir = site
+            mkdocs_build(config)
+            to_pdf(Path(site) / "print" / "index.html", Path(out), paper=paper.upper(), landscape=landscape,
+                   browser=browser)
+    except PrintError as exc:
+        _fail(str(exc))
+    click.echo(f"已生成 PDF：{out}（{paper.upper()}{'横向' if landscape else '纵向'}）")
+
+
+@main.command()
+@_common
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="写出 Markdown 的文件夹")
 def render(config_file, content, audience, as_of, verbose, out) -> None:
     """只写出 Markdown 页面和 summary.json，供其他 Markdown 网站工具使用。"""

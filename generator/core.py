@@ -14,7 +14,7 @@ from .dates import DateError, parse_date
 from .figures import Figures, compute
 from .load import load_content, parse_choice
 from .model import Audience, Content, Problem, Severity
-from .pages import render_data, render_pages
+from .pages import render_data, render_pages, render_print
 from .screen import ScreenSettings, screen_files
 
 
@@ -83,4 +83,4 @@ def generate(options: Options) -> Site:
     figures = compute(checked.content, options.audience, options.as_of)
     public = figures if options.audience is Audience.PUBLIC else compute(checked.content, Audience.PUBLIC, options.as_of)
     data = {**render_data(figures), **screen_files(public, options.screen)}
-    return Site(checked, figures, render_pages(figures), data)
+    return Site(checked, figures, {**render_pages(figures), **render_print(public)}, data)

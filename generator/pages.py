@@ -17,7 +17,7 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from .figures import GRADES, Figures, ledger, summary
+from .figures import Figures, ledger, summary
 
 GRADE_LABELS = (("excellent", "优秀"), ("qualified", "合格"), ("basic", "基本合格"), ("unqualified", "不合格"))
 STATUS_MARKS = {"not_started": "○", "in_progress": "◐", "done": "●", "closed": "✔"}
@@ -93,12 +93,19 @@ def render_pages(figures: Figures) -> dict[str, str]:
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party")
     ev = figures.evaluation
     pages = {
-        "index.md": _render("overview.md.j2", "index.md", ev=ev, shares=ev.shares or dict.fromkeys(GRADES), **common),
+        "index.md": _render("overview.md.j2", "index.md", ev=ev, **common),
         "ledger.md": _render("ledger.md.j2", "ledger.md", rows=ledger(figures), **common),
         "screen.md": _render("screen.md.j2", "screen.md", **common),
     }
     pages.update(branch_page(figures, i) for i in range(len(figures.branches)))
     return pages
+
+
+def render_print(public: Figures) -> dict[str, str]:
+    """The bulletin-board document ``/print/``; given the public figures only."""
+    if public.audience.key != "public":
+        raise ValueError("the printed bulletin board shows the public board only")
+    return {"print.md": _render("print.md.j2", "print.md", f=public, board=public.board, ev=public.evaluation)}
 
 
 def render_data(figures: Figures) -> dict[str, str]:

@@ -1,0 +1,98 @@
+"""The printed bulletin board: real PDFs from Debian's Chromium, read back with poppler."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF, CONFIG, board_cli, build_site, evaluation, item, tiny_board
+from generator.printing import PrintError, find_browser, to_pdf
+
+pytestmark = pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and shutil.which("pdftotext")),
+                                reason="needs chromium and poppler-utils (tests/install-system.sh)")
+
+
+def pages_of(pdf: Path) -> list[str]:
+    count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                             text=True).stdout).group(1))
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                           text=True).stdout for n in range(1, count + 1)]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def long_item(n: int) -> dict:
+    return item(id=f"R{n:02d}", problem=f"问题R{n:02d}" + "，理论学习不够深入系统" * (n % 4 + 1),
+                measures=[f"措施R{n:02d}甲" + "，制定学习计划" * 3, f"措施R{n:02d}乙"], owner=f"责任人R{n:02d}")
+
+
+def pdf(content: Path, out: Path, *extra: str) -> list[str]:
+    run = board_cli("pdf", "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF, "--out", str(out),
+                    *extra)
+    assert run.code == 0, run.err
+    return pages_of(out)
+
+
+def test_known_board_has_one_page_per_branch_after_the_cover(tmp_path):
+    content = tiny_board(tmp_path / "c", {
+        f"b{n}": {"name": f"第{n}党支部", "order": n, "evaluation": evaluation(),
+                  "rectifications": [item(id="1", problem=f"第{n}支部的问题甲"), item(id="2", problem=f"第{n}支部的问题乙")]}
+        for n in range(1, 4)
+    }, notice={"from": "2024-06-20", "to": "2024-07-20"}, feedback=["电话：0000-1234567"])
+    pages = pdf(content, tmp_path / "board.pdf")
+    assert len(pages) == 4
+    cover = squash(pages[0])
+    assert "测试局党委" in cover and "公示期：2024年6月20日至2024年7月20日" in cover and "电话：0000-1234567" in cover
+    for n in range(1, 4):
+        assert f"第{n}党支部" in pages[n] and f"第{n}支部的问题甲" in squash(pages[n])
+    assert all(f"第{i}页共4页" in squash(page) for i, page in enumerate(pages, start=1))
+
+
+def test_long_lists_break_between_rows_with_the_header_repeated(tmp_path):
+    content = tiny_board(tmp_path / "c", {
+        "big": {"name": "事项很多的党支部", "order": 1, "rectifications": [long_item(n) for n in range(1, 41)]},
+        "small": {"name": "第二党支部", "order": 2, "rectifications": [item(id="1", problem="唯一的问题", audience="党内"),
+                                                                    item(id="2", problem="公开的问题")]},
+    })
+    pages = [squash(p) for p in pdf(content, tmp_path / "big.pdf")]
+    big = [p for p in pages if "事项很多的党支部" in p or "问题R" in p]
+    assert len(big) >= 3
+    assert all("存在问题" in p and "整改措施" in p for p in big)          # header row on every page
+    for n in range(1, 41):
+        holding = {i for i, p in enumerate(pages) for part in (f"问题R{n:02d}", f"措施R{n:02d}甲", f"措施R{n:02d}乙",
+                                                                f"责任人R{n:02d}") if part in p}
+        assert len(holding) == 1, (n, holding)                           # a row never spans two pages
+    assert pages[-1].startswith("第二党支部") or "第二党支部" in pages[-1]
+    assert "公开的问题" in pages[-1] and "唯一的问题" not in "".join(pages)    # public only
+
+
+def test_a3_and_landscape(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    for extra, size in ((("--paper", "A3"), "841.92 x 1191.12"), (("--landscape",), "841.92 x 594.96")):
+        pdf(content, tmp_path / "x.pdf", *extra)
+        info = subprocess.run(["pdfinfo", str(tmp_path / "x.pdf")], capture_output=True, text=True).stdout
+        assert size in info
+
+
+def test_branch_pages_of_the_site_print_cleanly(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部", "rectifications": [item(problem="打印的问题")]}})
+    site = tmp_path / "site"
+    build_site(content, site)
+    to_pdf(site / "branches" / "a" / "index.html", tmp_path / "a.pdf")
+    text = squash("".join(pages_of(tmp_path / "a.pdf")))
+    assert "第一党支部" in text and "打印的问题" in text and "制定学习计划" in text
+    assert "搜索" not in text and "返回总览" not in text
+
+
+def test_missing_browser_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(PrintError, match="apt-get install chromium"):
+        find_browser()
+    with pytest.raises(PrintError, match="找不到浏览器 /nowhere/chrome"):
+        find_browser("/nowhere/chrome")
