@@ -11,6 +11,7 @@ import errno
 import functools
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -122,13 +123,17 @@ def _load(config_file: str, verbose: bool, board_messages: bool = False, **overr
     return load_config(config_file)
 
 
-def _options(config) -> core.Options:
-    from .plugin import options_of
-
+def _plugin(config):
     plugin = config.plugins.get("board")
     if plugin is None:
         _fail("配置文件没有启用 board 插件（plugins: - board）")
-    return options_of(plugin.config, config)
+    return plugin
+
+
+def _options(config) -> core.Options:
+    from .plugin import options_of
+
+    return options_of(_plugin(config).config, config)
 
 
 def _report(checked: core.Checked, strict: bool) -> None:
@@ -174,15 +179,95 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
     from mkdocs.commands.build import build as mkdocs_build
 
     config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of, site_dir=site_dir)
+    target = Path(config.site_dir)
+    _plugin(config).config["previous"] = str(target)  # the change log compares with what is there now
     options = _options(config)
     checked = core.validate(options)
     _report(checked, strict)
-    target = Path(config.site_dir)
     config.strict = strict or config.strict
     with staged(target) as work:
         config.site_dir = str(work)
         mkdocs_build(config)
     click.echo(f"网站已生成：{display_path(target)}（{_describe(options, checked)}）")
+
+
+def _to_option(func: Callable) -> Callable:
+    return click.option("--to", "root", required=True, type=click.Path(file_okay=False),
+                        help="发布目录（网站服务器指向其中的 current）")(func)
+
+
+@main.command()
+@_common
+@_to_option
+@click.option("--keep", default=5, show_default=True, type=click.IntRange(1), help="保留最近几个版本")
+@click.option("--force", is_flag=True, help="内容没有变化也发布新版本")
+def publish(config_file, content, audience, as_of, verbose, root, keep, force) -> None:
+    """生成并发布为新版本：DIR/releases/<时间>-<版本号>/，再把 DIR/current 一步切换过去。"""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from . import publish as releases
+
+    root = Path(root).absolute()
+    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
+    try:
+        releases.prepare(root)
+    except releases.PublishError as exc:
+        _fail(f"发布失败：{exc}；当前网站保持不变。")
+    live = releases.live(root)
+    if live is not None:
+        _plugin(config).config["previous"] = str(live)
+    options = _options(config)
+    checked = core.validate(options)
+    _report(checked, strict=False)
+    build = core.build_id(checked.content, options)
+    if live is not None and live.name.endswith(build) and not force:
+        click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
+        return
+    staging = releases.staging_dir(root)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        config.site_dir = str(staging)
+        mkdocs_build(config)
+        release = releases.install(root, staging, build)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    removed = releases.prune(root, keep)
+    click.echo(f"已发布 {release.name}（{_describe(options, checked)}）；{root / releases.CURRENT} 已指向新版本。")
+    if removed:
+        click.echo("已清理旧版本：" + "、".join(p.name for p in removed))
+
+
+@main.command()
+@_to_option
+@_guard
+def rollback(root) -> None:
+    """把 DIR/current 切回上一个版本。"""
+    from . import publish as releases
+
+    try:
+        release = releases.rollback(Path(root).absolute())
+    except releases.PublishError as exc:
+        _fail(f"回退失败：{exc}")
+    click.echo(f"已回退到 {release.name}（版本 {release.build}）。")
+
+
+@main.command(name="releases")
+@_to_option
+@_guard
+def releases_(root) -> None:
+    """列出已发布的版本：时间、版本号、内容概况，以及当前在线的是哪一个。"""
+    from . import publish as releases
+
+    found = releases.releases(Path(root).absolute())
+    if not found:
+        _fail(f"{root} 还没有发布过。")
+    for release in reversed(found):
+        totals = release.summary.get("totals", {})
+        items = totals.get("rectifications", {})
+        summary = (f"{totals.get('branches', '?')} 个党支部，{items.get('total', '?')} 项整改事项，"
+                   f"逾期 {items.get('overdue', '?')} 项，数据截至 {release.summary.get('as_of', '?')}")
+        click.echo(f"{'*' if release.live else ' '} {release.time}  {release.build}  {summary}"
+                   f"{'  ← 当前在线' if release.live else ''}")
 
 
 @main.command()

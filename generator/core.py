@@ -6,10 +6,11 @@ The MkDocs plugin and the CLI are thin shells around these two functions.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import checks
+from . import __version__, changes, checks
 from .dates import DateError, parse_date
 from .figures import Figures, compute
 from .load import load_content, parse_choice
@@ -29,10 +30,16 @@ class Options:
     as_of: dt.date = field(default_factory=dt.date.today)
     excellent_ceiling: float = checks.DEFAULT_EXCELLENT_CEILING
     screen: ScreenSettings = field(default_factory=ScreenSettings)
+    previous: changes.Previous = field(default_factory=changes.Previous)
+
+    def fingerprint(self) -> str:
+        """Everything besides the content that changes the output."""
+        return f"{__version__}|{self.audience.key}|{self.as_of}|{self.excellent_ceiling}|{self.screen}"
 
 
 def make_options(content_dir: str | Path, audience: str | None = None, as_of: str | None = None,
-                 excellent_ceiling: float | None = None, screen: ScreenSettings | None = None) -> Options:
+                 excellent_ceiling: float | None = None, screen: ScreenSettings | None = None,
+                 previous: changes.Previous | None = None) -> Options:
     """Options from the strings users type; empty means default."""
     chosen = parse_choice(audience, Audience) if audience else Audience.PUBLIC
     if chosen is None:
@@ -42,7 +49,7 @@ def make_options(content_dir: str | Path, audience: str | None = None, as_of: st
     except DateError as exc:
         raise OptionError(f"as-of：{exc}") from None
     ceiling = checks.DEFAULT_EXCELLENT_CEILING if excellent_ceiling is None else excellent_ceiling
-    return Options(Path(content_dir), chosen, day, ceiling, screen or ScreenSettings())
+    return Options(Path(content_dir), chosen, day, ceiling, screen or ScreenSettings(), previous or changes.Previous())
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ class Site:
     figures: Figures | None
     pages: dict[str, str]
     data: dict[str, str]
+    build: str = ""
 
 
 def generate(options: Options) -> Site:
@@ -80,7 +88,28 @@ def generate(options: Options) -> Site:
     checked = validate(options)
     if checked.errors or checked.content is None:
         return Site(checked, None, {}, {})
-    figures = compute(checked.content, options.audience, options.as_of)
-    public = figures if options.audience is Audience.PUBLIC else compute(checked.content, Audience.PUBLIC, options.as_of)
-    data = {**render_data(figures), **screen_files(public, options.screen)}
-    return Site(checked, figures, {**render_pages(figures), **render_print(public)}, data)
+    content = checked.content
+    figures = compute(content, options.audience, options.as_of)
+    public = figures if options.audience is Audience.PUBLIC else compute(content, Audience.PUBLIC, options.as_of)
+    build = build_id(content, options)
+    snapshot = changes.snapshot(figures)
+    new = changes.entry(options.previous.snapshot, snapshot, options.as_of.isoformat(), build)
+    history = changes.history(options.previous.history, new)
+    pages = {**render_pages(figures, history), **render_print(public)}
+    data = {
+        **render_data(figures),
+        **screen_files(public, options.screen, build),
+        changes.SNAPSHOT_PATH: _json(snapshot),
+        changes.CHANGES_PATH: _json(history),
+        changes.BUILD_PATH: _json({"build": build, "as_of": options.as_of.isoformat(), "audience": options.audience.key}),
+    }
+    return Site(checked, figures, pages, data, build)
+
+
+def build_id(content: Content, options: Options) -> str:
+    """The id of what this content and these options build (without building it)."""
+    return changes.build_id(content.digest, options.fingerprint())
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"

@@ -203,25 +203,26 @@ def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
     checks can still run on it and the clerk sees every problem at once.
     """
     problems: list[Problem] = []
-    board = _load_board_file(content_dir / "board.yml", problems)
-    branches = _load_branch_files(content_dir / "branches", problems)
+    digests: list[bytes] = []
+    board = _load_board_file(content_dir / "board.yml", problems, digests)
+    branches = _load_branch_files(content_dir / "branches", problems, digests)
     if board is None:
         return None, problems
     ordered = tuple(sorted(branches, key=lambda b: b.sort_key))
-    return Content(board, ordered), problems
+    return Content(board, ordered, hashlib.sha256(b"".join(digests)).hexdigest()), problems
 
 
-def _load_board_file(path: Path, problems: list[Problem]) -> Board | None:
+def _load_board_file(path: Path, problems: list[Problem], digests: list[bytes]) -> Board | None:
     shown = display_path(path)
     if not path.is_file():
         problems.append(Problem(shown, 0, "缺少 board.yml：请在内容文件夹里建立它，至少写上 organization（发布单位）和 period（年度）"))
         return None
-    board, found = _cached(path, _parse_board)
+    board, found = _cached(path, _parse_board, digests)
     problems.extend(found)
     return board
 
 
-def _load_branch_files(folder: Path, problems: list[Problem]) -> list[Branch]:
+def _load_branch_files(folder: Path, problems: list[Problem], digests: list[bytes]) -> list[Branch]:
     shown = display_path(folder)
     if not folder.is_dir():
         problems.append(Problem(shown, 0, "缺少 branches 文件夹：每个支部一个 .yml 文件放在这里"))
@@ -238,7 +239,7 @@ def _load_branch_files(folder: Path, problems: list[Problem]) -> list[Branch]:
         if not BRANCH_ID.match(path.stem):
             problems.append(Problem(display_path(path), 0, _bad_file_name(path.stem, number)))
             continue
-        branch, found = _cached(path, _parse_branch)
+        branch, found = _cached(path, _parse_branch, digests)
         problems.extend(found)
         if branch is not None:
             branches.append(branch)
@@ -263,13 +264,15 @@ _CACHE: OrderedDict[tuple, tuple] = OrderedDict()
 _CACHE_SIZE = 8192
 
 
-def _cached(path: Path, parse: Callable) -> tuple:
+def _cached(path: Path, parse: Callable, digests: list[bytes]) -> tuple:
     """Parse a file, or reuse the result for the very same bytes (any mtime)."""
     shown = display_path(path)
     data, problems = read_bytes(path, shown)
     if data is None:
         return None, tuple(problems)
-    key = (parse, shown, hashlib.blake2b(data, digest_size=16).digest())
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    digests.append(path.name.encode() + digest)
+    key = (parse, shown, digest)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]

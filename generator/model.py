@@ -165,3 +165,4 @@ class Branch:
 class Content:
     board: Board
     branches: tuple[Branch, ...]
+    digest: str = ""  # a hash of every file's bytes: "the same content"

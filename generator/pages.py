@@ -44,7 +44,9 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def _cn_date(value: dt.date) -> str:
+def _cn_date(value: dt.date | str) -> str:
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -88,12 +90,14 @@ def branch_page(figures: Figures, index: int) -> tuple[str, str]:
     return path, _render("branch.md.j2", path, f=figures, bf=bf, branch=bf.branch, ev=bf.evaluation)
 
 
-def render_pages(figures: Figures) -> dict[str, str]:
+def render_pages(figures: Figures, history: list[dict] | None = None) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path under the docs folder."""
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party")
     ev = figures.evaluation
+    history = history or []
     pages = {
-        "index.md": _render("overview.md.j2", "index.md", ev=ev, **common),
+        "index.md": _render("overview.md.j2", "index.md", ev=ev, recent=history[0] if history else None, **common),
+        "changes.md": _render("changes.md.j2", "changes.md", history=history, **common),
         "ledger.md": _render("ledger.md.j2", "ledger.md", rows=ledger(figures), **common),
         "screen.md": _render("screen.md.j2", "screen.md", **common),
     }

@@ -8,8 +8,10 @@ the last good build).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import base
@@ -21,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from . import core
+from .changes import read_previous
 from .model import Severity
 from .screen import THEMES, ScreenSettings
 
@@ -40,16 +43,18 @@ class BoardConfig(base.Config):
     as_of = c.Optional(c.Type((str, dt.date)))  # !ENV values arrive YAML-typed
     excellent_ceiling = c.Type((int, float), default=core.checks.DEFAULT_EXCELLENT_CEILING)
     screen = c.SubConfig(ScreenConfig)
+    previous = c.Optional(c.Type(str))  # the last output, for the change log; default: site_dir
 
 
 def options_of(plugin_config: BoardConfig, mkdocs_config: MkDocsConfig) -> core.Options:
     """Core options from the plugin settings; relative paths are from the config file."""
     base_dir = Path(mkdocs_config.config_file_path or ".").parent
     content = Path(plugin_config.content_dir) if plugin_config.content_dir else Path(mkdocs_config.docs_dir)
+    previous = Path(plugin_config.previous or mkdocs_config.site_dir)
     try:
         return core.make_options(
             base_dir / content, plugin_config.audience, _text(plugin_config.as_of), plugin_config.excellent_ceiling,
-            ScreenSettings(**plugin_config.screen),
+            ScreenSettings(**plugin_config.screen), read_previous(previous),
         )
     except core.OptionError as exc:
         raise PluginError(f"board 插件设置有误：{exc}") from None
@@ -72,6 +77,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         logging.getLogger("jieba").setLevel(logging.WARNING)
         self.options = options_of(self.config, config)
+        # Reproducible output: sitemap dates (and anything else MkDocs dates) follow the data's date.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(self.options.as_of.timetuple())))
         site = core.generate(self.options)
         for problem in site.checked.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))

@@ -10,7 +10,6 @@ stays light however many branches there are.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass
 
@@ -61,8 +60,11 @@ def _branch(bf: BranchFigures) -> dict:
     }
 
 
-def screen_files(figures: Figures, settings: ScreenSettings) -> dict[str, str]:
-    """``{path: JSON}`` for the screen; ``figures`` must be the public figures."""
+def screen_files(figures: Figures, settings: ScreenSettings, build: str) -> dict[str, str]:
+    """``{path: JSON}`` for the screen; ``figures`` must be the public figures.
+
+    ``build`` is the build id the screen polls: when it changes, the board was republished.
+    """
     if figures.audience.key != "public":
         raise ValueError("the lobby screen shows the public board only")
     files = {f"{SCREEN_DIR}/branches/{bf.branch.id}.json": _dump(_branch(bf)) for bf in figures.branches}
@@ -80,7 +82,6 @@ def screen_files(figures: Figures, settings: ScreenSettings) -> dict[str, str]:
         },
         "branches": [bf.branch.id for bf in figures.branches],
     }
-    digest = hashlib.sha256("".join(files[k] for k in sorted(files)).encode() + _dump(index).encode())
-    index["build"] = digest.hexdigest()[:16]
+    index["build"] = build
     files[f"{SCREEN_DIR}/index.json"] = _dump(index)
     return files

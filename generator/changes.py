@@ -1,0 +1,99 @@
+"""What changed since the previous output: the board's change log (最近更新, ``/changes/``).
+
+Each build leaves a snapshot of what it showed (``data/snapshot.json``) and
+the history so far (``data/changes.json``).  The next build compares its own
+snapshot with the previous one and, if anything changed, adds one entry.
+Entries are dated by the data's as-of date and carry the build id, never the
+wall clock, so the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .figures import Figures
+
+MAX_ENTRIES = 50
+SNAPSHOT_PATH = "data/snapshot.json"
+CHANGES_PATH = "data/changes.json"
+BUILD_PATH = "data/build.json"
+FIGURE_LABELS = {
+    "members": "党员总数", "participants": "参加评议", "participation_rate": "参与率（%）",
+    "excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格",
+    "total": "整改事项", "done": "已完成", "closed": "已销号", "in_progress": "整改中", "not_started": "未开始",
+    "overdue": "逾期",
+}
+
+
+def snapshot(figures: Figures) -> dict[str, Any]:
+    """What this build shows, reduced to what the change log compares."""
+    items = {
+        f"{bf.branch.id}/{item.id}": {"branch": bf.branch.name, "id": item.id, "problem": item.problem[:60],
+                                      "status": item.status.label}
+        for bf in figures.branches for item in bf.items
+    }
+    ev, counts = figures.evaluation, figures.counts
+    totals = {key: ev.counts[key] for key in ("members", "participants", "excellent", "qualified", "basic", "unqualified")}
+    totals["participation_rate"] = ev.participation_rate
+    totals.update(total=counts.total, done=counts.done, closed=counts.closed, in_progress=counts.in_progress,
+                  not_started=counts.not_started, overdue=counts.overdue)
+    return {"audience": figures.audience.key, "items": items, "totals": totals}
+
+
+def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, build: str) -> dict[str, Any] | None:
+    """One change-log entry, or None when nothing changed (or there is nothing to compare with).
+
+    Items removed (or no longer public) are named by branch and number only: their text
+    may not be for this audience any more.
+    """
+    if not previous or previous.get("audience") != current["audience"]:
+        return None
+    old, new = previous.get("items", {}), current["items"]
+    added = [new[k] for k in new if k not in old]
+    removed = [{"branch": old[k]["branch"], "id": old[k]["id"]} for k in old if k not in new]
+    status = [{**new[k], "from": old[k]["status"], "to": new[k]["status"]}
+              for k in new if k in old and old[k]["status"] != new[k]["status"]]
+    figures = [{"name": FIGURE_LABELS[k], "from": previous.get("totals", {}).get(k), "to": v}
+               for k, v in current["totals"].items() if previous.get("totals", {}).get(k) != v]
+    if not (added or removed or status or figures):
+        return None
+    return {"as_of": as_of, "build": build, "added": added, "removed": removed, "status": status, "figures": figures}
+
+
+def history(previous: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None,
+            new: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Newest first, at most ``MAX_ENTRIES``."""
+    entries = list(previous or [])
+    if new is not None:
+        entries.insert(0, new)
+    return entries[:MAX_ENTRIES]
+
+
+def build_id(*parts: str) -> str:
+    """A short hash of the content's bytes and the options: same content, same id."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the previous output left: its snapshot and its change history (both may be missing)."""
+
+    snapshot: dict[str, Any] | None = None
+    history: tuple[dict[str, Any], ...] = ()
+
+
+def read_previous(folder: Path) -> Previous:
+    """The snapshot and history a previous output folder left (nothing, if it left none)."""
+    def load(name: str) -> Any:
+        try:
+            return json.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    snapshot, history = load(SNAPSHOT_PATH), load(CHANGES_PATH)
+    return Previous(snapshot if isinstance(snapshot, dict) else None,
+                    tuple(history) if isinstance(history, list) else ())
