@@ -18,6 +18,7 @@ from typing import Any
 from .figures import Figures
 
 MAX_ENTRIES = 50
+MAX_LISTED = 100  # per kind and entry: a city-wide first publish must not make a 1 MB change log
 SNAPSHOT_PATH = "data/snapshot.json"
 CHANGES_PATH = "data/changes.json"
 BUILD_PATH = "data/build.json"
@@ -61,7 +62,9 @@ def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, 
                for k, v in current["totals"].items() if previous.get("totals", {}).get(k) != v]
     if not (added or removed or status or figures):
         return None
-    return {"as_of": as_of, "build": build, "added": added, "removed": removed, "status": status, "figures": figures}
+    return {"as_of": as_of, "build": build, "added": added[:MAX_LISTED], "removed": removed[:MAX_LISTED],
+            "status": status[:MAX_LISTED], "figures": figures,
+            "counts": {"added": len(added), "removed": len(removed), "status": len(status)}}
 
 
 def history(previous: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None,
@@ -95,5 +98,11 @@ def read_previous(folder: Path) -> Previous:
             return None
 
     snapshot, history = load(SNAPSHOT_PATH), load(CHANGES_PATH)
-    return Previous(snapshot if isinstance(snapshot, dict) else None,
-                    tuple(history) if isinstance(history, list) else ())
+    entries = [_with_counts(e) for e in history if isinstance(e, dict)] if isinstance(history, list) else []
+    return Previous(snapshot if isinstance(snapshot, dict) else None, tuple(entries))
+
+
+def _with_counts(entry: dict[str, Any]) -> dict[str, Any]:
+    """Entries written before lists were capped carry no counts: count their lists."""
+    kinds = ("added", "removed", "status")
+    return {**entry, "counts": entry.get("counts") or {k: len(entry.get(k) or []) for k in kinds}}

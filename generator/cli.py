@@ -22,6 +22,7 @@ from . import core
 from .dates import DateError, parse_date
 from .figures import visible
 from .load import display_path
+from .progress import Progress
 from .publish import staged
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -136,9 +137,25 @@ def _options(config) -> core.Options:
     return options_of(_plugin(config).config, config)
 
 
-def _report(checked: core.Checked, strict: bool) -> None:
-    for problem in checked.problems:
+def _validate(options: core.Options) -> core.Checked:
+    """``core.validate`` with a progress line on a terminal for big boards."""
+    progress = Progress("读取支部文件")
+    try:
+        return core.validate(options, progress.update)
+    finally:
+        progress.close()
+
+
+WARNINGS_SHOWN = 30  # build and publish list this many warnings; check lists them all
+
+
+def _report(checked: core.Checked, strict: bool, all_warnings: bool = False) -> None:
+    shown = checked.warnings if all_warnings else checked.warnings[:WARNINGS_SHOWN]
+    for problem in sorted(checked.errors + shown):
         click.echo(str(problem), err=True)
+    hidden = len(checked.warnings) - len(shown)
+    if hidden:
+        click.echo(f"……另有 {hidden} 条警告，用 board check 查看全部。", err=True)
     if checked.errors:
         _fail(f"发现 {len(checked.errors)} 处错误，请按上面的提示修改。")
     if strict and checked.warnings:
@@ -165,8 +182,8 @@ def check(config_file, content, audience, as_of, verbose, strict) -> None:
     """检查内容文件，列出所有错误和警告。"""
     config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
     options = _options(config)
-    checked = core.validate(options)
-    _report(checked, strict)
+    checked = _validate(options)
+    _report(checked, strict, all_warnings=True)
     click.echo(f"检查通过：{_describe(options, checked)}。")
 
 
@@ -182,7 +199,7 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
     target = Path(config.site_dir)
     _plugin(config).config["previous"] = str(target)  # the change log compares with what is there now
     options = _options(config)
-    checked = core.validate(options)
+    checked = _validate(options)
     _report(checked, strict)
     config.strict = strict or config.strict
     with staged(target) as work:
@@ -217,7 +234,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     if live is not None:
         _plugin(config).config["previous"] = str(live)
     options = _options(config)
-    checked = core.validate(options)
+    checked = _validate(options)
     _report(checked, strict=False)
     build = core.build_id(checked.content, options)
     if live is not None and live.name.endswith(build) and not force:
@@ -287,7 +304,7 @@ def pdf(config_file, content, audience, as_of, verbose, paper, landscape, out, b
 
     config = _load(config_file, verbose, content=content, as_of=as_of)
     options = _options(config)
-    _report(core.validate(options), strict=False)
+    _report(_validate(options), strict=False)
     try:
         find_browser(browser)
         with tempfile.TemporaryDirectory(prefix="board-print-") as site:
@@ -361,7 +378,7 @@ def export_(config_file, content, audience, as_of, verbose, out) -> None:
     from .export import export
 
     options = _options(_load(config_file, verbose, content=content, as_of=as_of))
-    checked = core.validate(options)
+    checked = _validate(options)
     _report(checked, strict=False)
     export(checked.content, Path(out), options.as_of)
     items = sum(len(b.items) for b in checked.content.branches)

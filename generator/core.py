@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,9 +67,9 @@ class Checked:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
-def validate(options: Options) -> Checked:
+def validate(options: Options, progress: Callable[[int, int], None] | None = None) -> Checked:
     """Load and check the content: every problem at once, sorted by file and line."""
-    content, problems = load_content(options.content_dir)
+    content, problems = load_content(options.content_dir, progress)
     if content is not None:
         problems = problems + checks.check(content, options.as_of, options.excellent_ceiling)
     return Checked(content, sorted(problems))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import os
 import re
@@ -186,8 +187,12 @@ _FORMS = "请写成 2024-06-30 或 2024年6月30日"
 
 def parse_choice(text: str, enum: type[E]) -> E | None:
     """An enumeration value from its Chinese label or English key."""
-    text = text.strip()
-    return next((m for m in enum if text in (m.label, m.key)), None)
+    return _choices(enum).get(text.strip())
+
+
+@functools.cache
+def _choices(enum: type[E]) -> dict[str, E]:
+    return {name: member for member in enum for name in (member.label, member.key)}
 
 
 def _unknown_key(key: str, allowed: Sequence[str], what: str) -> str:
@@ -196,7 +201,8 @@ def _unknown_key(key: str, allowed: Sequence[str], what: str) -> str:
     return f"不认识的键“{key}”{hint}"
 
 
-def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
+def load_content(content_dir: Path, progress: Callable[[int, int], None] | None = None,
+                 ) -> tuple[Content | None, list[Problem]]:
     """Load ``board.yml`` and every ``branches/*.yml``.
 
     Whatever parsed is returned even beside errors, so that the cross-field
@@ -205,7 +211,7 @@ def load_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
     problems: list[Problem] = []
     digests: list[bytes] = []
     board = _load_board_file(content_dir / "board.yml", problems, digests)
-    branches = _load_branch_files(content_dir / "branches", problems, digests)
+    branches = _load_branch_files(content_dir / "branches", problems, digests, progress)
     if board is None:
         return None, problems
     ordered = tuple(sorted(branches, key=lambda b: b.sort_key))
@@ -222,7 +228,8 @@ def _load_board_file(path: Path, problems: list[Problem], digests: list[bytes]) 
     return board
 
 
-def _load_branch_files(folder: Path, problems: list[Problem], digests: list[bytes]) -> list[Branch]:
+def _load_branch_files(folder: Path, problems: list[Problem], digests: list[bytes],
+                       progress: Callable[[int, int], None] | None = None) -> list[Branch]:
     shown = display_path(folder)
     if not folder.is_dir():
         problems.append(Problem(shown, 0, "缺少 branches 文件夹：每个支部一个 .yml 文件放在这里"))
@@ -241,6 +248,8 @@ def _load_branch_files(folder: Path, problems: list[Problem], digests: list[byte
             continue
         branch, found = _cached(path, _parse_branch, digests)
         problems.extend(found)
+        if progress:
+            progress(number, len(branch_files))
         if branch is not None:
             branches.append(branch)
     return branches

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
 
 import jinja2
 import yaml
@@ -110,6 +111,32 @@ def render_print(public: Figures) -> dict[str, str]:
     if public.audience.key != "public":
         raise ValueError("the printed bulletin board shows the public board only")
     return {"print.md": _render("print.md.j2", "print.md", f=public, board=public.board, ev=public.evaluation)}
+
+
+_BLOCK = re.compile(r"(?m)^<(?!!--)[^\n]*(?:\n(?!\n)[^\n]*)*")
+_TOKEN = "BOARDHTMLBLOCK{:06d}"
+_TOKEN_HTML = re.compile(r"<p>BOARDHTMLBLOCK(\d{6})</p>")
+
+
+def stash_html(markdown: str) -> tuple[str, list[str]]:
+    """Take our pages' raw-HTML blocks out of the Markdown, leaving a token per block.
+
+    Our pages are headings plus raw-HTML blocks that Markdown passes through
+    unchanged, but Python-Markdown (and MkDocs) parse every tag of them to find
+    out; for big boards that parse is most of the build.  ``unstash_html`` puts
+    the blocks back after conversion, so the HTML is what Markdown would have made.
+    """
+    blocks: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        blocks.append(match.group(0))
+        return _TOKEN.format(len(blocks) - 1)
+
+    return _BLOCK.sub(keep, markdown), blocks
+
+
+def unstash_html(html: str, blocks: list[str]) -> str:
+    return _TOKEN_HTML.sub(lambda m: blocks[int(m.group(1))], html)
 
 
 def render_data(figures: Figures) -> dict[str, str]:

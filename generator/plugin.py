@@ -21,10 +21,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from . import core
 from .changes import read_previous
 from .model import Severity
+from .pages import stash_html, unstash_html
+from .progress import Progress
 from .screen import THEMES, ScreenSettings
 
 log = logging.getLogger("mkdocs.plugins.board")
@@ -70,6 +73,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     site: core.Site | None = None
     serving = False
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._blocks: dict[str, list[str]] = {}  # raw-HTML blocks of pages being converted
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook keeps one plugin object across ``mkdocs serve`` rebuilds."""
         self.serving = command == "serve"
@@ -98,6 +105,21 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         generated = {**self.site.pages, **self.site.data}
         kept += [File.generated(config, path, content=text) for path, text in generated.items()]
         return Files(kept)
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        self._progress, self._done = Progress("生成页面"), 0
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self._done += 1
+        self._progress.update(self._done, len(self.site.pages))
+        text, self._blocks[page.file.src_uri] = stash_html(markdown)
+        return text
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return unstash_html(html, self._blocks.pop(page.file.src_uri, []))
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        self._progress.close()
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         content = self.options.content_dir.resolve()

@@ -19,12 +19,27 @@ from .model import Problem, Severity
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STANDARD_TAG = "tag:yaml.org,2002:"
-_ALLOWED_TAGS = {
-    _STANDARD_TAG + t
-    for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
-}
+_NULL, _STR, _SEQ, _MAP = (_STANDARD_TAG + t for t in ("null", "str", "seq", "map"))
+_NULL_WORDS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Composes only; every plain scalar is text, except the empty/null ones.
+
+    We never construct values, so the costly implicit resolution (ints, floats,
+    booleans, timestamps by regular expression) is skipped: the loader decides
+    what a count or a date is, with its own messages.  Explicit tags still reach
+    ``_convert`` untouched and are refused there.
+    """
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        if kind is yaml.ScalarNode:
+            return _NULL if implicit[0] and value in _NULL_WORDS else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+_ALLOWED_TAGS = frozenset(_STANDARD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
 
 Value = str | None | list["Node"] | dict[str, "Node"]
 
@@ -137,14 +152,24 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
 
 
 def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
-    """Turn a composed node into a ``Node``; ``line`` is where the caller points."""
+    """Turn a composed node into a ``Node``; ``line`` is where the caller points.
+
+    A collection met twice is an alias (a "billion laughs" file is all aliases):
+    refused before anything is expanded.
+    """
+    tag = node.tag
+    if tag not in _ALLOWED_TAGS:
+        raise _Refused(node.start_mark.line + 1, f"不允许使用 YAML 标签 {tag}，请去掉以 ! 开头的标记")
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _NULL:
+            return Node(None, line)
+        value = node.value
+        if len(value) > MAX_TEXT_CHARS:
+            raise _Refused(node.start_mark.line + 1, f"文字过长（{len(value)} 字），每项最多 {MAX_TEXT_CHARS} 字")
+        return Node(value, line)
     if id(node) in seen:
         raise _Refused(node.start_mark.line + 1, "不支持 YAML 锚点和别名（& 和 *）；以 * 或 & 开头的文字请用引号括起来")
     seen.add(id(node))
-    if node.tag not in _ALLOWED_TAGS:
-        raise _Refused(node.start_mark.line + 1, f"不允许使用 YAML 标签 {node.tag}，请去掉以 ! 开头的标记")
-    if isinstance(node, yaml.ScalarNode):
-        return Node(_scalar(node), line)
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(item, item.start_mark.line + 1, seen) for item in node.value], line)
     mapping: dict[str, Node] = {}
@@ -157,11 +182,3 @@ def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
             raise _Refused(key_line, f"重复的键“{key}”（第 {mapping[key].line} 行已有）")
         mapping[key] = _convert(value_node, key_line, seen)
     return Node(mapping, line)
-
-
-def _scalar(node: yaml.ScalarNode) -> str | None:
-    if node.tag == _STANDARD_TAG + "null":
-        return None
-    if len(node.value) > MAX_TEXT_CHARS:
-        raise _Refused(node.start_mark.line + 1, f"文字过长（{len(node.value)} 字），每项最多 {MAX_TEXT_CHARS} 字")
-    return node.value
