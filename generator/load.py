@@ -8,14 +8,16 @@ what changed.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import difflib
 import functools
 import hashlib
+import multiprocessing
 import os
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -223,7 +225,7 @@ def _load_board_file(path: Path, problems: list[Problem], digests: list[bytes]) 
     if not path.is_file():
         problems.append(Problem(shown, 0, "缺少 board.yml：请在内容文件夹里建立它，至少写上 organization（发布单位）和 period（年度）"))
         return None
-    board, found = _cached(path, _parse_board, digests)
+    [(board, found)] = _parse_many([path], _parse_board, digests)
     problems.extend(found)
     return board
 
@@ -241,15 +243,15 @@ def _load_branch_files(folder: Path, problems: list[Problem], digests: list[byte
             problems.append(Problem(display_path(other), 0, f"请把扩展名改为小写 .yml（{other.stem}.yml）"))
     if not branch_files:
         problems.append(Problem(shown, 0, "branches 文件夹里没有任何支部文件（*.yml）"))
-    branches = []
+    usable = []
     for number, path in enumerate(branch_files, start=1):
-        if not BRANCH_ID.match(path.stem):
+        if BRANCH_ID.match(path.stem):
+            usable.append(path)
+        else:
             problems.append(Problem(display_path(path), 0, _bad_file_name(path.stem, number)))
-            continue
-        branch, found = _cached(path, _parse_branch, digests)
+    branches = []
+    for branch, found in _parse_many(usable, _parse_branch, digests, progress):
         problems.extend(found)
-        if progress:
-            progress(number, len(branch_files))
         if branch is not None:
             branches.append(branch)
     return branches
@@ -273,24 +275,59 @@ _CACHE: OrderedDict[tuple, tuple] = OrderedDict()
 _CACHE_SIZE = 8192
 
 
-def _cached(path: Path, parse: Callable, digests: list[bytes]) -> tuple:
-    """Parse a file, or reuse the result for the very same bytes (any mtime)."""
-    shown = display_path(path)
-    data, problems = read_bytes(path, shown)
-    if data is None:
-        return None, tuple(problems)
-    digest = hashlib.blake2b(data, digest_size=16).digest()
-    digests.append(path.name.encode() + digest)
-    key = (parse, shown, digest)
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
+PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
+
+
+def _parse_job(job: tuple[Callable, Path, str, bytes]) -> tuple:
+    parse, path, shown, data = job
     root, problems = parse_yaml(data, shown)
-    result = (None if root is None else parse(root, path, shown, problems)), tuple(problems)
-    _CACHE[key] = result
-    if len(_CACHE) > _CACHE_SIZE:
+    return (None if root is None else parse(root, path, shown, problems)), tuple(problems)
+
+
+def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
+                progress: Callable[[int, int], None] | None = None) -> list[tuple]:
+    """Parse files in order, reusing results for the very same bytes (any mtime).
+
+    Files not parsed before are spread over every core when there are many:
+    YAML parsing is most of ``board check`` on a city-wide board.
+    """
+    results: list[tuple | None] = []
+    jobs: list[tuple[int, tuple]] = []
+    for path in paths:
+        shown = display_path(path)
+        data, problems = read_bytes(path, shown)
+        if data is None:
+            results.append((None, tuple(problems)))
+            continue
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digests.append(path.name.encode() + digest)
+        key = (parse, shown, digest)
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            results.append(_CACHE[key])
+        else:
+            jobs.append((len(results), (parse, path, shown, data)))
+            results.append(None)
+    for done, (index, result) in enumerate(zip((i for i, _ in jobs), _run(jobs), strict=True), start=1):
+        _, path, shown, data = jobs[done - 1][1]
+        results[index] = result
+        _CACHE[(parse, shown, hashlib.blake2b(data, digest_size=16).digest())] = result
+        if progress:
+            progress(done, len(jobs))
+    while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
-    return result
+    return results  # type: ignore[return-value]
+
+
+def _run(jobs: list[tuple[int, tuple]]) -> Iterator[tuple]:
+    work = [job for _, job in jobs]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(work) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_parse_job, work)
+        return
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(_parse_job, work, chunksize=max(1, len(work) // (workers * 8)))
 
 
 def load_branch_text(text: str, path: Path) -> tuple[Branch | None, list[Problem]]:

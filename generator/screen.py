@@ -17,6 +17,7 @@ from .figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledg
 from .model import Item
 
 SCREEN_DIR = "data/screen"
+OVERDUE_SHOWN = 100  # a lobby shows the longest-overdue items; the full list is on the site
 THEMES = ("dark", "light")
 
 
@@ -69,7 +70,7 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str) -> dict
         raise ValueError("the lobby screen shows the public board only")
     files = {f"{SCREEN_DIR}/branches/{bf.branch.id}.json": _dump(_branch(bf)) for bf in figures.branches}
     overdue = [{"branch": bf.branch.name, **_item(bf, item)} for bf, item in ledger(figures) if bf.is_overdue(item)]
-    files[f"{SCREEN_DIR}/overdue.json"] = _dump({"items": overdue})
+    files[f"{SCREEN_DIR}/overdue.json"] = _dump({"items": overdue[:OVERDUE_SHOWN], "total": len(overdue)})
     index = {
         "organization": figures.board.organization,
         "period": figures.board.period,

@@ -207,3 +207,16 @@ def test_settings_come_from_site_config_and_url(tmp_path):
     assert index["settings"] == {"seconds": 15, "refresh": 300, "theme": "dark", "scale": 1.0}
     build = json.loads((tmp_path / "md" / "data" / "build.json").read_text(encoding="utf-8"))["build"]
     assert index["branches"] == ["a-big", "b-small", "c-temp"] and index["build"] == build
+
+
+def test_overdue_slides_show_the_longest_overdue_only(tmp_path):
+    from generator.screen import OVERDUE_SHOWN
+
+    many = [item(id=f"{n:03d}", deadline=f"2024-0{1 + n % 5}-01") for n in range(OVERDUE_SHOWN + 20)]
+    content, _ = load_content(tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": many}}))
+    options = core.make_options(tmp_path / "c", as_of=AS_OF)
+    files = screen_files(compute(content, Audience.PUBLIC, options.as_of), ScreenSettings(), "b")
+    overdue = json.loads(files["data/screen/overdue.json"])
+    assert overdue["total"] == OVERDUE_SHOWN + 20 and len(overdue["items"]) == OVERDUE_SHOWN
+    deadlines = [i["deadline"] for i in overdue["items"]]
+    assert deadlines == sorted(deadlines) and deadlines[0] == "2024-01-01"

@@ -259,9 +259,9 @@
   }
 
   function overdueSlides(data) {
-    return paginate(function () {
-      return slide("overdue", "逾期未完成的整改事项（" + data.items.length + " 项）");
-    }, data.items, true, "所有整改事项均在整改时限内");
+    var title = "逾期未完成的整改事项（" + (data.items.length < data.total
+      ? "共 " + data.total + " 项，显示逾期最久的 " + data.items.length + " 项）" : data.total + " 项）");
+    return paginate(function () { return slide("overdue", title); }, data.items, true, "所有整改事项均在整改时限内");
   }
 
   /* ---- rotation ---------------------------------------------------------------------------- */
