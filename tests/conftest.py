@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import html.parser
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +16,10 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update"]
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                    reason="needs Debian's chromium (tests/install-system.sh)")
 CONFIG = REPO / "site-config.yml"
 AS_OF = "2024-07-01"
 
@@ -95,3 +102,26 @@ def read_html(path: Path) -> Html:
 @pytest.fixture
 def board_dir(tmp_path: Path) -> Path:
     return tiny_board(tmp_path / "content")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve_folder(folder: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
+    """Serve a built site on 127.0.0.1 in a thread; the caller shuts it down and closes it."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

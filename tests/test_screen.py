@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import AS_OF, board_cli, build_site, evaluation, item, tiny_board
+from conftest import AS_OF, board_cli, build_site, evaluation, item, needs_chromium, serve_folder, tiny_board
 from generator import core
 from generator.figures import compute
 from generator.load import load_content
 from generator.model import Audience
 from generator.screen import ScreenSettings, screen_files
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update"]
 SIZES = [(1920, 1080), (1080, 1920), (1366, 768), (960, 540)]
 LONG = "理论学习不够深入系统，满足于读原文、记笔记，联系实际思考不够，" * 3
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (tests/install-system.sh)")
+pytestmark = needs_chromium
 
 
 def screen_board(root: Path, organization: str = "测试局党委") -> Path:
@@ -39,28 +33,14 @@ def screen_board(root: Path, organization: str = "测试局党委") -> Path:
     }, organization=organization)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("screen")
     site = root / "site"
     build_site(screen_board(root / "content"), site)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_folder(site)
     yield root, f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 INSPECT = """(minFont) => {
@@ -162,8 +142,7 @@ def test_no_material_javascript_or_search(served):
 def test_republishing_changes_what_is_shown_without_reload(browser, tmp_path):
     site = tmp_path / "site"
     build_site(screen_board(tmp_path / "first", organization="第一次发布的单位"), site)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_folder(site)
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     loads: list[str] = []
     page.on("load", lambda p: loads.append(p.url))
@@ -175,9 +154,7 @@ def test_republishing_changes_what_is_shown_without_reload(browser, tmp_path):
         server.server_close()
         page.wait_for_timeout(2500)
         assert page.locator(".slide.is-current").count() == 1
-        server2 = http.server.ThreadingHTTPServer(("127.0.0.1", server.server_port),
-                                                  functools.partial(_Quiet, directory=str(site)))
-        threading.Thread(target=server2.serve_forever, daemon=True).start()
+        server2 = serve_folder(site, server.server_port)
         build_site(screen_board(tmp_path / "second", organization="第二次发布的单位"), site)
         page.wait_for_function("document.getElementById('screen-org').textContent === '第二次发布的单位'",
                                timeout=30000)
