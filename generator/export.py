@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .figures import COUNTS, ledger
+from .figures import COUNTS, compute, ledger
 from .model import Audience, Branch, Content, Item, Status
 
 # (header, width, field)
@@ -134,8 +134,6 @@ def _write_items(ws: Worksheet, first_row: int, rows: list[tuple[Branch | None, 
 
 def export(content: Content, path: Path, as_of: dt.date) -> None:
     """One sheet per branch (every item, party-only included), the ledger, and the tally."""
-    from .figures import compute
-
     book = Workbook()
     book.remove(book.active)
     used: set[str] = {"整改台账", "民主评议"}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .dates import DateError, parse_date
+from .dates import FORMS_HINT, DateError, parse_date
 from .model import (
     Audience,
     Board,
@@ -161,7 +161,7 @@ class _Fields:
                 self.missing(key, label)
             return None
         if not isinstance(node.value, str):
-            self.error(node.line, f"{key}（{label}）应为日期，{_FORMS}")
+            self.error(node.line, f"{key}（{label}）应为日期，{FORMS_HINT}")
             return None
         try:
             return parse_date(node.value)
@@ -182,9 +182,6 @@ class _Fields:
     def mapping(self, key: str, allowed: Sequence[str], what: str) -> _Fields | None:
         node = self.get(key)
         return None if node is None else _Fields.of(node, allowed, what, self.path, self.problems)
-
-
-_FORMS = "请写成 2024-06-30 或 2024年6月30日"
 
 
 def parse_choice(text: str, enum: type[E]) -> E | None:
