@@ -289,7 +289,8 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
     YAML parsing is most of ``board check`` on a city-wide board.
     """
     results: list[tuple | None] = []
-    jobs: list[tuple[int, tuple]] = []
+    misses: list[tuple[int, tuple]] = []  # (position in results, cache key)
+    jobs: list[tuple] = []
     for path in paths:
         shown = display_path(path)
         data, problems = read_bytes(path, shown)
@@ -303,12 +304,11 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
             _CACHE.move_to_end(key)
             results.append(_CACHE[key])
         else:
-            jobs.append((len(results), (parse, path, shown, data)))
+            misses.append((len(results), key))
+            jobs.append((parse, path, shown, data))
             results.append(None)
-    for done, (index, result) in enumerate(zip((i for i, _ in jobs), _run(jobs), strict=True), start=1):
-        _, path, shown, data = jobs[done - 1][1]
-        results[index] = result
-        _CACHE[(parse, shown, hashlib.blake2b(data, digest_size=16).digest())] = result
+    for done, ((index, key), result) in enumerate(zip(misses, _run(jobs), strict=True), start=1):
+        results[index] = _CACHE[key] = result
         if progress:
             progress(done, len(jobs))
     while len(_CACHE) > _CACHE_SIZE:
@@ -316,15 +316,14 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
     return results  # type: ignore[return-value]
 
 
-def _run(jobs: list[tuple[int, tuple]]) -> Iterator[tuple]:
-    work = [job for _, job in jobs]
+def _run(jobs: list[tuple]) -> Iterator[tuple]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(work) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_parse_job, work)
+    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_parse_job, jobs)
         return
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_parse_job, work, chunksize=max(1, len(work) // (workers * 8)))
+        yield from pool.map(_parse_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
 
 
 def load_branch_text(text: str, path: Path) -> tuple[Branch | None, list[Problem]]:

@@ -152,15 +152,23 @@ def test_no_header_or_wrong_file_type(tmp_path):
         read_sheets(tmp_path / "old.xls")
 
 
-def test_tally_sheet(tmp_path):
+TALLY_HEADER = ["支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格"]
+
+
+def tally_workbook(path: Path, rows: list[list], title: str | None = None):
+    """A 民主评议 statistics sheet: an optional title row, the header, one row per branch."""
     book = Workbook()
     ws = book.active
-    ws.append(["2023年度民主评议党员情况统计表"])
-    ws.append(["支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格"])
-    ws.append(["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0])
-    ws.append(["合计", 10, 1, 9, 9, 2, 6, 1, 0])
-    ws.append(["第二党支部", 8, 0, 8, "八", 2, 6, 0, 0])
-    book.save(tmp_path / "tally.xlsx")
+    for row in ([[title]] if title else []) + [TALLY_HEADER] + rows:
+        ws.append(row)
+    book.save(path)
+    return book, ws
+
+
+def test_tally_sheet(tmp_path):
+    book, ws = tally_workbook(tmp_path / "tally.xlsx", [
+        ["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0], ["合计", 10, 1, 9, 9, 2, 6, 1, 0], ["第二党支部", 8, 0, 8, "八", 2, 6, 0, 0],
+    ], title="2023年度民主评议党员情况统计表")
     table = tally_table(read_sheets(tmp_path / "tally.xlsx"))
     with pytest.raises(SheetError) as caught:
         import_tally(table)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
-from test_importer import messy_workbook
+from test_importer import messy_workbook, tally_workbook
 
 from conftest import CONFIG, board_cli, evaluation, item, tiny_board, write_yaml
 from generator.load import load_content
@@ -96,13 +96,8 @@ def test_tally_fills_each_branch_evaluation(tmp_path):
         "a": {"name": "第一党支部", "evaluation": evaluation(honor_roll=["王某某"], opinions=4)},
         "b": {"name": "第二党支部"},
     })
-    book = Workbook()
-    ws = book.active
-    ws.append(["民主评议党员情况统计表"])
-    ws.append(["支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格"])
-    ws.append(["第一党支部", 20, 2, 19, 18, 3, 15, 0, 0])
-    ws.append(["b", 8, 0, 8, 8, 1, 7, 0, 0])
-    book.save(tmp_path / "tally.xlsx")
+    tally_workbook(tmp_path / "tally.xlsx", [["第一党支部", 20, 2, 19, 18, 3, 15, 0, 0], ["b", 8, 0, 8, 8, 1, 7, 0, 0]],
+                   title="民主评议党员情况统计表")
     run = run_import(content, str(tmp_path / "tally.xlsx"))
     assert run.code == 0, run.err
     loaded, _ = load_content(content)
@@ -114,12 +109,8 @@ def test_tally_fills_each_branch_evaluation(tmp_path):
 def test_tally_with_unknown_branch_or_bad_sum_changes_nothing(tmp_path):
     content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部"}})
     before = (content / "branches" / "a.yml").read_bytes()
-    book = Workbook()
-    ws = book.active
-    ws.append(["支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格"])
-    ws.append(["第一党支部", 20, 2, 19, 18, 3, 3, 0, 0])
-    ws.append(["第九党支部", 8, 0, 8, 8, 1, 7, 0, 0])
-    book.save(tmp_path / "tally.xlsx")
+    book, ws = tally_workbook(tmp_path / "tally.xlsx", [["第一党支部", 20, 2, 19, 18, 3, 3, 0, 0],
+                                                        ["第九党支部", 8, 0, 8, 8, 1, 7, 0, 0]])
     run = run_import(content, str(tmp_path / "tally.xlsx"))
     assert run.code == 1 and "Sheet!A3: 没有名为“第九党支部”的支部" in run.err
     ws.delete_rows(3)
