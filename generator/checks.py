@@ -73,7 +73,7 @@ def _grades(ev: Evaluation) -> dict[str, int]:
 def _check_items(branch: Branch, as_of: dt.date) -> Iterator[Problem]:
     first_line: dict[str, int] = {}
     for item in branch.items:
-        line = item.lines.get("id", _item_line(item))
+        line = item.lines.get("id") or _item_line(item)
         if item.id in first_line:
             yield Problem(branch.path, line, f"序号 id“{item.id}”重复：第 {first_line[item.id]} 行和第 {line} 行")
         else:
@@ -86,9 +86,8 @@ def _item_line(item: Item) -> int:
 
 
 def _check_item(path: str, item: Item, as_of: dt.date) -> Iterator[Problem]:
-    status_line = item.lines.get("status", _item_line(item))
     if item.status.finished and item.completed is None:
-        yield Problem(path, status_line, f"状态为“{item.status.label}”的事项必须填写 completed（完成日期）")
+        yield Problem(path, item.lines.get("status") or _item_line(item), f"状态为“{item.status.label}”的事项必须填写 completed（完成日期）")
     if item.completed and item.completed > as_of:
         yield Problem(path, item.lines["completed"], f"完成日期 {item.completed} 晚于数据日期 {as_of}，不能是将来的日期")
     deadline = item.deadline.date

@@ -9,12 +9,15 @@ what changed.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import difflib
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from . import cache
 from .dates import FORMS_HINT, DateError, parse_date
 from .model import (
     Audience,
@@ -209,12 +213,30 @@ def load_content(content_dir: Path, progress: Callable[[int, int], None] | None 
     """
     problems: list[Problem] = []
     digests: list[bytes] = []
-    board = _load_board_file(content_dir / "board.yml", problems, digests)
-    branches = _load_branch_files(content_dir / "branches", problems, digests, progress)
+    with _collector_paused():
+        board = _load_board_file(content_dir / "board.yml", problems, digests)
+        branches = _load_branch_files(content_dir / "branches", problems, digests, progress)
     if board is None:
         return None, problems
     ordered = tuple(sorted(branches, key=lambda b: b.sort_key))
     return Content(board, ordered, hashlib.sha256(b"".join(digests)).hexdigest()), problems
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a board is read.
+
+    Reading creates hundreds of thousands of small objects that all survive, so
+    the collector would walk them again and again (half the time of reading a
+    3,000-branch board from the cache) to find nothing: the model has no cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _load_board_file(path: Path, problems: list[Problem], digests: list[bytes]) -> Board | None:
@@ -268,55 +290,68 @@ def _bad_file_name(stem: str, number: int) -> str:
     )
 
 
-_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
+_CACHE: OrderedDict[str, tuple] = OrderedDict()
 _CACHE_SIZE = 8192
 
 
 PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
 
 
-def _parse_job(job: tuple[Callable, Path, str, bytes]) -> tuple:
-    parse, path, shown, data = job
+def _parse_job(job: tuple[Callable, Path, str, bytes, Path | None, str]) -> bytes:
+    """Parse one file and store the result on disk; pickled here, so a worker sends bytes."""
+    parse, path, shown, data, place, name = job
     root, problems = parse_yaml(data, shown)
-    return (None if root is None else parse(root, path, shown, problems)), tuple(problems)
+    result = (None if root is None else parse(root, path, shown, problems)), tuple(problems)
+    blob = cache.encode(result)
+    cache.store(place, name, blob)
+    return blob
 
 
 def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
                 progress: Callable[[int, int], None] | None = None) -> list[tuple]:
     """Parse files in order, reusing results for the very same bytes (any mtime).
 
-    Files not parsed before are spread over every core when there are many:
-    YAML parsing is most of ``board check`` on a city-wide board.
+    Results come from memory (``mkdocs serve`` rebuilds), else from the disk
+    cache (``cache``), else files are parsed, spread over every core when there
+    are many: parsing is most of ``board check`` on a city-wide board.
     """
+    place = cache.folder()
     results: list[tuple | None] = []
-    misses: list[tuple[int, tuple]] = []  # (position in results, cache key)
+    misses: list[tuple[int, str]] = []  # (position in results, cache key)
     jobs: list[tuple] = []
+    folders: dict[Path, str] = {}
     for path in paths:
-        shown = display_path(path)
+        if path.parent not in folders:  # resolving every file's path took longer than reading it
+            folders[path.parent] = display_path(path.parent)
+        shown = os.path.normpath(os.path.join(folders[path.parent], path.name))
         data, problems = read_bytes(path, shown)
         if data is None:
             results.append((None, tuple(problems)))
             continue
         digest = hashlib.blake2b(data, digest_size=16).digest()
         digests.append(path.name.encode() + digest)
-        key = (parse, shown, digest)
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            results.append(_CACHE[key])
+        name = cache.key(parse.__name__, shown, digest)
+        found = _CACHE.get(name) or cache.decode(cache.load(place, name))
+        if found is not None:
+            _CACHE[name] = found
+            _CACHE.move_to_end(name)
+            results.append(found)
         else:
-            misses.append((len(results), key))
-            jobs.append((parse, path, shown, data))
+            misses.append((len(results), name))
+            jobs.append((parse, path, shown, data, place, name))
             results.append(None)
-    for done, ((index, key), result) in enumerate(zip(misses, _run(jobs), strict=True), start=1):
-        results[index] = _CACHE[key] = result
+    for done, ((index, name), blob) in enumerate(zip(misses, _run(jobs), strict=True), start=1):
+        results[index] = _CACHE[name] = pickle.loads(blob)
         if progress:
             progress(done, len(jobs))
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
+    if jobs:
+        cache.prune(place)
     return results  # type: ignore[return-value]
 
 
-def _run(jobs: list[tuple]) -> Iterator[tuple]:
+def _run(jobs: list[tuple]) -> Iterator[bytes]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(_parse_job, jobs)

@@ -44,11 +44,13 @@ _ALLOWED_TAGS = frozenset(_STANDARD_TAG + t for t in ("str", "int", "float", "bo
 Value = str | None | list["Node"] | dict[str, "Node"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Node:
     """A scalar (text or None), a list or a mapping, with its 1-based line.
 
     A mapping value carries the line of its *key*, which is where a clerk looks.
+    Not frozen: a file reads into hundreds of nodes, a frozen dataclass takes
+    twice as long to create, and nothing changes a node once it is read.
     """
 
     value: Value

@@ -24,6 +24,12 @@ CONFIG = REPO / "site-config.yml"
 AS_OF = "2024-07-01"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests and the CLIs they start keep their parse cache in a temp folder, not ~/.cache."""
+    os.environ["BOARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
+
+
 def write_yaml(path: Path, data: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -60,7 +66,7 @@ class Run:
 
 def board_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
     """The real ``board`` command in a subprocess (as a clerk runs it)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_") or k == "BOARD_CACHE_DIR"}
     full_env.update(NO_MKDOCS_2_WARNING="1", **(env or {}))
     proc = subprocess.run(
         [sys.executable, "-m", "generator", *args], cwd=cwd or REPO, env=full_env,

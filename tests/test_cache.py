@@ -1,0 +1,135 @@
+"""The parse cache on disk: used when it can be, never stale, never in the way."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+
+from conftest import AS_OF, REPO, board_cli, evaluation, item, tiny_board, write_yaml
+from generator import cache
+
+
+def check(content, cache_dir, *extra):
+    return board_cli("check", "--content", str(content), "--as-of", AS_OF, *extra,
+                     env={"BOARD_CACHE_DIR": str(cache_dir)})
+
+
+def entries(cache_dir):
+    """Every entry file with its inode and modification time (a rewrite changes both)."""
+    found = {}
+    for version in cache_dir.glob("v-*"):
+        for entry in version.iterdir():
+            status = entry.stat()
+            found[entry.name] = (status.st_ino, status.st_mtime_ns)
+    return found
+
+
+def broken_board(root):
+    """Errors from parsing and from the checks, on several lines of two files."""
+    return tiny_board(root, {
+        "a": {"name": "甲", "evaluation": evaluation(rated=99),
+              "rectifications": [item(status="已完成"), item(id="02", deadline="下个月")]},
+        "b": {"name": "乙", "rectifications": [item(owenr="x")]},
+    })
+
+
+def test_a_second_check_reads_every_file_from_the_cache(tmp_path):
+    content, cache_dir = tiny_board(tmp_path / "content"), tmp_path / "cache"
+    first = check(content, cache_dir)
+    stored = entries(cache_dir)
+    second = check(content, cache_dir)
+    assert first.code == second.code == 0 and first.out == second.out
+    assert len(stored) == 2  # board.yml and the branch file
+    assert entries(cache_dir) == stored  # nothing parsed again, so nothing written again
+
+
+def test_cached_and_uncached_checks_say_the_same(tmp_path):
+    content, cache_dir = broken_board(tmp_path / "content"), tmp_path / "cache"
+    off = board_cli("check", "--content", str(content), "--as-of", AS_OF, env={"BOARD_CACHE_DIR": "off"})
+    cold, warm = check(content, cache_dir), check(content, cache_dir)
+    assert off.code == cold.code == warm.code == 1
+    assert off.err == cold.err == warm.err
+    assert "下个月" in warm.err and "owenr" in warm.err and "rated" in warm.err
+    assert not (REPO / "off").exists()  # "off" is not a folder name
+
+
+def test_an_edited_file_is_read_again_and_its_old_result_kept(tmp_path):
+    content, cache_dir = tiny_board(tmp_path / "content"), tmp_path / "cache"
+    branch = content / "branches" / "first.yml"
+    good = branch.read_bytes()
+    assert check(content, cache_dir).code == 0
+    write_yaml(branch, {"name": "第一党支部", "rectifications": [item(status="进行中")]})
+    edited = check(content, cache_dir)
+    assert edited.code == 1 and "进行中" in edited.err
+    branch.write_bytes(good)
+    before = entries(cache_dir)
+    assert check(content, cache_dir).code == 0
+    assert entries(cache_dir) == before
+
+
+def test_a_copied_folder_reports_its_own_paths(tmp_path):
+    cache_dir = tmp_path / "cache"
+    original = broken_board(tmp_path / "one")
+    assert "one/branches/b.yml" in check(original, cache_dir).err
+    copy = shutil.copytree(original, tmp_path / "two")
+    err = check(copy, cache_dir).err
+    assert "two/branches/b.yml" in err and "one/" not in err
+
+
+def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path):
+    content, cache_dir = tiny_board(tmp_path / "content"), tmp_path / "cache"
+    assert check(content, cache_dir).code == 0
+    for entry in next(cache_dir.glob("v-*")).iterdir():
+        entry.write_bytes(entry.read_bytes()[:20])
+    damaged = entries(cache_dir)
+    run = check(content, cache_dir)
+    assert run.code == 0 and "1 个支部" in run.out
+    assert all(entries(cache_dir)[name] != seen for name, seen in damaged.items())
+
+
+def test_an_unusable_cache_folder_is_skipped(tmp_path):
+    content = tiny_board(tmp_path / "content")
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    run = check(content, not_a_folder)
+    assert run.code == 0 and "1 个支部" in run.out and run.err == ""
+
+
+def test_folder_honours_off_and_refuses_one_others_can_write(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, "off")
+    assert cache.folder() is None
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "c"))
+    place = cache.folder()
+    assert place is not None and place.parent == tmp_path / "c" and place.stat().st_mode & 0o777 == 0o700
+    place.chmod(0o777)
+    assert cache.folder() is None
+
+
+def test_prune_removes_old_entries_and_old_versions_only(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    place = cache.folder()
+    (tmp_path / "v-0123456789abcdef").mkdir()
+    (tmp_path / "someone-elses").mkdir()
+    cache.store(place, "fresh", b"1")
+    cache.store(place, "stale", b"2")
+    long_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
+    os.utime(place / "stale", (long_ago, long_ago))
+    cache.prune(place)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([place.name, "someone-elses"])
+    assert [p.name for p in place.iterdir()] == ["fresh"]
+
+
+@pytest.mark.parametrize("blob", [None, b"", b"garbage", b"\x80\x05K"])
+def test_decode_takes_damage_as_missing(blob):
+    assert cache.decode(blob) is None
+
+
+def test_keys_differ_by_bytes_kind_and_path():
+    base = cache.key("_parse_branch", "content/branches/a.yml", b"digest")
+    assert base != cache.key("_parse_board", "content/branches/a.yml", b"digest")
+    assert base != cache.key("_parse_branch", "other/branches/a.yml", b"digest")
+    assert base != cache.key("_parse_branch", "content/branches/a.yml", b"digesu")
+    assert base == cache.key("_parse_branch", "content/branches/a.yml", b"digest")
