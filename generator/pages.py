@@ -25,12 +25,18 @@ STATUS_MARKS = {"not_started": "○", "in_progress": "◐", "done": "●", "clos
 SUMMARY_PATH = "data/summary.json"
 
 
+# Whatever str.splitlines() breaks at, and tabs.
+_SPECIAL = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _plain(value: object) -> object:
     """Every ``{{ value }}`` that is text: escaped, tabs as ``&#9;`` (Markdown would
     expand them), line breaks as ``<br>``.  Applied by the environment, so no
     template can forget it."""
     if not isinstance(value, str) or isinstance(value, Markup):
         return value
+    if not _SPECIAL.search(value):  # nearly every value: one line, no tabs
+        return escape(value)
     lines = (str(escape(line)).replace("\t", "&#9;") for line in value.splitlines() or [""])
     return Markup("<br>".join(lines))
 

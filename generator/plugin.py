@@ -19,11 +19,11 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import core
+from . import core, preview
 from .changes import read_previous
 from .model import Severity
 from .pages import stash_html, unstash_html
@@ -76,6 +76,12 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def __init__(self) -> None:
         super().__init__()
         self._blocks: dict[str, list[str]] = {}  # raw-HTML blocks of pages being converted
+        # Kept across ``mkdocs serve`` rebuilds (see ``preview``):
+        self._templates = preview.TemplateCode()
+        self._indexed: dict[str, str] = {}  # the pages (path → Markdown) the last search index was made from
+        self._search_docs: list[dict] | None = None  # that index's entries
+        self._reuse: set[str] = set()  # pages whose search entries this build keeps
+        self._reused_urls: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook keeps one plugin object across ``mkdocs serve`` rebuilds."""
@@ -97,6 +103,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新")
         else:
             raise PluginError(f"内容有 {len(site.checked.errors)} 处错误，网站没有生成，原有网站保持不变")
+        reusable = self.serving and self._search_docs is not None
+        self._reuse = preview.unchanged(self._indexed, self.site.pages) if reusable else set()
+        self._reused_urls = set()
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -113,13 +122,33 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._done += 1
         self._progress.update(self._done, len(self.site.pages))
         text, self._blocks[page.file.src_uri] = stash_html(markdown)
+        if page.file.src_uri in self._reuse:  # serving: its search entries are still right
+            page.meta["search"] = {"exclude": True}
+            self._reused_urls.add(page.url)
         return text
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return unstash_html(html, self._blocks.pop(page.file.src_uri, []))
 
+    def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2.Environment
+        if self.serving:
+            env.bytecode_cache = self._templates
+        return env
+
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         self._progress.close()
+        if self.serving:
+            self._complete_search_index(Path(config.site_dir) / "search" / "search_index.json")
+
+    def _complete_search_index(self, path: Path) -> None:
+        """Serving: add back the entries of pages not indexed again, and keep the index for next time."""
+        index = preview.read_index(path)
+        if index is not None and self._reused_urls:
+            index = preview.merge_search(index, self._search_docs or [], self._reused_urls)
+            preview.write_index(path, index)
+        self._search_docs = None if index is None else index["docs"]
+        self._indexed = dict(self.site.pages) if index is not None else {}
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         content = self.options.content_dir.resolve()

@@ -64,10 +64,15 @@ class Run:
     err: str
 
 
+def clean_env(**settings: str) -> dict[str, str]:
+    """This environment without the developer's BOARD_ settings (the tests' parse cache stays), plus ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_") or k == "BOARD_CACHE_DIR"}
+    return {**env, "NO_MKDOCS_2_WARNING": "1", **settings}
+
+
 def board_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
     """The real ``board`` command in a subprocess (as a clerk runs it)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_") or k == "BOARD_CACHE_DIR"}
-    full_env.update(NO_MKDOCS_2_WARNING="1", **(env or {}))
+    full_env = clean_env(**(env or {}))
     proc = subprocess.run(
         [sys.executable, "-m", "generator", *args], cwd=cwd or REPO, env=full_env,
         capture_output=True, text=True, timeout=300,

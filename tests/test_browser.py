@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -12,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import CONFIG, REPO, build_site, item, needs_chromium, serve_folder, tiny_board, write_yaml
+from conftest import CONFIG, REPO, build_site, clean_env, item, needs_chromium, serve_folder, tiny_board, write_yaml
 
 pytestmark = needs_chromium
 
@@ -67,7 +66,7 @@ def test_serve_reloads_the_browser_when_content_changes(browser, tmp_path):
     shutil.copytree(REPO / "theme", project / "theme")
     content = tiny_board(project / "content", {"alpha": {"name": "原来的名字"}})
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
+    env = clean_env()
     server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--as-of", "2024-07-01",
                                "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, REPO, board_cli, build_site, evaluation, item, read_html, tiny_board
+from conftest import AS_OF, CONFIG, REPO, board_cli, build_site, clean_env, evaluation, item, read_html, tiny_board
 
 HOSTILE = ("A|B <script>alert(1)</script> {{ x }} {% if %} **粗** `code` [x](javascript:alert(1)) "
            "&amp; \"q\" 's' <!-- c --> ![i](http://example.com/i.png)\n第二行 | --- |")
@@ -133,8 +133,7 @@ def test_chinese_search_index_is_segmented(public_site):
 
 
 def test_sample_board_builds_strict_with_mkdocs(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
-    env.update(BOARD_AS_OF="2026-11-25", BOARD_SITE_DIR=str(tmp_path / "site"), NO_MKDOCS_2_WARNING="1")
+    env = clean_env(BOARD_AS_OF="2026-11-25", BOARD_SITE_DIR=str(tmp_path / "site"))
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(CONFIG)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

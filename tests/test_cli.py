@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import CONFIG, board_cli, evaluation, item, tiny_board
+from conftest import CONFIG, board_cli, clean_env, evaluation, item, tiny_board
 
 
 def check(content, *extra):
@@ -71,13 +71,11 @@ def test_hostile_yaml_is_refused_and_never_run(tmp_path):
 
 
 def test_mkdocs_build_through_the_plugin_fails_on_content_errors(tmp_path):
-    import os
     import subprocess
     import sys
 
     root = tiny_board(tmp_path / "c", {"a": {"name": "甲", "evaluation": evaluation(rated=3)}})
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_")}
-    env.update(BOARD_CONTENT=str(root), BOARD_SITE_DIR=str(tmp_path / "site"), NO_MKDOCS_2_WARNING="1")
+    env = clean_env(BOARD_CONTENT=str(root), BOARD_SITE_DIR=str(tmp_path / "site"))
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(CONFIG)], env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 1

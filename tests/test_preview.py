@@ -1,0 +1,129 @@
+"""What ``mkdocs serve`` rebuilds reuse: the same site as a full build, sooner."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import jinja2
+
+from conftest import AS_OF, CONFIG, REPO, build_site, clean_env, item, tiny_board, write_yaml
+from generator import preview
+
+
+def test_unchanged_pages_are_those_with_the_same_markdown():
+    before = {"index.md": "a", "branches/x.md": "x", "branches/gone.md": "g"}
+    now = {"index.md": "a2", "branches/x.md": "x", "branches/new.md": "n"}
+    assert preview.unchanged(before, now) == {"branches/x.md"}
+    assert preview.unchanged({}, now) == set()
+
+
+def test_merge_keeps_entries_of_reused_pages_only():
+    kept = [{"location": "branches/x/", "text": "old x"}, {"location": "branches/x/#items", "text": "old x 2"},
+            {"location": "branches/y/", "text": "old y"}, {"location": "", "text": "old overview"}]
+    index = {"config": {"lang": ["en"]}, "docs": [{"location": "branches/y/", "text": "new y"},
+                                                  {"location": "", "text": "new overview"}]}
+    merged = preview.merge_search(index, kept, {"branches/x/"})
+    assert merged["config"] == {"lang": ["en"]}
+    assert sorted(d["text"] for d in merged["docs"]) == ["new overview", "new y", "old x", "old x 2"]
+
+
+def test_read_index_refuses_what_it_does_not_understand(tmp_path):
+    path = tmp_path / "search_index.json"
+    assert preview.read_index(path) is None
+    for text in ("not json", "[]", '{"docs": 3}', '{"docs": [{"title": "no location"}]}'):
+        path.write_text(text, encoding="utf-8")
+        assert preview.read_index(path) is None
+    path.write_text('{"config": {}, "docs": [{"location": "", "text": "甲"}]}', encoding="utf-8")
+    assert preview.read_index(path)["docs"][0]["text"] == "甲"
+
+
+class CountingCode(preview.TemplateCode):
+    compiled = 0
+
+    def dump_bytecode(self, bucket):
+        self.compiled += 1
+        super().dump_bytecode(bucket)
+
+
+def test_template_code_is_compiled_once_per_source():
+    templates = {"page.html": "<p>{{ name }}</p>"}
+    code = CountingCode()
+
+    def fresh_environment():  # MkDocs makes a new one per rebuild
+        return jinja2.Environment(loader=jinja2.DictLoader(templates), bytecode_cache=code)
+
+    assert fresh_environment().get_template("page.html").render(name="甲") == "<p>甲</p>"
+    assert fresh_environment().get_template("page.html").render(name="乙") == "<p>乙</p>"
+    assert code.compiled == 1
+    templates["page.html"] = "<div>{{ name }}</div>"
+    assert fresh_environment().get_template("page.html").render(name="丙") == "<div>丙</div>"
+    assert code.compiled == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait_for(url: str, text: str, seconds: float = 60, check=lambda body: True) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = _get(url)
+        if body and text in body and check(body):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} not at {url} after {seconds} s")
+
+
+def _docs(index_text: str, under: str) -> list[str]:
+    docs = json.loads(index_text)["docs"]
+    return sorted(json.dumps(d, sort_keys=True, ensure_ascii=False) for d in docs if d["location"].startswith(under))
+
+
+def test_search_index_after_an_edit_under_serve_equals_a_full_build(tmp_path):
+    content = tiny_board(tmp_path / "content", {
+        "alpha": {"name": "甲支部", "rectifications": [item(problem="联系服务群众不够经常")]},
+        "beta": {"name": "乙支部", "rectifications": [item(problem="档案整理不够规范")]},
+        "gamma": {"name": "丙支部", "rectifications": [item(problem="谈心谈话覆盖面不全")]},
+    })
+    port = _free_port()
+    env = clean_env(BOARD_CONTENT=str(content), BOARD_AS_OF=AS_OF)
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(CONFIG), "-a", f"127.0.0.1:{port}"],
+                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_for(base + "branches/alpha/", "联系服务群众不够经常", 120)
+        write_yaml(content / "branches" / "alpha.yml",
+                   {"name": "甲支部", "rectifications": [item(problem="理论学习流于形式")]})
+        _wait_for(base + "branches/alpha/", "理论学习流于形式")
+        (content / "branches" / "gamma.yml").unlink()
+        _wait_for(base, "2 个", check=lambda body: "丙支部" not in body)
+        served = _get(base + "search/search_index.json")
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    built = tmp_path / "site"
+    build_site(content, built)
+    full = (built / "search" / "search_index.json").read_text(encoding="utf-8")
+    # Branch pages as a fresh build indexes them; the overview differs only by the change log
+    # ("最近更新"), which a fresh build has no earlier build to fill.
+    assert _docs(served, "branches/") == _docs(full, "branches/") != []
+    assert len(_docs(served, "#")) == len(_docs(full, "#")) + 1
+    words = json.loads(served)["docs"]
+    text = "".join(d["title"] + d["text"] for d in words).replace("\u200b", "")
+    assert "档案整理" in text and "理论学习流于形式" in text  # beta kept, alpha indexed again
+    assert "群众" not in text and "丙支部" not in text  # old alpha text and gamma are gone
