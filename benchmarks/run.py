@@ -6,6 +6,8 @@ For each size it writes a synthetic board (benchmarks/synthetic.py) and the same
 content as hand-written Markdown, then alternates ``board build`` and ``mkdocs
 build`` runs (so both see the same machine state), and prints medians, the ratio,
 site and search-index sizes, the lobby screen's weight and peak memory (GNU time).
+``board check`` runs twice per repeat: with an empty parse cache (cold), then
+with the one it filled (warm); builds run without the cache.
 Wall-clock times on a shared machine vary: compare ratios within one run.
 """
 
@@ -57,8 +59,9 @@ def bench(size: int, items: int, repeat: int, baseline: bool, work: Path) -> dic
     content, markdown = work / f"content-{size}", work / f"markdown-{size}"
     subprocess.run([sys.executable, str(HERE / "synthetic.py"), str(size), str(items), str(content),
                     *(["--markdown", str(markdown)] if baseline else [])], check=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1"}
-    board_times, base_times, check_times, peaks = [], [], [], []
+    # Builds never see a parse cache (plain MkDocs has none); checks run cold, then warm.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1", "BOARD_CACHE_DIR": "off"}
+    board_times, base_times, cold_times, warm_times, peaks = [], [], [], [], []
     site, base_site = work / f"site-{size}", work / f"base-{size}"
     for _ in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
@@ -70,10 +73,15 @@ def bench(size: int, items: int, repeat: int, baseline: bool, work: Path) -> dic
             shutil.rmtree(base_site, ignore_errors=True)
             base_times.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(markdown / "mkdocs.yml"),
                                      "-d", str(base_site)], env)[0])
-        check_times.append(timed(["board", "check", "--content", str(content), "--as-of", AS_OF], env)[0])
+        cache = work / f"cache-{size}"
+        shutil.rmtree(cache, ignore_errors=True)
+        check = ["board", "check", "--content", str(content), "--as-of", AS_OF]
+        cold_times.append(timed(check, {**env, "BOARD_CACHE_DIR": str(cache)})[0])
+        warm_times.append(timed(check, {**env, "BOARD_CACHE_DIR": str(cache)})[0])
     result = {
         "branches": size, "items": size * items,
-        "build_s": statistics.median(board_times), "check_s": statistics.median(check_times),
+        "build_s": statistics.median(board_times),
+        "check_cold_s": statistics.median(cold_times), "check_s": statistics.median(warm_times),
         "peak_mb": max(peaks) / 1024, "site_mb": size_of(site) / 1e6,
         "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
         "screen_kb": screen_weight(site) / 1024,
@@ -81,7 +89,7 @@ def bench(size: int, items: int, repeat: int, baseline: bool, work: Path) -> dic
     if baseline:
         result.update(baseline_s=statistics.median(base_times), baseline_mb=size_of(base_site) / 1e6,
                       ratio=result["build_s"] / statistics.median(base_times))
-    for folder in (content, markdown, site, base_site):
+    for folder in (content, markdown, site, base_site, work / f"cache-{size}"):
         shutil.rmtree(folder, ignore_errors=True)
     return result
 
@@ -91,12 +99,14 @@ def _cell(result: dict, key: str, fmt: str) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = ("| branches | items | board build (s) | plain MkDocs (s) | ratio | per branch (ms) | board check (s) | "
-            "peak memory (MB) | site (MB) | plain site (MB) | search index (MB) | screen first load (KB) |")
+    head = ("| branches | items | board build (s) | plain MkDocs (s) | ratio | per branch (ms) | "
+            "board check, cold / warm (s) | peak memory (MB) | site (MB) | plain site (MB) | search index (MB) | "
+            "screen first load (KB) |")
     rows = [head, "|" + "---|" * 12]
     for r in results:
         rows.append(f"| {r['branches']} | {r['items']} | {r['build_s']:.1f} | {_cell(r, 'baseline_s', '.1f')} | "
-                    f"{_cell(r, 'ratio', '.2f')} | {r['build_s'] / r['branches'] * 1000:.0f} | {r['check_s']:.1f} | "
+                    f"{_cell(r, 'ratio', '.2f')} | {r['build_s'] / r['branches'] * 1000:.0f} | "
+                    f"{r['check_cold_s']:.1f} / {r['check_s']:.1f} | "
                     f"{r['peak_mb']:.0f} | {r['site_mb']:.0f} | {_cell(r, 'baseline_mb', '.0f')} | "
                     f"{r['search_mb']:.1f} | {r['screen_kb']:.0f} |")
     return "\n".join(rows)

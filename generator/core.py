@@ -16,7 +16,7 @@ from .dates import DateError, parse_date
 from .figures import Figures, compute
 from .load import load_content, parse_choice
 from .model import Audience, Content, Problem, Severity
-from .pages import render_data, render_pages, render_print
+from .pages import LEDGER_PAGE_ROWS, render_data, render_pages, render_print
 from .screen import ScreenSettings, screen_files
 
 
@@ -32,15 +32,17 @@ class Options:
     excellent_ceiling: float = checks.DEFAULT_EXCELLENT_CEILING
     screen: ScreenSettings = field(default_factory=ScreenSettings)
     previous: changes.Previous = field(default_factory=changes.Previous)
+    ledger_page_rows: int = LEDGER_PAGE_ROWS
 
     def fingerprint(self) -> str:
         """Everything besides the content that changes the output."""
-        return f"{__version__}|{self.audience.key}|{self.as_of}|{self.excellent_ceiling}|{self.screen}"
+        return (f"{__version__}|{self.audience.key}|{self.as_of}|{self.excellent_ceiling}|{self.screen}"
+                f"|{self.ledger_page_rows}")
 
 
 def make_options(content_dir: str | Path, audience: str | None = None, as_of: str | None = None,
                  excellent_ceiling: float | None = None, screen: ScreenSettings | None = None,
-                 previous: changes.Previous | None = None) -> Options:
+                 previous: changes.Previous | None = None, ledger_page_rows: int | None = None) -> Options:
     """Options from the strings users type; empty means default."""
     chosen = parse_choice(audience, Audience) if audience else Audience.PUBLIC
     if chosen is None:
@@ -50,7 +52,11 @@ def make_options(content_dir: str | Path, audience: str | None = None, as_of: st
     except DateError as exc:
         raise OptionError(f"as-of：{exc}") from None
     ceiling = checks.DEFAULT_EXCELLENT_CEILING if excellent_ceiling is None else excellent_ceiling
-    return Options(Path(content_dir), chosen, day, ceiling, screen or ScreenSettings(), previous or changes.Previous())
+    rows = LEDGER_PAGE_ROWS if ledger_page_rows is None else ledger_page_rows
+    if rows < 1:
+        raise OptionError(f"ledger_page_rows（整改台账每页行数）至少是 1，不能是 {rows}")
+    return Options(Path(content_dir), chosen, day, ceiling, screen or ScreenSettings(), previous or changes.Previous(),
+                   rows)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def generate(options: Options) -> Site:
     snapshot = changes.snapshot(figures)
     new = changes.entry(options.previous.snapshot, snapshot, options.as_of.isoformat(), build)
     history = changes.history(options.previous.history, new)
-    pages = {**render_pages(figures, history), **render_print(public)}
+    pages = {**render_pages(figures, history, options.ledger_page_rows), **render_print(public)}
     data = {
         **render_data(figures),
         **screen_files(public, options.screen, build),

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import posixpath
 import re
+from dataclasses import dataclass
 
 import jinja2
 import yaml
@@ -23,6 +25,7 @@ from .figures import Figures, ledger, summary
 GRADE_LABELS = (("excellent", "优秀"), ("qualified", "合格"), ("basic", "基本合格"), ("unqualified", "不合格"))
 STATUS_MARKS = {"not_started": "○", "in_progress": "◐", "done": "●", "closed": "✔"}
 SUMMARY_PATH = "data/summary.json"
+LEDGER_PAGE_ROWS = 1000  # rows per ledger page: a bureau's ledger is one page
 
 
 # Whatever str.splitlines() breaks at, and tabs.
@@ -97,7 +100,8 @@ def branch_page(figures: Figures, index: int) -> tuple[str, str]:
     return path, _render("branch.md.j2", path, f=figures, bf=bf, branch=bf.branch, ev=bf.evaluation)
 
 
-def render_pages(figures: Figures, history: list[dict] | None = None) -> dict[str, str]:
+def render_pages(figures: Figures, history: list[dict] | None = None,
+                 ledger_page_rows: int = LEDGER_PAGE_ROWS) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path under the docs folder."""
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party")
     ev = figures.evaluation
@@ -105,11 +109,44 @@ def render_pages(figures: Figures, history: list[dict] | None = None) -> dict[st
     pages = {
         "index.md": _render("overview.md.j2", "index.md", ev=ev, recent=history[0] if history else None, **common),
         "changes.md": _render("changes.md.j2", "changes.md", history=history, **common),
-        "ledger.md": _render("ledger.md.j2", "ledger.md", rows=ledger(figures), **common),
         "screen.md": _render("screen.md.j2", "screen.md", **common),
     }
+    pages.update(ledger_pages(figures, ledger_page_rows, common))
     pages.update(branch_page(figures, i) for i in range(len(figures.branches)))
     return pages
+
+
+def ledger_page_path(number: int) -> str:
+    """The ledger's first page is ``/ledger/``, the next ones ``/ledger/2/``, ``/ledger/3/`` …"""
+    return "ledger.md" if number == 1 else f"ledger/{number}.md"
+
+
+def ledger_pages(figures: Figures, rows_per_page: int, common: dict) -> dict[str, str]:
+    """The ledger in pages of ``rows_per_page`` rows (one page for a bureau; a city's would be tens of MB)."""
+    rows = ledger(figures)
+    count = max(1, math.ceil(len(rows) / rows_per_page))
+    pages = {}
+    for number in range(1, count + 1):
+        path = ledger_page_path(number)
+        first = (number - 1) * rows_per_page
+        pager = Pager(number, count, first + 1, min(first + rows_per_page, len(rows)), len(rows))
+        pages[path] = _render("ledger.md.j2", path, rows=rows[first:first + rows_per_page], pager=pager, **common)
+    return pages
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one ledger page is among all of them."""
+
+    number: int
+    count: int
+    first_row: int
+    last_row: int
+    total_rows: int
+
+    def target(self, number: int) -> str:
+        """Page ``number``'s address from the site root, for the templates' ``url()``."""
+        return "ledger/" if number == 1 else f"ledger/{number}/"
 
 
 def render_print(public: Figures) -> dict[str, str]:

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from . import core, preview
 from .changes import read_previous
 from .model import Severity
-from .pages import stash_html, unstash_html
+from .pages import LEDGER_PAGE_ROWS, stash_html, unstash_html
 from .progress import Progress
 from .screen import THEMES, ScreenSettings
 
@@ -47,6 +47,7 @@ class BoardConfig(base.Config):
     excellent_ceiling = c.Type((int, float), default=core.checks.DEFAULT_EXCELLENT_CEILING)
     screen = c.SubConfig(ScreenConfig)
     previous = c.Optional(c.Type(str))  # the last output, for the change log; default: site_dir
+    ledger_page_rows = c.Type(int, default=LEDGER_PAGE_ROWS)
 
 
 def options_of(plugin_config: BoardConfig, mkdocs_config: MkDocsConfig) -> core.Options:
@@ -57,7 +58,7 @@ def options_of(plugin_config: BoardConfig, mkdocs_config: MkDocsConfig) -> core.
     try:
         return core.make_options(
             base_dir / content, plugin_config.audience, _text(plugin_config.as_of), plugin_config.excellent_ceiling,
-            ScreenSettings(**plugin_config.screen), read_previous(previous),
+            ScreenSettings(**plugin_config.screen), read_previous(previous), plugin_config.ledger_page_rows,
         )
     except core.OptionError as exc:
         raise PluginError(f"board 插件设置有误：{exc}") from None

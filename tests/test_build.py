@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -216,3 +217,43 @@ def test_full_disk_leaves_previous_site_untouched(tmp_path, small_disk):
     assert run.code == 1 and "磁盘空间不足" in run.err and "Traceback" not in run.err
     assert tree_digest(site) == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "site"]
+
+
+def test_a_long_ledger_is_split_into_linked_pages(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    config = CONFIG.read_text(encoding="utf-8")
+    assert "ledger_page_rows: 1000" in config
+    (project / "site-config.yml").write_text(config.replace("ledger_page_rows: 1000", "ledger_page_rows: 2"),
+                                             encoding="utf-8")
+    shutil.copytree(REPO / "theme", project / "theme")
+    deadlines = ["2024-08-31", "2024-09-30", "2024-10-31", "2024-11-30", "2024-12-31"]
+    content = tiny_board(tmp_path / "content", {
+        "alpha": {"name": "甲支部", "rectifications": [
+            item(id=f"0{n}", problem=f"台账第{n}行", deadline=deadlines[n - 1]) for n in (1, 3, 5)]},
+        "beta": {"name": "乙支部", "rectifications": [
+            item(id=f"0{n}", problem=f"台账第{n}行", deadline=deadlines[n - 1]) for n in (2, 4)]},
+    })
+    site = tmp_path / "site"
+    run = board_cli("build", "--config", str(project / "site-config.yml"), "--content", str(content),
+                    "--site-dir", str(site), "--as-of", AS_OF, "--strict")
+    assert run.code == 0, run.err
+    pages = [site / "ledger" / "index.html", site / "ledger" / "2" / "index.html", site / "ledger" / "3" / "index.html"]
+    assert not (site / "ledger" / "4").exists()
+    texts = ["".join(read_html(p).text) for p in pages]
+    shown = [re.findall(r"台账第(\d)行", text) for text in texts]
+    assert shown == [["1", "2"], ["3", "4"], ["5"]]  # every row once, in ledger order
+    assert "第 3–4 项（共 5 项）" in texts[1] and "第 2 页，共 3 页" in texts[1]
+    for page in pages:  # every pager link leads to a built page
+        doc = read_html(page)
+        links = [a["href"] for tag, a in doc.tags if tag == "a" and "ledger/" in a.get("href", "")]
+        assert links and all((page.parent / href / "index.html").resolve().is_file() for href in links)
+    def pager_rels(page):
+        return [a["rel"] for tag, a in read_html(page).tags if tag == "a" and a.get("rel") in ("prev", "next")]
+
+    assert pager_rels(pages[0]) == ["next", "next"]  # above and below the table
+    assert pager_rels(pages[1]) == ["prev", "next", "prev", "next"]
+    assert pager_rels(pages[2]) == ["prev", "prev"]
+    single = tmp_path / "single"
+    build_site(content, single)  # the default: a bureau's ledger is one page, without a pager
+    assert not (single / "ledger" / "2").exists() and "台账分页" not in (single / "ledger" / "index.html").read_text()

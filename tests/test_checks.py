@@ -73,7 +73,8 @@ def test_problems_come_sorted_by_file_and_line(tmp_path):
 
 
 def test_options_refuse_nonsense():
-    for kwargs, said in (({"audience": "all"}, "audience"), ({"as_of": "明天"}, "as-of")):
+    for kwargs, said in (({"audience": "all"}, "audience"), ({"as_of": "明天"}, "as-of"),
+                         ({"ledger_page_rows": 0}, "ledger_page_rows")):
         try:
             core.make_options(".", **kwargs)
         except core.OptionError as exc:
