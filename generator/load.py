@@ -1,9 +1,9 @@
 """Content folder → typed model, with every parse problem found at once.
 
 Each field is parsed exactly once here; everything after this module works on
-the typed model in ``model``.  Per-file results are cached by the file's bytes
-so that ``board build`` (check, then MkDocs) and ``mkdocs serve`` reparse only
-what changed.
+the typed model in ``model``.  Per-file results are kept by the file's bytes, in
+memory (``board build`` checks, then MkDocs builds; ``mkdocs serve`` rebuilds)
+and on disk between runs (``cache``), so only what changed is parsed again.
 """
 
 from __future__ import annotations
