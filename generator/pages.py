@@ -144,7 +144,8 @@ class Pager:
     last_row: int
     total_rows: int
 
-    def target(self, number: int) -> str:
+    @staticmethod
+    def target(number: int) -> str:
         """Page ``number``'s address from the site root, for the templates' ``url()``."""
         return "ledger/" if number == 1 else f"ledger/{number}/"
 
