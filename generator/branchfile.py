@@ -45,8 +45,7 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value)
     if isinstance(value, list):
-        seq = CommentedSeq(_scalar(v) for v in value)
-        return seq
+        return CommentedSeq(_scalar(v) for v in value)
     return value
 
 

@@ -74,6 +74,14 @@ def _list_sheet(ws: Worksheet, title: str) -> None:
     _header(ws, 3, [c[0] for c in COLUMNS], [c[1] for c in COLUMNS])
 
 
+def _tally_sheet(book: Workbook) -> Worksheet:
+    """The 民主评议 sheet with its title and header (rows start at 3)."""
+    tally = book.create_sheet("民主评议")
+    _title(tally, "民主评议党员情况统计表", len(TALLY_COLUMNS))
+    _header(tally, 2, list(TALLY_COLUMNS), [22] + [10] * (len(TALLY_COLUMNS) - 1))
+    return tally
+
+
 def template(path: Path) -> None:
     """A blank 整改清单 (with drop-downs) and a blank 民主评议 tally."""
     book = Workbook()
@@ -88,9 +96,7 @@ def template(path: Path) -> None:
             ws[f"{column}{row}"].number_format = "yyyy-mm-dd"
     _validations(ws, 4, 3 + TEMPLATE_ROWS)
     ws.cell(5 + TEMPLATE_ROWS, 1, "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。")
-    tally = book.create_sheet("民主评议")
-    _title(tally, "民主评议党员情况统计表", len(TALLY_COLUMNS))
-    _header(tally, 2, list(TALLY_COLUMNS), [22] + [10] * (len(TALLY_COLUMNS) - 1))
+    tally = _tally_sheet(book)
     whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                            showErrorMessage=True, error="请填写不小于 0 的整数")
     whole.add(f"B3:{get_column_letter(len(TALLY_COLUMNS))}{3 + TEMPLATE_ROWS}")
@@ -150,9 +156,7 @@ def export(content: Content, path: Path, as_of: dt.date) -> None:
     _header(ws, 2, ["支部", *(c[0] for c in COLUMNS)], [20, *(c[1] for c in COLUMNS)])
     rows = ledger(compute(content, Audience.PARTY, as_of))
     _write_items(ws, 3, [(bf.branch, item) for bf, item in rows])
-    tally = book.create_sheet("民主评议")
-    _title(tally, "民主评议党员情况统计表", len(TALLY_COLUMNS))
-    _header(tally, 2, list(TALLY_COLUMNS), [22] + [10] * (len(TALLY_COLUMNS) - 1))
+    tally = _tally_sheet(book)
     evaluated = [b for b in content.branches if b.evaluation is not None]
     for r, branch in enumerate(evaluated, start=3):
         tally.cell(r, 1, branch.name)

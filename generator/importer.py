@@ -62,6 +62,7 @@ STATUS_WORDS = {
     "整改中": Status.IN_PROGRESS, "正在整改": Status.IN_PROGRESS, "持续整改": Status.IN_PROGRESS,
     "推进中": Status.IN_PROGRESS, "未开始": Status.NOT_STARTED, "未启动": Status.NOT_STARTED,
 }
+_STATUS_LONGEST_FIRST = sorted(STATUS_WORDS.items(), key=lambda kv: -len(kv[0]))  # 已完成 before 完成
 _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]+\s*[、.．])\s*")
 _SEPARATORS = "，,。；;：:、 \n"
 _TRAILING = re.compile(r"[\s；;。，,、]+$")
@@ -239,7 +240,7 @@ def parse_status(text: str) -> tuple[Status, str | None] | None:
     exact = parse_choice(text, Status)
     if exact:
         return exact, None
-    for word, status in sorted(STATUS_WORDS.items(), key=lambda kv: -len(kv[0])):
+    for word, status in _STATUS_LONGEST_FIRST:
         rest = text[len(word):]
         if text.startswith(word) and (not rest or rest[0] in _SEPARATORS):
             return status, rest.lstrip(_SEPARATORS) or None

@@ -297,14 +297,19 @@ _CACHE_SIZE = 8192
 PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
 
 
-def _parse_job(job: tuple[Callable, Path, str, bytes, Path | None, str]) -> bytes:
-    """Parse one file and store the result on disk; pickled here, so a worker sends bytes."""
+def _parse_job(job: tuple[Callable, Path, str, bytes, Path | None, str]) -> tuple[tuple, bytes]:
+    """Parse one file and store the result on disk: the result and its pickled bytes."""
     parse, path, shown, data, place, name = job
     root, problems = parse_yaml(data, shown)
     result = (None if root is None else parse(root, path, shown, problems)), tuple(problems)
     blob = cache.encode(result)
     cache.store(place, name, blob)
-    return blob
+    return result, blob
+
+
+def _parse_job_bytes(job: tuple) -> bytes:
+    """``_parse_job`` in a worker: it sends back the bytes already made for the disk, not a second pickle."""
+    return _parse_job(job)[1]
 
 
 def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
@@ -340,8 +345,8 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
             misses.append((len(results), name))
             jobs.append((parse, path, shown, data, place, name))
             results.append(None)
-    for done, ((index, name), blob) in enumerate(zip(misses, _run(jobs), strict=True), start=1):
-        results[index] = _CACHE[name] = pickle.loads(blob)
+    for done, ((index, name), result) in enumerate(zip(misses, _run(jobs), strict=True), start=1):
+        results[index] = _CACHE[name] = result
         if progress:
             progress(done, len(jobs))
     while len(_CACHE) > _CACHE_SIZE:
@@ -351,14 +356,15 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
     return results  # type: ignore[return-value]
 
 
-def _run(jobs: list[tuple]) -> Iterator[bytes]:
+def _run(jobs: list[tuple]) -> Iterator[tuple]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_parse_job, jobs)
+        yield from (result for result, _ in map(_parse_job, jobs))
         return
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_parse_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+        chunks = max(1, len(jobs) // (workers * 8))
+        yield from map(pickle.loads, pool.map(_parse_job_bytes, jobs, chunksize=chunks))
 
 
 def load_branch_text(text: str, path: Path) -> tuple[Branch | None, list[Problem]]:

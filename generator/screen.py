@@ -82,7 +82,7 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str) -> dict
             "counts": _counts(figures.counts),
         },
         "branches": [bf.branch.id for bf in figures.branches],
+        "build": build,
     }
-    index["build"] = build
     files[f"{SCREEN_DIR}/index.json"] = _dump(index)
     return files

@@ -147,7 +147,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem
     column = f"第 {mark.column + 1} 列" if mark else "位置不明"
     said = f"{exc.context or ''} {exc.problem or ''}"
     hint = next((h for key, h in _HINTS if key in said), None)
-    at = text.splitlines()[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(text.splitlines()) else ""
+    lines = text.splitlines()
+    at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) else ""
     if hint is None and "cannot start any token" in said:
         hint = "不能用 Tab 键缩进，请改用空格" if at == "\t" else f"以“{at}”开头的文字请用引号括起来"
     return Problem(shown, line, f"YAML 格式错误（{column}）：{hint or exc.problem or '无法解析'}")

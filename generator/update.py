@@ -36,15 +36,16 @@ def describe_changes(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
     """Added, removed and changed items by id, status changes spelled out."""
     before = {item.id: item for item in old}
     after = {item.id: item for item in new}
-    lines = [f"新增 {i}：{after[i].problem[:30]}" for i in after if i not in before]
-    lines += [f"删除 {i}：{before[i].problem[:30]}" for i in before if i not in after]
-    for i in after:
-        if i in before and not _same(before[i], after[i]):
-            change = f"（{before[i].status.label} → {after[i].status.label}）" if before[i].status != after[i].status else ""
-            lines.append(f"修改 {i}{change}：{after[i].problem[:30]}")
-    counts = f"共 {len(new)} 项：新增 {sum(i not in before for i in after)}，删除 {sum(i not in after for i in before)}，" \
-             f"修改 {sum(i in before and not _same(before[i], after[i]) for i in after)}"
-    return [counts, *lines]
+    added = [i for i in after if i not in before]
+    removed = [i for i in before if i not in after]
+    changed = [i for i in after if i in before and not _same(before[i], after[i])]
+    lines = [f"共 {len(new)} 项：新增 {len(added)}，删除 {len(removed)}，修改 {len(changed)}"]
+    lines += [f"新增 {i}：{after[i].problem[:30]}" for i in added]
+    lines += [f"删除 {i}：{before[i].problem[:30]}" for i in removed]
+    for i in changed:
+        change = f"（{before[i].status.label} → {after[i].status.label}）" if before[i].status != after[i].status else ""
+        lines.append(f"修改 {i}{change}：{after[i].problem[:30]}")
+    return lines
 
 
 def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,

@@ -6,6 +6,7 @@ import functools
 import html.parser
 import http.server
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -118,6 +119,13 @@ def board_dir(tmp_path: Path) -> Path:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now (for a dev server under test)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def serve_folder(folder: Path, port: int = 0) -> http.server.ThreadingHTTPServer:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -11,7 +10,18 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import CONFIG, REPO, build_site, clean_env, item, needs_chromium, serve_folder, tiny_board, write_yaml
+from conftest import (
+    CONFIG,
+    REPO,
+    build_site,
+    clean_env,
+    free_port,
+    item,
+    needs_chromium,
+    serve_folder,
+    tiny_board,
+    write_yaml,
+)
 
 pytestmark = needs_chromium
 
@@ -53,19 +63,13 @@ def test_chinese_search_finds_a_branch_by_a_word_of_its_problem(browser, served)
     page.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_reloads_the_browser_when_content_changes(browser, tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(CONFIG, project / "site-config.yml")
     shutil.copytree(REPO / "theme", project / "theme")
     content = tiny_board(project / "content", {"alpha": {"name": "原来的名字"}})
-    port = _free_port()
+    port = free_port()
     env = clean_env()
     server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--as-of", "2024-07-01",
                                "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ import urllib.request
 
 import jinja2
 
-from conftest import AS_OF, CONFIG, REPO, build_site, clean_env, item, tiny_board, write_yaml
+from conftest import AS_OF, CONFIG, REPO, build_site, clean_env, free_port, item, tiny_board, write_yaml
 from generator import preview
 
 
@@ -65,12 +64,6 @@ def test_template_code_is_compiled_once_per_source():
     assert code.compiled == 2
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -100,7 +93,7 @@ def test_search_index_after_an_edit_under_serve_equals_a_full_build(tmp_path):
         "beta": {"name": "乙支部", "rectifications": [item(problem="档案整理不够规范")]},
         "gamma": {"name": "丙支部", "rectifications": [item(problem="谈心谈话覆盖面不全")]},
     })
-    port = _free_port()
+    port = free_port()
     env = clean_env(BOARD_CONTENT=str(content), BOARD_AS_OF=AS_OF)
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(CONFIG), "-a", f"127.0.0.1:{port}"],
                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
