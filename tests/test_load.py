@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 
 from conftest import evaluation, item, tiny_board, write_yaml
 from generator.dates import DateError, parse_date
-from generator.load import load_content, suggest_branch_id
+from generator.load import PARALLEL_FROM, load_content, suggest_branch_id
 from generator.model import Audience, DeadlineKind, Kind, Status
 
 
@@ -161,3 +162,14 @@ def test_parsed_files_are_cached_until_they_change(tmp_path):
     write_yaml(path, {"name": "改名后的支部"})
     changed, _ = load_content(root)
     assert changed.branches[0].name == "改名后的支部"
+
+
+def test_a_big_board_is_kept_out_of_the_collector_until_the_next_read(tmp_path):
+    big = tiny_board(tmp_path / "big", {f"b{n:03d}": {"name": f"第{n}支部", "rectifications": [item()]}
+                                        for n in range(PARALLEL_FROM)})
+    gc.unfreeze()
+    content, _ = load_content(big)
+    assert len(content.branches) == PARALLEL_FROM and gc.get_freeze_count() > 0 and gc.isenabled()
+    small, _ = load_content(tiny_board(tmp_path / "small"))
+    assert gc.get_freeze_count() == 0 and gc.isenabled()  # the small read unfroze the big one
+    assert len(small.branches) == 1
