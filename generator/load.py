@@ -314,19 +314,16 @@ _CACHE_SIZE = 8192
 PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
 
 
-def _parse_job(job: tuple[Callable, Path, str, bytes, Path | None, str]) -> tuple[tuple, bytes]:
-    """Parse one file and store the result on disk: the result and its pickled bytes."""
-    parse, path, shown, data, place, name = job
+def _parse_job(job: tuple[Callable, Path, str, bytes]) -> tuple:
+    """Parse one file: (result or None, problems)."""
+    parse, path, shown, data = job
     root, problems = parse_yaml(data, shown)
-    result = (None if root is None else parse(root, path, shown, problems)), tuple(problems)
-    blob = cache.encode(result)
-    cache.store(place, name, blob)
-    return result, blob
+    return (None if root is None else parse(root, path, shown, problems)), tuple(problems)
 
 
 def _parse_job_bytes(job: tuple) -> bytes:
-    """``_parse_job`` in a worker: it sends back the bytes already made for the disk, not a second pickle."""
-    return _parse_job(job)[1]
+    """``_parse_job`` in a worker, pickled once: the bytes it sends are the bytes the parent stores."""
+    return cache.encode(_parse_job(job))
 
 
 def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
@@ -338,9 +335,8 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
     are many: parsing is most of ``board check`` on a city-wide board.
     """
     place = cache.folder()
+    read: list[tuple[int, str, tuple]] = []  # (position in results, cache key, job) per readable file
     results: list[tuple | None] = []
-    misses: list[tuple[int, str]] = []  # (position in results, cache key)
-    jobs: list[tuple] = []
     folders: dict[Path, str] = {}
     for path in paths:
         if path.parent not in folders:  # resolving every file's path took longer than reading it
@@ -352,36 +348,47 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
             continue
         digest = hashlib.blake2b(data, digest_size=16).digest()
         digests.append(path.name.encode() + digest)
-        name = cache.key(parse.__name__, shown, digest)
-        found = _CACHE.get(name) or cache.decode(cache.load(place, name))
+        read.append((len(results), cache.key(parse.__name__, shown, digest), (parse, path, shown, data)))
+        results.append(None)
+    stored = cache.find(place, [name for _, name, _ in read if name not in _CACHE])
+    misses: list[tuple[int, str]] = []
+    jobs: list[tuple] = []
+    for index, name, job in read:
+        found = _CACHE.get(name) or cache.decode(stored.get(name))
         if found is not None:
-            _CACHE[name] = found
+            results[index] = _CACHE[name] = found
             _CACHE.move_to_end(name)
-            results.append(found)
         else:
-            misses.append((len(results), name))
-            jobs.append((parse, path, shown, data, place, name))
-            results.append(None)
-    for done, ((index, name), result) in enumerate(zip(misses, _run(jobs), strict=True), start=1):
+            misses.append((index, name))
+            jobs.append(job)
+    new: list[tuple[str, bytes]] = []
+    for done, ((index, name), (result, blob)) in enumerate(zip(misses, _run(jobs, place), strict=True), start=1):
         results[index] = _CACHE[name] = result
+        if blob is not None:
+            new.append((name, blob))
         if progress:
             progress(done, len(jobs))
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
-    if jobs:
+    if new:
+        cache.keep(place, new)
         cache.prune(place)
     return results  # type: ignore[return-value]
 
 
-def _run(jobs: list[tuple]) -> Iterator[tuple]:
+def _run(jobs: list[tuple], place: Path | None) -> Iterator[tuple[tuple, bytes | None]]:
+    """Each job's result and, when there is a cache to keep it in, its pickle."""
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (result for result, _ in map(_parse_job, jobs))
+        for job in jobs:
+            result = _parse_job(job)
+            yield result, (cache.encode(result) if place is not None else None)
         return
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunks = max(1, len(jobs) // (workers * 8))
-        yield from map(pickle.loads, pool.map(_parse_job_bytes, jobs, chunksize=chunks))
+        for blob in pool.map(_parse_job_bytes, jobs, chunksize=chunks):
+            yield pickle.loads(blob), blob
 
 
 def load_branch_text(text: str, path: Path) -> tuple[Branch | None, list[Problem]]:

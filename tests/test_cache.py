@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 import shutil
+import sqlite3
 import time
 
 import pytest
@@ -18,12 +19,11 @@ def check(content, cache_dir, *extra):
 
 
 def entries(cache_dir):
-    """Every entry file with its inode and modification time (a rewrite changes both)."""
+    """Every stored entry with the time it was written and its bytes (a rewrite changes the time)."""
     found = {}
-    for version in cache_dir.glob("v-*"):
-        for entry in version.iterdir():
-            status = entry.stat()
-            found[entry.name] = (status.st_ino, status.st_mtime_ns)
+    for database in cache_dir.glob(f"v-*/{cache.DATABASE}"):
+        with contextlib.closing(sqlite3.connect(database)) as db:
+            found.update((name, (written, value)) for name, written, value in db.execute("SELECT * FROM entries"))
     return found
 
 
@@ -82,12 +82,23 @@ def test_a_copied_folder_reports_its_own_paths(tmp_path):
 def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path):
     content, cache_dir = tiny_board(tmp_path / "content"), tmp_path / "cache"
     assert check(content, cache_dir).code == 0
-    for entry in next(cache_dir.glob("v-*")).iterdir():
-        entry.write_bytes(entry.read_bytes()[:20])
+    database = next(cache_dir.glob(f"v-*/{cache.DATABASE}"))
+    with contextlib.closing(sqlite3.connect(database)) as db, db:
+        db.execute("UPDATE entries SET value = substr(value, 1, 20)")
     damaged = entries(cache_dir)
     run = check(content, cache_dir)
     assert run.code == 0 and "1 个支部" in run.out
-    assert all(entries(cache_dir)[name] != seen for name, seen in damaged.items())
+    assert len(damaged) == 2 and all(entries(cache_dir)[name] != seen for name, seen in damaged.items())
+
+
+def test_a_damaged_database_is_replaced(tmp_path):
+    content, cache_dir = tiny_board(tmp_path / "content"), tmp_path / "cache"
+    assert check(content, cache_dir).code == 0
+    database = next(cache_dir.glob(f"v-*/{cache.DATABASE}"))
+    database.write_bytes(b"not a database at all" * 100)
+    run = check(content, cache_dir)
+    assert run.code == 0 and "1 个支部" in run.out and run.err == ""
+    assert len(entries(cache_dir)) == 2
 
 
 def test_an_unusable_cache_folder_is_skipped(tmp_path):
@@ -108,18 +119,35 @@ def test_folder_honours_off_and_refuses_one_others_can_write(tmp_path, monkeypat
     assert cache.folder() is None
 
 
-def test_prune_removes_old_entries_and_old_versions_only(tmp_path, monkeypatch):
+def test_prune_removes_old_versions_only(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.ENV, str(tmp_path))
     place = cache.folder()
     (tmp_path / "v-0123456789abcdef").mkdir()
     (tmp_path / "someone-elses").mkdir()
-    cache.store(place, "fresh", b"1")
-    cache.store(place, "stale", b"2")
-    long_ago = time.time() - (cache.KEEP_DAYS + 1) * 86400
-    os.utime(place / "stale", (long_ago, long_ago))
     cache.prune(place)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([place.name, "someone-elses"])
-    assert [p.name for p in place.iterdir()] == ["fresh"]
+
+
+def test_entries_not_written_for_a_month_go_when_new_ones_are_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    place = cache.folder()
+    cache.keep(place, [("fresh", b"1"), ("stale", b"2")])
+    long_ago = time.time_ns() - (cache.KEEP_DAYS + 1) * 86400 * 10**9
+    with contextlib.closing(sqlite3.connect(place / cache.DATABASE)) as db, db:
+        db.execute("UPDATE entries SET written = ? WHERE name = 'stale'", (long_ago,))
+    assert cache.find(place, ["fresh", "stale"]) == {"fresh": b"1", "stale": b"2"}
+    cache.keep(place, [("new", b"3")])
+    assert cache.find(place, ["fresh", "stale", "new"]) == {"fresh": b"1", "new": b"3"}
+
+
+def test_find_takes_more_names_than_one_query_can(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    place = cache.folder()
+    stored = [(f"name-{n}", str(n).encode()) for n in range(cache.BATCH * 2 + 3)]
+    cache.keep(place, stored)
+    asked = [name for name, _ in stored] + ["never-stored"]
+    assert cache.find(place, asked) == dict(stored)
+    assert cache.find(None, asked) == {}
 
 
 @pytest.mark.parametrize("blob", [None, b"", b"garbage", b"\x80\x05K"])
@@ -133,3 +161,16 @@ def test_keys_differ_by_bytes_kind_and_path():
     assert base != cache.key("_parse_branch", "other/branches/a.yml", b"digest")
     assert base != cache.key("_parse_branch", "content/branches/a.yml", b"digesu")
     assert base == cache.key("_parse_branch", "content/branches/a.yml", b"digest")
+
+
+def test_a_cache_another_run_is_writing_is_not_waited_for_long(tmp_path):
+    content, cache_dir = broken_board(tmp_path / "content"), tmp_path / "cache"
+    first = check(content, cache_dir)
+    database = next(cache_dir.glob(f"v-*/{cache.DATABASE}"))
+    (content / "branches" / "b.yml").write_text("name: 乙\n", encoding="utf-8")
+    with contextlib.closing(sqlite3.connect(database)) as busy:
+        busy.execute("BEGIN EXCLUSIVE")  # another board check in the middle of storing
+        during = check(content, cache_dir)
+        busy.rollback()
+    assert first.code == during.code == 1 and "owenr" not in during.err and "下个月" in during.err
+    assert check(content, cache_dir).err == during.err
