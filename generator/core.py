@@ -16,7 +16,7 @@ from .dates import DateError, parse_date
 from .figures import Figures, compute
 from .load import load_content, parse_choice
 from .model import Audience, Content, Problem, Severity
-from .pages import LEDGER_PAGE_ROWS, render_data, render_pages, render_print
+from .pages import LEDGER_PAGE_ROWS, Memo, render_data, render_pages, render_print
 from .screen import ScreenSettings, screen_files
 
 
@@ -90,8 +90,11 @@ class Site:
     build: str = ""
 
 
-def generate(options: Options) -> Site:
-    """Everything the site needs, or no pages at all when the content has errors."""
+def generate(options: Options, memo: Memo | None = None) -> Site:
+    """Everything the site needs, or no pages at all when the content has errors.
+
+    ``memo``: what the last build rendered per branch (``mkdocs serve``; see ``pages.Memo``).
+    """
     checked = validate(options)
     if checked.errors or checked.content is None:
         return Site(checked, None, {}, {})
@@ -102,7 +105,9 @@ def generate(options: Options) -> Site:
     snapshot = changes.snapshot(figures)
     new = changes.entry(options.previous.snapshot, snapshot, options.as_of.isoformat(), build)
     history = changes.history(options.previous.history, new)
-    pages = {**render_pages(figures, history, options.ledger_page_rows), **render_print(public)}
+    pages = {**render_pages(figures, history, options.ledger_page_rows, memo), **render_print(public, memo)}
+    if memo is not None:
+        memo.finish()
     data = {
         **render_data(figures),
         **screen_files(public, options.screen, build),

@@ -14,13 +14,15 @@ import json
 import math
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from .figures import Figures, ledger, summary
+from .figures import BranchFigures, Figures, ledger, summary
+from .model import Branch, Item
 
 GRADE_LABELS = (("excellent", "优秀"), ("qualified", "合格"), ("basic", "基本合格"), ("unqualified", "不合格"))
 STATUS_MARKS = {"not_started": "○", "in_progress": "◐", "done": "●", "closed": "✔"}
@@ -94,14 +96,51 @@ def _render(template: str, page: str, **context) -> str:
     return _ENV.get_template(template).render(url=_url_from(page), **context)
 
 
-def branch_page(figures: Figures, index: int) -> tuple[str, str]:
+class Memo:
+    """What was rendered from each branch, kept between ``mkdocs serve`` rebuilds.
+
+    A branch read from unchanged bytes is the very same object (``load`` keeps
+    parse results), and what is rendered from it depends only on it, the date,
+    the audience and where the page sits (``figures.branch_figures``).  So
+    after one edit one branch in fifty is rendered again, not all of them.
+    Only the last build's fragments are kept; one-off builds use no memo.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[tuple, tuple[Branch, jinja2.Template, object]] = {}
+        self._now: dict[tuple, tuple[Branch, jinja2.Template, object]] = {}
+
+    def fragment(self, key: tuple, branch: Branch, template: jinja2.Template, render: Callable[[], object]) -> object:
+        """``render()``'s value, reused when ``key`` last came from this very branch and template."""
+        found = self._last.get(key)
+        value = found[2] if found and found[0] is branch and found[1] is template else render()
+        self._now[key] = (branch, template, value)
+        return value
+
+    def finish(self) -> None:
+        """This build's fragments are the ones the next build may reuse."""
+        self._last, self._now = self._now, {}
+
+
+def _per_branch(memo: Memo | None, name: str, figures: Figures, bf: BranchFigures, page: str,
+                render: Callable[[jinja2.Template], object]) -> object:
+    """One branch's fragment from template ``name`` for ``page``, through the memo when there is one."""
+    template = _ENV.get_template(name)
+    if memo is None:
+        return render(template)
+    key = (name, page, bf.branch.id, figures.as_of, figures.audience)
+    return memo.fragment(key, bf.branch, template, lambda: render(template))
+
+
+def branch_page(figures: Figures, index: int, memo: Memo | None = None) -> tuple[str, str]:
     bf = figures.branches[index]
     path = f"branches/{bf.branch.id}.md"
-    return path, _render("branch.md.j2", path, f=figures, bf=bf, branch=bf.branch, ev=bf.evaluation)
+    context = dict(url=_url_from(path), bf=bf, branch=bf.branch, ev=bf.evaluation)
+    return path, _per_branch(memo, "branch.md.j2", figures, bf, path, lambda t: t.render(context))
 
 
 def render_pages(figures: Figures, history: list[dict] | None = None,
-                 ledger_page_rows: int = LEDGER_PAGE_ROWS) -> dict[str, str]:
+                 ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path under the docs folder."""
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party")
     ev = figures.evaluation
@@ -111,8 +150,8 @@ def render_pages(figures: Figures, history: list[dict] | None = None,
         "changes.md": _render("changes.md.j2", "changes.md", history=history, **common),
         "screen.md": _render("screen.md.j2", "screen.md", **common),
     }
-    pages.update(ledger_pages(figures, ledger_page_rows, common))
-    pages.update(branch_page(figures, i) for i in range(len(figures.branches)))
+    pages.update(ledger_pages(figures, ledger_page_rows, common, memo))
+    pages.update(branch_page(figures, i, memo) for i in range(len(figures.branches)))
     return pages
 
 
@@ -121,7 +160,7 @@ def ledger_page_path(number: int) -> str:
     return "ledger.md" if number == 1 else f"ledger/{number}.md"
 
 
-def ledger_pages(figures: Figures, rows_per_page: int, common: dict) -> dict[str, str]:
+def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo | None = None) -> dict[str, str]:
     """The ledger in pages of ``rows_per_page`` rows (one page for a bureau; a city's would be tens of MB)."""
     rows = ledger(figures)
     count = max(1, math.ceil(len(rows) / rows_per_page))
@@ -130,8 +169,25 @@ def ledger_pages(figures: Figures, rows_per_page: int, common: dict) -> dict[str
         path = ledger_page_path(number)
         first = (number - 1) * rows_per_page
         pager = Pager(number, count, first + 1, min(first + rows_per_page, len(rows)), len(rows))
-        pages[path] = _render("ledger.md.j2", path, rows=rows[first:first + rows_per_page], pager=pager, **common)
+        shown = _ledger_rows(figures, rows[first:first + rows_per_page], path, memo)
+        pages[path] = _render("ledger.md.j2", path, rows=shown, pager=pager, **common)
     return pages
+
+
+def _ledger_rows(figures: Figures, rows: list[tuple[BranchFigures, Item]], page: str, memo: Memo | None) -> list[Markup]:
+    """Each row's HTML, in ledger order; rendered per branch (``ledger_rows.md.j2``), so the memo can keep them."""
+    by_branch: dict[str, dict[int, Markup]] = {}
+    for bf, _ in rows:
+        if bf.branch.id not in by_branch:
+            by_branch[bf.branch.id] = _per_branch(memo, "ledger_rows.md.j2", figures, bf, page,
+                                                  lambda t, bf=bf: _branch_rows(t, bf, page))
+    return [by_branch[bf.branch.id][id(item)] for bf, item in rows]
+
+
+def _branch_rows(template: jinja2.Template, bf: BranchFigures, page: str) -> dict[int, Markup]:
+    """A branch's ledger rows by item (``id``: the items are the branch's own objects)."""
+    module = template.make_module({"url": _url_from(page)})
+    return {id(item): module.row(bf, item) for item in bf.items}
 
 
 @dataclass(frozen=True)
@@ -150,11 +206,15 @@ class Pager:
         return "ledger/" if number == 1 else f"ledger/{number}/"
 
 
-def render_print(public: Figures) -> dict[str, str]:
+def render_print(public: Figures, memo: Memo | None = None) -> dict[str, str]:
     """The bulletin-board document ``/print/``; given the public figures only."""
     if public.audience.key != "public":
         raise ValueError("the printed bulletin board shows the public board only")
-    return {"print.md": _render("print.md.j2", "print.md", f=public, board=public.board, ev=public.evaluation)}
+    sections = [_per_branch(memo, "print_branch.md.j2", public, bf, "print.md",
+                            lambda t, bf=bf: Markup(t.render(bf=bf)))
+                for bf in public.branches]
+    return {"print.md": _render("print.md.j2", "print.md", f=public, board=public.board, ev=public.evaluation,
+                                sections=sections)}
 
 
 _BLOCK = re.compile(r"(?m)^<(?!!--)[^\n]*(?:\n(?!\n)[^\n]*)*")

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from . import core, preview
 from .changes import read_previous
 from .model import Severity
-from .pages import LEDGER_PAGE_ROWS, stash_html, unstash_html
+from .pages import LEDGER_PAGE_ROWS, Memo, stash_html, unstash_html
 from .progress import Progress
 from .screen import THEMES, ScreenSettings
 
@@ -79,6 +79,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._blocks: dict[str, list[str]] = {}  # raw-HTML blocks of pages being converted
         # Kept across ``mkdocs serve`` rebuilds (see ``preview``):
         self._templates = preview.TemplateCode()
+        self._memo = Memo()  # what the last build rendered per branch
         self._indexed: dict[str, str] = {}  # the pages (path → Markdown) the last search index was made from
         self._search_docs: list[dict] | None = None  # that index's entries
         self._reuse: set[str] = set()  # pages whose search entries this build keeps
@@ -93,7 +94,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self.options = options_of(self.config, config)
         # Reproducible output: sitemap dates (and anything else MkDocs dates) follow the data's date.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(self.options.as_of.timetuple())))
-        site = core.generate(self.options)
+        site = core.generate(self.options, self._memo if self.serving else None)
         for problem in site.checked.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
         if not site.checked.errors:

@@ -87,7 +87,16 @@ def _docs(index_text: str, under: str) -> list[str]:
     return sorted(json.dumps(d, sort_keys=True, ensure_ascii=False) for d in docs if d["location"].startswith(under))
 
 
-def test_search_index_after_an_edit_under_serve_equals_a_full_build(tmp_path):
+def _content(html: str) -> str:
+    """A page's own content (the served copy also carries MkDocs' live-reload script)."""
+    start, end = ("<main", "</main>") if 'class="print-doc"' in html else ("<article", "</article>")
+    return html[html.index(start):html.index(end)]
+
+
+REBUILT_PAGES = ("branches/alpha/", "branches/beta/", "ledger/", "print/")
+
+
+def test_pages_and_search_index_after_edits_under_serve_equal_a_full_build(tmp_path):
     content = tiny_board(tmp_path / "content", {
         "alpha": {"name": "甲支部", "rectifications": [item(problem="联系服务群众不够经常")]},
         "beta": {"name": "乙支部", "rectifications": [item(problem="档案整理不够规范")]},
@@ -106,6 +115,7 @@ def test_search_index_after_an_edit_under_serve_equals_a_full_build(tmp_path):
         (content / "branches" / "gamma.yml").unlink()
         _wait_for(base, "2 个", check=lambda body: "丙支部" not in body)
         served = _get(base + "search/search_index.json")
+        pages = {page: _get(base + page) for page in REBUILT_PAGES}
     finally:
         server.terminate()
         server.communicate(timeout=30)
@@ -120,3 +130,8 @@ def test_search_index_after_an_edit_under_serve_equals_a_full_build(tmp_path):
     text = "".join(d["title"] + d["text"] for d in words).replace("\u200b", "")
     assert "档案整理" in text and "理论学习流于形式" in text  # beta kept, alpha indexed again
     assert "群众" not in text and "丙支部" not in text  # old alpha text and gamma are gone
+    # Pages rendered partly from the last build's fragments (pages.Memo) are what a full build makes.
+    for page, html in pages.items():
+        assert _content(html) == _content((built / page / "index.html").read_text(encoding="utf-8")), page
+    assert "理论学习流于形式" in pages["ledger/"] and "档案整理" in pages["print/"]
+    assert "群众" not in pages["ledger/"] + pages["print/"] and "丙支部" not in pages["ledger/"] + pages["print/"]
