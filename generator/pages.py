@@ -122,13 +122,13 @@ class Memo:
         self._last, self._now = self._now, {}
 
 
-def _per_branch(memo: Memo | None, name: str, figures: Figures, bf: BranchFigures, page: str,
+def _per_branch(memo: Memo | None, name: str, figures: Figures, bf: BranchFigures, place: str,
                 render: Callable[[jinja2.Template], object]) -> object:
-    """One branch's fragment from template ``name`` for ``page``, through the memo when there is one."""
+    """One branch's fragment from template ``name`` for ``place`` (a page, or a depth), through the memo if any."""
     template = _ENV.get_template(name)
     if memo is None:
         return render(template)
-    key = (name, page, bf.branch.id, figures.as_of, figures.audience)
+    key = (name, place, bf.branch.id, figures.as_of, figures.audience)
     return memo.fragment(key, bf.branch, template, lambda: render(template))
 
 
@@ -164,30 +164,39 @@ def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo 
     """The ledger in pages of ``rows_per_page`` rows (one page for a bureau; a city's would be tens of MB)."""
     rows = ledger(figures)
     count = max(1, math.ceil(len(rows) / rows_per_page))
+    made: dict[tuple[str, str], dict[int, Markup]] = {}
     pages = {}
     for number in range(1, count + 1):
         path = ledger_page_path(number)
         first = (number - 1) * rows_per_page
         pager = Pager(number, count, first + 1, min(first + rows_per_page, len(rows)), len(rows))
-        shown = _ledger_rows(figures, rows[first:first + rows_per_page], path, memo)
+        shown = _ledger_rows(figures, rows[first:first + rows_per_page], path, memo, made)
         pages[path] = _render("ledger.md.j2", path, rows=shown, pager=pager, **common)
     return pages
 
 
-def _ledger_rows(figures: Figures, rows: list[tuple[BranchFigures, Item]], page: str, memo: Memo | None) -> list[Markup]:
-    """Each row's HTML, in ledger order; rendered per branch (``ledger_rows.md.j2``), so the memo can keep them."""
-    by_branch: dict[str, dict[int, Markup]] = {}
-    for bf, _ in rows:
-        if bf.branch.id not in by_branch:
-            by_branch[bf.branch.id] = _per_branch(memo, "ledger_rows.md.j2", figures, bf, page,
-                                                  lambda t, bf=bf: _branch_rows(t, bf, page))
-    return [by_branch[bf.branch.id][id(item)] for bf, item in rows]
+def _ledger_rows(figures: Figures, rows: list[tuple[BranchFigures, Item]], page: str, memo: Memo | None,
+                 made: dict[tuple[str, str], dict[int, Markup]]) -> list[Markup]:
+    """Each row's HTML (``ledger_rows.md.j2``), in ledger order, each rendered once.
 
-
-def _branch_rows(template: jinja2.Template, bf: BranchFigures, page: str) -> dict[int, Markup]:
-    """A branch's ledger rows by item (``id``: the items are the branch's own objects)."""
-    module = template.make_module({"url": _url_from(page)})
-    return {id(item): module.row(bf, item) for item in bf.items}
+    A row depends on its branch and on how deep its page sits (its link is
+    relative), not on which page it is on: rows are kept per branch and depth
+    in ``made`` (this build) and in the memo (serve rebuilds), filled as pages
+    need them.
+    """
+    url = _url_from(page)
+    depth = url("")
+    module = _ENV.get_template("ledger_rows.md.j2").make_module({"url": url})
+    shown = []
+    for bf, item in rows:
+        kept = made.get((bf.branch.id, depth))
+        if kept is None:
+            kept = made[bf.branch.id, depth] = _per_branch(memo, "ledger_rows.md.j2", figures, bf, depth, lambda _: {})
+        row = kept.get(id(item))
+        if row is None:
+            row = kept[id(item)] = module.row(bf, item)
+        shown.append(row)
+    return shown
 
 
 @dataclass(frozen=True)
