@@ -117,18 +117,27 @@ def _opened(place: Path | None) -> Iterator[sqlite3.Connection | None]:
 
 
 def _connect(path: Path) -> sqlite3.Connection | None:
+    """An open database with the entries table, or None when it cannot be used now."""
     for attempt in range(2):
         try:
-            db = sqlite3.connect(path, timeout=2.0)
+            db = sqlite3.connect(path, timeout=1.0)  # a writer holds it for a fraction of that
+        except (sqlite3.Error, OSError):
+            return None
+        try:
             db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS entries (name TEXT PRIMARY KEY, written INTEGER, value BLOB)")
             return db
-        except sqlite3.DatabaseError:
-            if attempt == 0:  # not a database (damaged, or written by something else): start over
+        except sqlite3.OperationalError:  # busy for too long, read-only, disk full: no cache this time
+            db.close()
+            return None
+        except sqlite3.DatabaseError:  # not a database (damaged, or another program's file): start over once
+            db.close()
+            if attempt == 0:
                 for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                     leftover.unlink(missing_ok=True)
-        except (sqlite3.Error, OSError):
+        except sqlite3.Error:
+            db.close()
             return None
     return None
 

@@ -166,6 +166,7 @@ def test_keys_differ_by_bytes_kind_and_path():
 def test_a_cache_another_run_is_writing_is_not_waited_for_long(tmp_path):
     content, cache_dir = broken_board(tmp_path / "content"), tmp_path / "cache"
     first = check(content, cache_dir)
+    stored = entries(cache_dir)
     database = next(cache_dir.glob(f"v-*/{cache.DATABASE}"))
     (content / "branches" / "b.yml").write_text("name: 乙\n", encoding="utf-8")
     with contextlib.closing(sqlite3.connect(database)) as busy:
@@ -173,4 +174,20 @@ def test_a_cache_another_run_is_writing_is_not_waited_for_long(tmp_path):
         during = check(content, cache_dir)
         busy.rollback()
     assert first.code == during.code == 1 and "owenr" not in during.err and "下个月" in during.err
+    assert entries(cache_dir) == stored  # a busy database is left alone, not taken for a damaged one
     assert check(content, cache_dir).err == during.err
+
+
+def test_a_database_locked_while_it_is_set_up_is_not_replaced(tmp_path, monkeypatch):
+    content, cache_dir = tiny_board(tmp_path / "content"), tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV, str(cache_dir))
+    database = cache.folder() / cache.DATABASE
+    with contextlib.closing(sqlite3.connect(database)) as other:  # another run, still in its first transaction
+        other.execute("CREATE TABLE entries (name TEXT PRIMARY KEY, written INTEGER, value BLOB)")
+        other.execute("INSERT INTO entries VALUES ('theirs', 0, x'00')")
+        other.commit()
+        other.execute("BEGIN EXCLUSIVE")
+        run = check(content, cache_dir)
+        other.rollback()
+    assert run.code == 0 and "1 个支部" in run.out and run.err == ""
+    assert "theirs" in entries(cache_dir)
