@@ -160,6 +160,14 @@ def ledger_page_path(number: int) -> str:
     return "ledger.md" if number == 1 else f"ledger/{number}.md"
 
 
+def ledger_page_number(path: str) -> int | None:
+    """Which ledger page ``path`` is (the inverse of ``ledger_page_path``), or None."""
+    if path == ledger_page_path(1):
+        return 1
+    match = re.fullmatch(r"ledger/([1-9][0-9]*)\.md", path)
+    return int(match.group(1)) if match and match.group(1) != "1" else None
+
+
 def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo | None = None) -> dict[str, str]:
     """The ledger in pages of ``rows_per_page`` rows (one page for a bureau; a city's would be tens of MB)."""
     rows = ledger(figures)

@@ -21,12 +21,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import core, preview
 from .changes import read_previous
 from .model import Severity
-from .pages import LEDGER_PAGE_ROWS, Memo, stash_html, unstash_html
+from .pages import LEDGER_PAGE_ROWS, Memo, ledger_page_number, ledger_page_path, stash_html, unstash_html
 from .progress import Progress
 from .screen import THEMES, ScreenSettings
 
@@ -84,6 +85,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._search_docs: list[dict] | None = None  # that index's entries
         self._reuse: set[str] = set()  # pages whose search entries this build keeps
         self._reused_urls: set[str] = set()
+        self._lit: Page | None = None  # the nav page made active for a ledger page outside the nav
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook keeps one plugin object across ``mkdocs serve`` rebuilds."""
@@ -131,6 +133,22 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         return unstash_html(html, self._blocks.pop(page.file.src_uri, []))
+
+    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        """Ledger pages after the first are not in the nav: light its tab (整改台账) while one renders."""
+        self._lit = None
+        if (ledger_page_number(page.file.src_uri) or 1) > 1:
+            first = ledger_page_path(1)
+            self._lit = next((p for p in nav.pages if p.file.src_uri == first), None)
+            if self._lit is not None:
+                self._lit.active = True
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self._lit is not None:
+            self._lit.active = False
+            self._lit = None
+        return output
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2.Environment
         if self.serving:

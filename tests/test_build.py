@@ -254,6 +254,12 @@ def test_a_long_ledger_is_split_into_linked_pages(tmp_path):
     assert pager_rels(pages[0]) == ["next", "next"]  # above and below the table
     assert pager_rels(pages[1]) == ["prev", "next", "prev", "next"]
     assert pager_rels(pages[2]) == ["prev", "prev"]
+
+    def active_tab(page):
+        return re.findall(r'md-tabs__item--active">\s*<a [^>]*>\s*([^<]*?)\s*</a>', page.read_text(encoding="utf-8"))
+
+    assert [active_tab(page) for page in pages] == [["整改台账"]] * 3  # pages 2 and 3 are not in the nav
+    assert active_tab(site / "index.html") == ["总览"] and active_tab(site / "branches" / "alpha" / "index.html") == []
     single = tmp_path / "single"
     build_site(content, single)  # the default: a bureau's ledger is one page, without a pager
     assert not (single / "ledger" / "2").exists() and "台账分页" not in (single / "ledger" / "index.html").read_text()

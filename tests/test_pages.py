@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import item, tiny_board, write_yaml
 from generator import core
-from generator.pages import Memo
+from generator.pages import Memo, ledger_page_number, ledger_page_path
 
 
 def board(root):
@@ -44,3 +44,8 @@ def test_a_memo_never_serves_another_date_audience_or_page(tmp_path):
     assert later == pages(root, as_of="2024-10-31") != pages(root)
     party = pages(root, memo, audience="party")  # the party-only item appears
     assert party == pages(root, audience="party")
+
+
+def test_ledger_page_number_inverts_ledger_page_path():
+    assert [ledger_page_number(ledger_page_path(n)) for n in (1, 2, 3, 12)] == [1, 2, 3, 12]
+    assert [ledger_page_number(p) for p in ("ledger/1.md", "ledger/02.md", "ledger/x.md", "index.md")] == [None] * 4
