@@ -82,13 +82,15 @@ def find(place: Path | None, names: list[str]) -> dict[str, bytes]:
 
 
 def keep(place: Path | None, entries: list[tuple[str, bytes]]) -> None:
-    """Store new entries in one transaction, dropping those not written for ``KEEP_DAYS``.
+    """Store new entries in one transaction, dropping those not written for ``KEEP_DAYS``
+    and other versions' folders.
 
     One transaction, not a file per entry: creating 3,000 small files cost more
     than parsing them (2 s of system time here).  A reader sees all of it or none.
     """
     if not entries:
         return
+    prune(place)
     now = time.time_ns()
     with _opened(place) as db:
         if db is None:

@@ -370,9 +370,7 @@ def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
             progress(done, len(jobs))
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
-    if new:
-        cache.keep(place, new)
-        cache.prune(place)
+    cache.keep(place, new)
     return results  # type: ignore[return-value]
 
 

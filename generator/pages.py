@@ -220,7 +220,7 @@ class Pager:
     @staticmethod
     def target(number: int) -> str:
         """Page ``number``'s address from the site root, for the templates' ``url()``."""
-        return "ledger/" if number == 1 else f"ledger/{number}/"
+        return ledger_page_path(number).removesuffix(".md") + "/"
 
 
 def render_print(public: Figures, memo: Memo | None = None) -> dict[str, str]:
