@@ -28,6 +28,7 @@ def check_branch(branch: Branch, as_of: dt.date, excellent_ceiling: float = DEFA
     problems = list(_check_items(branch, as_of))
     if branch.evaluation is not None:
         problems.extend(_check_evaluation(branch.path, branch.evaluation, excellent_ceiling))
+        problems.extend(_check_graded(branch))
     return problems
 
 
@@ -64,6 +65,17 @@ def _check_evaluation(path: str, ev: Evaluation, ceiling: float) -> Iterator[Pro
             f"优秀比例 {shares['excellent']:.1f}% 高于 {ceiling:.1f}%，请核对",
             Severity.WARNING,
         )
+
+
+def _check_graded(branch: Branch) -> Iterator[Problem]:
+    """预备党员 take part in the evaluation but are not graded: rated ≤ members − probationary."""
+    ev = branch.evaluation
+    full = ev.members - ev.probationary
+    if ev.probationary <= ev.members and ev.rated > full:
+        yield Problem(branch.path, ev.lines["rated"], (
+            f"{branch.name}：参加组织评定 {ev.rated} 人，多于正式党员 {full} 人（党员总数 {ev.members} − 预备党员 "
+            f"{ev.probationary}）；预备党员参加评议，但不参加组织评定，请核对"
+        ), Severity.WARNING)
 
 
 def _grades(ev: Evaluation) -> dict[str, int]:

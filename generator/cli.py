@@ -23,6 +23,7 @@ from . import core
 from .dates import DateError, parse_date
 from .figures import visible
 from .load import display_path
+from .model import Kind
 from .progress import Progress
 from .publish import staged
 
@@ -167,11 +168,17 @@ def _report(checked: core.Checked, strict: bool, all_warnings: bool = False) -> 
         _fail(f"发现 {len(checked.warnings)} 处警告（--strict 模式下视为错误）。")
 
 
+def count_text(branches: object, temporary: object, items: object) -> str:
+    """The one wording of a board's size: build, publish, check, render, export and releases."""
+    extra = f"（含临时党支部 {temporary} 个）" if temporary else ""
+    return f"{branches} 个支部{extra}，{items} 项整改事项"
+
+
 def _describe(options: core.Options, checked: core.Checked) -> str:
-    content = checked.content
-    items = sum(visible(i, options.audience) for b in content.branches for i in b.items) if content else 0
-    return (f"{len(content.branches) if content else 0} 个支部，{items} 项整改事项，"
-            f"{options.audience.label}版，数据截至 {options.as_of.isoformat()}")
+    branches = checked.content.branches if checked.content else ()
+    items = sum(visible(i, options.audience) for b in branches for i in b.items)
+    temporary = sum(b.kind is Kind.TEMPORARY for b in branches)
+    return f"{count_text(len(branches), temporary, items)}，{options.audience.label}版，数据截至 {options.as_of.isoformat()}"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -286,8 +293,10 @@ def releases_(root) -> None:
     for release in reversed(found):
         totals = release.summary.get("totals", {})
         items = totals.get("rectifications", {})
-        summary = (f"{totals.get('branches', '?')} 个党支部，{items.get('total', '?')} 项整改事项，"
-                   f"逾期 {items.get('overdue', '?')} 项，数据截至 {release.summary.get('as_of', '?')}")
+        regular, temporary = totals.get("branches"), totals.get("temporary_branches", 0)
+        size = count_text(regular + temporary if isinstance(regular, int) and isinstance(temporary, int) else "?",
+                          temporary, items.get("total", "?"))
+        summary = f"{size}，逾期 {items.get('overdue', '?')} 项，数据截至 {release.summary.get('as_of', '?')}"
         click.echo(f"{'*' if release.live else ' '} {release.time}  {release.build}  {summary}"
                    f"{'  ← 当前在线' if release.live else ''}")
 
@@ -386,8 +395,9 @@ def export_(config_file, content, audience, as_of, verbose, out) -> None:
     checked = _validate(options)
     _report(checked, strict=False)
     export(checked.content, Path(out), options.as_of)
-    items = sum(len(b.items) for b in checked.content.branches)
-    click.echo(f"已导出：{out}（{len(checked.content.branches)} 个支部，{items} 项整改事项，含党内事项）")
+    branches = checked.content.branches
+    size = count_text(len(branches), sum(b.kind is Kind.TEMPORARY for b in branches), sum(len(b.items) for b in branches))
+    click.echo(f"已导出：{out}（{size}，含党内事项）")
 
 
 @main.command()
@@ -397,6 +407,33 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     """本机预览；修改内容文件后浏览器自动刷新。"""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    _check_port(dev_addr)
     _load(config_file, True, board_messages=True, content=content, audience=audience, as_of=as_of)
     click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
     mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+
+
+def _bindable(host: str, port: int) -> bool:
+    """Whether a server could listen there now (as MkDocs' does: address reuse on)."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError:
+        return False
+    return True
+
+
+def _check_port(dev_addr: str) -> None:
+    """Refuse a busy preview port before building, naming a free one to use instead."""
+    host, _, port_text = dev_addr.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port_text.isdigit() or _bindable(host, int(port_text)):
+        return  # a malformed address is MkDocs' to report
+    port = int(port_text)
+    spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p)), port + 1)
+    shown = f"[{host}]" if ":" in host else host
+    _fail(f"端口 {port} 已被占用，用 -a {shown}:{spare} 换一个端口")

@@ -82,3 +82,24 @@ def test_options_refuse_nonsense():
         else:
             raise AssertionError(kwargs)
     assert core.make_options(".", as_of="2024年6月1日").as_of == dt.date(2024, 6, 1)
+
+
+def test_rated_above_full_members_is_a_warning_naming_the_branch(tmp_path):
+    ev = evaluation(members=10, probationary=2, participants=10, rated=9, excellent=2, qualified=6, basic=1)
+    root = tiny_board(tmp_path, {"a": {"name": "甲支部", "evaluation": ev}})
+    assert problems_of(root) == [(6, Severity.WARNING, "甲支部：参加组织评定 9 人，多于正式党员 8 人（党员总数 10 − 预备党员 2）；"
+                                                       "预备党员参加评议，但不参加组织评定，请核对")]
+    root = tiny_board(tmp_path / "ok", {"a": {"name": "甲支部", "evaluation": {**ev, "probationary": 1}}})
+    assert problems_of(root) == []
+
+
+def test_sample_board_grades_no_probationary_member():
+    from pathlib import Path
+
+    content = Path(__file__).resolve().parent.parent / "content"
+    checked = core.validate(core.make_options(content, as_of="2026-11-25"))
+    assert checked.content.branches
+    assert not [p for p in checked.problems if "正式党员" in p.message]
+    for branch in checked.content.branches:
+        ev = branch.evaluation
+        assert ev is None or ev.rated <= ev.members - ev.probationary, branch.id

@@ -81,3 +81,20 @@ def test_mkdocs_build_through_the_plugin_fails_on_content_errors(tmp_path):
     assert proc.returncode == 1
     assert "a.yml:6: 评定结果相加不等于参加组织评定人数" in proc.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_serve_on_a_busy_port_says_so_before_building(board_dir):
+    import socket
+
+    from conftest import free_port
+
+    port = free_port()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        run = board_cli("serve", "--config", str(CONFIG), "--content", str(board_dir), "-a", f"127.0.0.1:{port}")
+    assert run.code == 1 and "Traceback" not in run.err
+    [line] = run.err.strip().splitlines()
+    assert line.startswith(f"端口 {port} 已被占用，用 -a 127.0.0.1:") and line.endswith(" 换一个端口")
+    spare = int(line.split("127.0.0.1:")[1].split()[0])
+    assert spare > port and "预览地址" not in run.out

@@ -79,7 +79,7 @@ def test_rollback_serves_the_previous_board_and_releases_lists_them(tmp_path):
     assert organization(root) == "乙单位党委"
     listing = board_cli("releases", "--to", str(root))
     lines = listing.out.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("*") and "← 当前在线" in lines[0] and "2 个党支部" in lines[0]
+    assert len(lines) == 2 and lines[0].startswith("*") and "← 当前在线" in lines[0] and "2 个支部，1 项" in lines[0]
     run = board_cli("rollback", "--to", str(root))
     assert run.code == 0 and organization(root) == "甲单位党委"
     again = board_cli("rollback", "--to", str(root))
@@ -155,3 +155,13 @@ def test_change_log_shows_what_changed(tmp_path):
     assert "新增 1 项" in changes_page and "新发现的问题" in changes_page and "已销号 0 → 1" in changes_page
     history = json.loads((root / "current" / "data" / "changes.json").read_text(encoding="utf-8"))
     assert len(history) == 1 and history[0]["status"][0]["to"] == "已销号"
+
+
+def test_check_publish_and_releases_count_alike(tmp_path):
+    content = tiny_board(tmp_path / "c", {"x": {"name": "第一支部", "rectifications": [item()]},
+                                          "t": {"name": "专班临时党支部", "kind": "临时党支部"}})
+    size = "2 个支部（含临时党支部 1 个），1 项整改事项"
+    check = board_cli("check", "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF)
+    published = publish(content, tmp_path / "www")
+    listing = board_cli("releases", "--to", str(tmp_path / "www"))
+    assert [size in run.out for run in (check, published, listing)] == [True, True, True], (check.out, listing.out)
