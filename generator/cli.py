@@ -333,18 +333,34 @@ def pdf(config_file, content, audience, as_of, verbose, paper, landscape, out, b
 
 @main.command()
 @_common
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="写出 Markdown 的文件夹")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="写出 Zensical 项目的文件夹")
 def render(config_file, content, audience, as_of, verbose, out) -> None:
-    """只写出 Markdown 页面和 summary.json，供其他 Markdown 网站工具使用。"""
+    """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
+    from . import zensical
+
     config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
+    if (Path(out) / "site").is_dir():  # the change log compares with the last Zensical build
+        _plugin(config).config["previous"] = str(Path(out) / "site")
     options = _options(config)
     site = core.generate(options)
     _report(site.checked, strict=False)
+    theme = config.theme
+    toml = zensical.project(
+        site_name=config.site_name, site_description=config.site_description, language=theme["language"],
+        nav=config.nav or [], extra_css=[str(css) for css in config.extra_css], theme=dict(theme),
+        markdown_extensions={name: config.mdx_configs.get(name, {}) for name in config.markdown_extensions},
+        extra=dict(config.extra),
+    )
     with staged(Path(out)) as work:
+        docs = work / zensical.DOCS_DIR
         for path, text in {**site.pages, **site.data}.items():
-            (work / path).parent.mkdir(parents=True, exist_ok=True)
-            (work / path).write_text(text, encoding="utf-8")
-    click.echo(f"已写出 {len(site.pages)} 个页面到 {out}（{_describe(options, site.checked)}）")
+            (docs / path).parent.mkdir(parents=True, exist_ok=True)
+            (docs / path).write_text(text, encoding="utf-8")
+        if theme.custom_dir:
+            shutil.copytree(theme.custom_dir, work / zensical.THEME_DIR)
+        (work / zensical.CONFIG_FILE).write_text(toml, encoding="utf-8")
+    click.echo(f"已写出 {len(site.pages)} 个页面到 {out}（{_describe(options, site.checked)}）；"
+               f"在该文件夹里运行 zensical build 生成网站")
 
 
 @main.command(name="import")

@@ -187,9 +187,10 @@ def test_render_writes_markdown_for_any_builder(board, tmp_path):
     out = tmp_path / "md"
     run = board_cli("render", "--config", str(CONFIG), "--content", str(board), "--out", str(out), "--as-of", AS_OF)
     assert run.code == 0, run.err
-    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.md")) == [
+    docs = out / "docs"
+    assert sorted(str(p.relative_to(docs)) for p in docs.rglob("*.md")) == [
         "branches/alpha.md", "branches/beta.md", "changes.md", "index.md", "ledger.md", "print.md", "screen.md"]
-    summary = json.loads((out / "data" / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((docs / "data" / "summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["rectifications"]["total"] == 3
     assert MARK not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))
 

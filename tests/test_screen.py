@@ -180,9 +180,10 @@ def test_settings_come_from_site_config_and_url(tmp_path):
     run = board_cli("render", "--config", str(Path(__file__).parent.parent / "site-config.yml"), "--content",
                     str(screen_board(tmp_path / "c")), "--out", str(tmp_path / "md"), "--as-of", AS_OF)
     assert run.code == 0, run.err
-    index = json.loads((tmp_path / "md" / "data" / "screen" / "index.json").read_text(encoding="utf-8"))
+    data = tmp_path / "md" / "docs" / "data"
+    index = json.loads((data / "screen" / "index.json").read_text(encoding="utf-8"))
     assert index["settings"] == {"seconds": 15, "refresh": 300, "theme": "dark", "scale": 1.0}
-    build = json.loads((tmp_path / "md" / "data" / "build.json").read_text(encoding="utf-8"))["build"]
+    build = json.loads((data / "build.json").read_text(encoding="utf-8"))["build"]
     assert index["branches"] == ["a-big", "b-small", "c-temp"] and index["build"] == build
 
 
