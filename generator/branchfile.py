@@ -18,10 +18,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+from . import schema
 from .source import decode
 
-ITEM_ORDER = ("id", "category", "source", "problem", "measures", "target", "owner", "deadline", "status",
-              "completed", "progress", "audience")
+ITEM_ORDER = schema.ITEM.keys()  # the order a clerk reads an item in: the declaration's
 
 
 def _yaml() -> YAML:
@@ -55,10 +55,10 @@ def item_map(item: dict[str, Any]) -> CommentedMap:
     for key in ITEM_ORDER:
         if key not in item:
             continue
-        value = item[key]
-        if key == "id":
+        value, field = item[key], schema.ITEM[key]
+        if field.quoted:
             value = DoubleQuotedScalarString(value)
-        elif key in ("deadline", "completed") and _is_iso(value):
+        elif field.type in ("date", "deadline") and _is_iso(value):
             value = dt.date.fromisoformat(value)
         ordered[key] = _scalar(value)
     return ordered

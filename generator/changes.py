@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .figures import Figures
 
 MAX_ENTRIES = 50
@@ -22,11 +23,12 @@ MAX_LISTED = 100  # per kind and entry: a city-wide first publish must not make 
 SNAPSHOT_PATH = "data/snapshot.json"
 CHANGES_PATH = "data/changes.json"
 BUILD_PATH = "data/build.json"
+# The evaluation figures and item counts the change log follows, with how it names them.
 FIGURE_LABELS = {
-    "members": "党员总数", "participants": "参加评议", "participation_rate": "参与率（%）",
-    "excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格",
-    "total": "整改事项", "done": "已完成", "closed": "已销号", "in_progress": "整改中", "not_started": "未开始",
-    "overdue": "逾期",
+    **{key: schema.EVALUATION[key].label for key in ("members", "participants")},
+    "participation_rate": "参与率（%）",
+    **{key: schema.EVALUATION[key].label for key in schema.GRADES},
+    **schema.ITEM_COUNT_LABELS,
 }
 
 
@@ -37,11 +39,9 @@ def snapshot(figures: Figures) -> dict[str, Any]:
                                       "status": item.status.label}
         for bf in figures.branches for item in bf.items
     }
-    ev, counts = figures.evaluation, figures.counts
-    totals = {key: ev.counts[key] for key in ("members", "participants", "excellent", "qualified", "basic", "unqualified")}
-    totals["participation_rate"] = ev.participation_rate
-    totals.update(total=counts.total, done=counts.done, closed=counts.closed, in_progress=counts.in_progress,
-                  not_started=counts.not_started, overdue=counts.overdue)
+    ev = figures.evaluation
+    every = {**ev.counts, "participation_rate": ev.participation_rate, **figures.counts.as_dict()}
+    totals = {key: every[key] for key in FIGURE_LABELS}
     return {"audience": figures.audience.key, "items": items, "totals": totals}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from .figures import grade_shares
+from .figures import GRADES, grade_shares
 from .model import Branch, Content, Evaluation, Item, Problem, Severity, Status
 
 DEFAULT_EXCELLENT_CEILING = 30.0
@@ -44,7 +44,7 @@ def _check_notice(content: Content, as_of: dt.date) -> Iterator[Problem]:
 
 def _check_evaluation(path: str, ev: Evaluation, ceiling: float) -> Iterator[Problem]:
     line = ev.lines
-    graded = ev.excellent + ev.qualified + ev.basic + ev.unqualified
+    graded = sum(_grades(ev).values())
     if graded != ev.rated:
         yield Problem(path, line["rated"], (
             f"评定结果相加不等于参加组织评定人数：优秀 {ev.excellent} + 合格 {ev.qualified} + "
@@ -79,7 +79,7 @@ def _check_graded(branch: Branch) -> Iterator[Problem]:
 
 
 def _grades(ev: Evaluation) -> dict[str, int]:
-    return {"excellent": ev.excellent, "qualified": ev.qualified, "basic": ev.basic, "unqualified": ev.unqualified}
+    return {grade: getattr(ev, grade) for grade in GRADES}
 
 
 def _check_items(branch: Branch, as_of: dt.date) -> Iterator[Problem]:

@@ -16,17 +16,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .figures import COUNTS, compute, ledger
-from .model import Audience, Branch, Content, Item, Status
+from . import schema
+from .figures import compute, ledger
+from .model import Audience, Branch, Content, Item, Labeled
 
-# (header, width, field)
-COLUMNS = (
-    ("序号", 6, "id"), ("问题类别", 12, "category"), ("问题来源", 12, "source"), ("存在问题", 40, "problem"),
-    ("整改措施", 48, "measures"), ("整改目标", 24, "target"), ("责任人", 10, "owner"), ("整改时限", 14, "deadline"),
-    ("完成情况", 10, "status"), ("完成时间", 14, "completed"), ("整改进展", 30, "progress"), ("公开范围", 10, "audience"),
-)
-TALLY_COLUMNS = ("支部名称", "党员总数", "预备党员", "参加评议", "参加评定", "优秀", "合格", "基本合格", "不合格")
+# The columns, from the declaration: the item's exported fields; the tally is the branch name and the eight counts.
+COLUMNS = schema.ITEM.columns()
+BRANCH_COLUMN = schema.BRANCH["name"]
+TALLY_COLUMNS = (BRANCH_COLUMN, *schema.EVALUATION.columns())
 TEMPLATE_ROWS = 200
+DATE_FORMAT = "yyyy-mm-dd"
 _RED = PatternFill("solid", fgColor="B71C1C")
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -50,35 +49,56 @@ def _header(ws: Worksheet, row: int, names: list[str], widths: list[int]) -> Non
     ws.freeze_panes = ws.cell(row + 1, 1)
 
 
-def _validations(ws: Worksheet, first: int, last: int) -> None:
-    """Drop-downs and date checks, so what is typed imports cleanly."""
-    letter = {field: get_column_letter(i) for i, (_, _, field) in enumerate(COLUMNS, start=1)}
-    status = DataValidation(type="list", formula1='"' + ",".join(s.label for s in Status) + '"', allow_blank=True,
-                            error="请从下拉列表中选择：未开始、整改中、已完成、已销号", showErrorMessage=True)
-    audience = DataValidation(type="list", formula1='"公开,党内"', allow_blank=True, showErrorMessage=True,
-                              error="请选择 公开 或 党内")
-    completed = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
-                               showErrorMessage=True, error="请填写日期，例如 2024-06-30")
-    d = letter["deadline"]
-    deadline = DataValidation(type="custom", formula1=f'OR(ISNUMBER({d}{first}),{d}{first}="长期坚持",{d}{first}="立行立改")',
-                              allow_blank=True, showErrorMessage=True, error="请填写日期（2024-06-30），或 长期坚持、立行立改")
-    for validation, field in ((status, "status"), (audience, "audience"), (completed, "completed"), (deadline, "deadline")):
-        validation.add(f"{letter[field]}{first}:{letter[field]}{last}")
-        ws.add_data_validation(validation)
+def _validation(field: schema.Field, cell: str) -> DataValidation | None:
+    """The drop-down or date check for a column whose first cell is ``cell``, by the field's type."""
+    if field.type == "enum":
+        labels = [m.label for m in field.choices]
+        return DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
+                              showErrorMessage=True, error="请从下拉列表中选择：" + "、".join(labels))
+    if field.type == "date":
+        return DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
+                              showErrorMessage=True, error="请填写日期，例如 2024-06-30")
+    if field.type == "deadline":
+        words = [k.label for k in schema.DeadlineKind if k is not schema.DeadlineKind.DATE]
+        formula = "OR(" + ",".join([f"ISNUMBER({cell})", *(f'{cell}="{w}"' for w in words)]) + ")"
+        return DataValidation(type="custom", formula1=formula, allow_blank=True, showErrorMessage=True,
+                              error="请填写日期（2024-06-30），或 " + "、".join(words))
+    if field.type == "count":
+        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                              showErrorMessage=True, error="请填写不小于 0 的整数")
+    return None
 
 
-def _list_sheet(ws: Worksheet, title: str) -> None:
+def _validations(ws: Worksheet, columns: tuple[schema.Field, ...], first: int, last: int) -> None:
+    """Drop-downs and date checks on rows ``first``..``last``, so what is typed imports cleanly."""
+    for column, field in enumerate(columns, start=1):
+        letter = get_column_letter(column)
+        validation = _validation(field, f"{letter}{first}")
+        if validation is not None:
+            validation.add(f"{letter}{first}:{letter}{last}")
+            ws.add_data_validation(validation)
+
+
+def _dated(columns: tuple[schema.Field, ...]) -> list[int]:
+    """The (1-based) columns that hold dates."""
+    return [i for i, f in enumerate(columns, start=1) if f.type in ("date", "deadline")]
+
+
+def _list_sheet(ws: Worksheet, title: str) -> tuple[int, int]:
+    """Title, the 填报单位/填报时间 row and the header; returns the cells (row, column) for the unit and the date."""
     _title(ws, title, len(COLUMNS))
     ws.cell(2, 1, "填报单位：").font = Font(color="666666")
-    ws.cell(2, 7, "填报时间：").font = Font(color="666666")
-    _header(ws, 3, [c[0] for c in COLUMNS], [c[1] for c in COLUMNS])
+    when = _dated(COLUMNS)[0]  # the date goes under the first date column, which is wide enough for it
+    ws.cell(2, when - 1, "填报时间：").font = Font(color="666666")
+    _header(ws, 3, [f.header for f in COLUMNS], [f.width for f in COLUMNS])
+    return (2, 2), (2, when)
 
 
 def _tally_sheet(book: Workbook) -> Worksheet:
     """The 民主评议 sheet with its title and header (rows start at 3)."""
     tally = book.create_sheet("民主评议")
     _title(tally, "民主评议党员情况统计表", len(TALLY_COLUMNS))
-    _header(tally, 2, list(TALLY_COLUMNS), [22] + [10] * (len(TALLY_COLUMNS) - 1))
+    _header(tally, 2, [f.header for f in TALLY_COLUMNS], [f.width for f in TALLY_COLUMNS])
     return tally
 
 
@@ -88,19 +108,16 @@ def template(path: Path) -> None:
     ws = book.active
     ws.title = "整改清单"
     _list_sheet(ws, "××党支部组织生活会整改清单")
-    for row in range(4, 4 + TEMPLATE_ROWS):
+    rows = range(4, 4 + TEMPLATE_ROWS)
+    for row in rows:
         for column in range(1, len(COLUMNS) + 1):
             ws.cell(row, column).alignment = Alignment(wrap_text=True, vertical="top")
-    for column in ("H", "J"):
-        for row in range(4, 4 + TEMPLATE_ROWS):
-            ws[f"{column}{row}"].number_format = "yyyy-mm-dd"
-    _validations(ws, 4, 3 + TEMPLATE_ROWS)
-    ws.cell(5 + TEMPLATE_ROWS, 1, "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。")
+        for column in _dated(COLUMNS):
+            ws.cell(row, column).number_format = DATE_FORMAT
+    _validations(ws, COLUMNS, rows.start, rows.stop - 1)
+    ws.cell(rows.stop + 1, 1, "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。")
     tally = _tally_sheet(book)
-    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           showErrorMessage=True, error="请填写不小于 0 的整数")
-    whole.add(f"B3:{get_column_letter(len(TALLY_COLUMNS))}{3 + TEMPLATE_ROWS}")
-    tally.add_data_validation(whole)
+    _validations(tally, TALLY_COLUMNS, 3, 2 + TEMPLATE_ROWS)
     book.save(path)
 
 
@@ -113,29 +130,29 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _cell_value(item: Item, field: str) -> object:
-    if field == "measures":
-        return "\n".join(f"{i}. {m}" for i, m in enumerate(item.measures, start=1))
-    if field == "deadline":
-        return item.deadline.date or item.deadline.kind.label
-    if field == "status":
-        return item.status.label
-    if field == "audience":
-        return item.audience.label
-    return getattr(item, field)
+def _cell_value(item: object, field: schema.Field) -> object:
+    """A field's value in a cell, as the importer reads it back."""
+    value = getattr(item, field.name)
+    if field.type == "texts":
+        return "\n".join(f"{i}. {text}" for i, text in enumerate(value, start=1))
+    if field.type == "deadline":
+        return value.date or value.kind.label
+    if isinstance(value, Labeled):
+        return value.label
+    return value
 
 
 def _write_items(ws: Worksheet, first_row: int, rows: list[tuple[Branch | None, Item]]) -> None:
     offset = 1 if rows and rows[0][0] is not None else 0
     for r, (branch, item) in enumerate(rows, start=first_row):
         if branch is not None:
-            ws.cell(r, 1, branch.name)
-        for c, (_, _, field) in enumerate(COLUMNS, start=1 + offset):
+            ws.cell(r, 1, _cell_value(branch, BRANCH_COLUMN))
+        for c, field in enumerate(COLUMNS, start=1 + offset):
             cell = ws.cell(r, c, _cell_value(item, field))
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = _BORDER
             if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+                cell.number_format = DATE_FORMAT
 
 
 def export(content: Content, path: Path, as_of: dt.date) -> None:
@@ -145,21 +162,21 @@ def export(content: Content, path: Path, as_of: dt.date) -> None:
     used: set[str] = {"整改台账", "民主评议"}
     for branch in content.branches:
         ws = book.create_sheet(_sheet_name(branch.name, used))
-        _list_sheet(ws, f"{branch.name}整改清单（{branch.id}）")
-        ws.cell(2, 2, content.board.organization)
-        ws.cell(2, 8, as_of)
-        ws.cell(2, 8).number_format = "yyyy-mm-dd"
+        unit, when = _list_sheet(ws, f"{branch.name}整改清单（{branch.id}）")
+        ws.cell(*unit, content.board.organization)
+        ws.cell(*when, as_of).number_format = DATE_FORMAT
         _write_items(ws, 4, [(None, item) for item in branch.items])
-        _validations(ws, 4, 3 + max(len(branch.items), 1))
+        _validations(ws, COLUMNS, 4, 3 + max(len(branch.items), 1))
     ws = book.create_sheet("整改台账")
-    _title(ws, f"{content.board.organization}{content.board.period}整改台账", len(COLUMNS) + 1)
-    _header(ws, 2, ["支部", *(c[0] for c in COLUMNS)], [20, *(c[1] for c in COLUMNS)])
+    ledger_columns = (BRANCH_COLUMN, *COLUMNS)
+    _title(ws, f"{content.board.organization}{content.board.period}整改台账", len(ledger_columns))
+    _header(ws, 2, [f.header for f in ledger_columns], [f.width for f in ledger_columns])
     rows = ledger(compute(content, Audience.PARTY, as_of))
     _write_items(ws, 3, [(bf.branch, item) for bf, item in rows])
     tally = _tally_sheet(book)
     evaluated = [b for b in content.branches if b.evaluation is not None]
     for r, branch in enumerate(evaluated, start=3):
-        tally.cell(r, 1, branch.name)
-        for c, key in enumerate(COUNTS, start=2):
-            tally.cell(r, c, getattr(branch.evaluation, key))
+        tally.cell(r, 1, _cell_value(branch, BRANCH_COLUMN))
+        for c, field in enumerate(TALLY_COLUMNS[1:], start=2):
+            tally.cell(r, c, _cell_value(branch.evaluation, field))
     book.save(path)

@@ -7,13 +7,14 @@ to 100.0), rates half up.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from .model import Audience, Board, Branch, Content, DeadlineKind, Evaluation, Item, Kind, Status
+from .schema import COUNTS, GRADES, ITEM_COUNTS
 
-GRADES = ("excellent", "qualified", "basic", "unqualified")
-COUNTS = ("members", "probationary", "participants", "rated", *GRADES)
+__all__ = ["COUNTS", "GRADES", "ITEM_COUNTS"]  # declared in ``schema``, used from here by the board's modules
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -79,37 +80,34 @@ def _counts_of(evaluation: Evaluation) -> dict[str, int]:
     return {key: getattr(evaluation, key) for key in COUNTS}
 
 
-@dataclass(frozen=True)
-class ItemCounts:
-    total: int
-    not_started: int
-    in_progress: int
-    done: int
-    closed: int
-    overdue: int
+class _Progress:
+    """What every ``ItemCounts`` says beyond its six counts."""
 
     @property
     def finished(self) -> int:
-        return self.done + self.closed
+        return sum(getattr(self, status.key) for status in Status if status.finished)
 
     @property
     def completion_rate(self) -> float | None:
         """Share of items done or closed, for progress bars."""
         return rate(self.finished, self.total)
 
+    def as_dict(self) -> dict[str, int]:
+        """The six counts by name (``schema.ITEM_COUNTS``), as ``summary.json`` has them."""
+        return {name: getattr(self, name) for name in ITEM_COUNTS}
+
+
+# How many items: ``total``, one count per status (by its key), ``overdue``.
+ItemCounts = dataclasses.make_dataclass("ItemCounts", [(name, int) for name in ITEM_COUNTS], bases=(_Progress,),
+                                        frozen=True)
+ItemCounts.__module__ = __name__
+
 
 def item_counts(items: tuple[Item, ...], overdue: frozenset[int]) -> ItemCounts:
-    by_status = {status: 0 for status in Status}
+    by_status = {status.key: 0 for status in Status}
     for item in items:
-        by_status[item.status] += 1
-    return ItemCounts(
-        total=len(items),
-        not_started=by_status[Status.NOT_STARTED],
-        in_progress=by_status[Status.IN_PROGRESS],
-        done=by_status[Status.DONE],
-        closed=by_status[Status.CLOSED],
-        overdue=sum(1 for item in items if id(item) in overdue),
-    )
+        by_status[item.status.key] += 1
+    return ItemCounts(total=len(items), **by_status, overdue=sum(1 for item in items if id(item) in overdue))
 
 
 @dataclass(frozen=True)
@@ -151,10 +149,7 @@ def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:
     branches = tuple(branch_figures(b, audience, as_of) for b in content.branches)
     evaluated = [bf.evaluation for bf in branches if bf.evaluation is not None]
     totals = {key: sum(e.counts[key] for e in evaluated) for key in COUNTS}
-    counts = ItemCounts(**{
-        field: sum(getattr(bf.counts, field) for bf in branches)
-        for field in ("total", "not_started", "in_progress", "done", "closed", "overdue")
-    })
+    counts = ItemCounts(**{name: sum(getattr(bf.counts, name) for bf in branches) for name in ITEM_COUNTS})
     return Figures(
         board=content.board,
         as_of=as_of,
@@ -182,13 +177,6 @@ def ledger(figures: Figures) -> list[tuple[BranchFigures, Item]]:
     return sorted(rows, key=key)
 
 
-def _counts_json(counts: ItemCounts) -> dict[str, int]:
-    return {
-        "total": counts.total, "not_started": counts.not_started, "in_progress": counts.in_progress,
-        "done": counts.done, "closed": counts.closed, "overdue": counts.overdue,
-    }
-
-
 def _evaluation_json(evaluation: EvaluationFigures) -> dict:
     return {**evaluation.counts, "participation_rate": evaluation.participation_rate, "shares": evaluation.shares}
 
@@ -202,7 +190,7 @@ def summary(figures: Figures) -> dict:
         "opinions": figures.evaluation.opinions,
         "participation_rate": figures.evaluation.participation_rate,
         "shares": figures.evaluation.shares,
-        "rectifications": _counts_json(figures.counts),
+        "rectifications": figures.counts.as_dict(),
     }
     branches = [
         {
@@ -210,7 +198,7 @@ def summary(figures: Figures) -> dict:
             "name": bf.branch.name,
             "kind": bf.branch.kind.key,
             "evaluation": _evaluation_json(bf.evaluation) if bf.evaluation else None,
-            "rectifications": _counts_json(bf.counts),
+            "rectifications": bf.counts.as_dict(),
         }
         for bf in figures.branches
     ]

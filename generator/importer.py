@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -21,48 +22,21 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from . import schema
 from .dates import DateError, parse_date
 from .load import parse_choice
-from .model import Audience, DeadlineKind, Status
+from .model import DeadlineKind, Labeled, Status
 from .source import decode
 
 MAX_ROWS = 20_000
 HEADER_SCAN_ROWS = 30
 
-# Field → header names, most specific first (the first column found wins).
-ITEM_HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("序号", "编号"),
-    "category": ("问题类别", "类别"),
-    "source": ("问题来源", "来源"),
-    "problem": ("存在问题", "问题表现", "具体问题", "问题描述", "问题"),
-    "measures": ("整改措施", "措施"),
-    "target": ("整改目标", "目标"),
-    "owner": ("责任人", "责任领导", "责任单位"),
-    "deadline": ("整改时限", "完成时限", "时限"),
-    "status": ("完成情况", "整改情况", "整改状态", "状态"),
-    "completed": ("完成时间", "销号时间", "完成日期"),
-    "progress": ("整改进展", "进展情况", "进展"),
-    "audience": ("公开范围",),
-    "remark": ("备注",),
-}
+# Field → header names, most specific first (the first column found wins); from the declaration.
+ITEM_HEADERS: dict[str, tuple[str, ...]] = {**schema.ITEM.headers(), "remark": ("备注",)}  # 备注 joins 整改进展
 TALLY_HEADERS: dict[str, tuple[str, ...]] = {
-    "branch": ("支部名称", "党支部", "支部", "党组织", "单位"),
-    "members": ("党员总数", "党员人数"),
-    "probationary": ("预备党员", "其中预备党员"),
-    "participants": ("参加评议", "参加评议人数", "参评党员"),
-    "rated": ("参加评定", "参加组织评定"),
-    "excellent": ("优秀",),
-    "qualified": ("合格",),
-    "basic": ("基本合格",),
-    "unqualified": ("不合格",),
+    "branch": schema.BRANCH["name"].headers,
+    **{key: schema.EVALUATION[key].headers for key in schema.COUNTS},
 }
-STATUS_WORDS = {
-    "已销号": Status.CLOSED, "销号": Status.CLOSED,
-    "已完成": Status.DONE, "已整改": Status.DONE, "完成": Status.DONE,
-    "整改中": Status.IN_PROGRESS, "正在整改": Status.IN_PROGRESS, "持续整改": Status.IN_PROGRESS,
-    "推进中": Status.IN_PROGRESS, "未开始": Status.NOT_STARTED, "未启动": Status.NOT_STARTED,
-}
-_STATUS_LONGEST_FIRST = sorted(STATUS_WORDS.items(), key=lambda kv: -len(kv[0]))  # 已完成 before 完成
 _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]+\s*[、.．])\s*")
 _SEPARATORS = "，,。；;：:、 \n"
 _TRAILING = re.compile(r"[\s；;。，,、]+$")
@@ -180,14 +154,16 @@ def find_table(sheet: Sheet, headers: dict[str, tuple[str, ...]], needed: tuple[
 
 def rectification_table(sheets: list[Sheet], wanted: str | None = None, hints: tuple[str, ...] = ()) -> Table:
     """The rectification table: the named sheet, else one matching a hint, else the only one."""
-    tables = [t for s in sheets if (t := find_table(s, ITEM_HEADERS, ("problem", "measures")))]
+    needed = (schema.ITEM["problem"], schema.ITEM["measures"])
+    tables = [t for s in sheets if (t := find_table(s, ITEM_HEADERS, tuple(f.key for f in needed)))]
     if wanted is not None:
         chosen = [t for t in tables if t.sheet.name == wanted]
         if not chosen:
-            raise SheetError([f"没有名为“{wanted}”、带有“存在问题”“整改措施”表头的工作表"])
+            raise SheetError([f"没有名为“{wanted}”、带有" + "".join(f"“{f.header}”" for f in needed) + "表头的工作表"])
         return chosen[0]
     if not tables:
-        raise SheetError(["没有找到整改清单的表头：需要“存在问题（或 问题）”和“整改措施（或 措施）”两列"])
+        either = "和".join(f"“{f.header}（或 {f.headers[-1]}）”" for f in needed)
+        raise SheetError([f"没有找到整改清单的表头：需要{either}两列"])
     hinted = [t for t in tables if any(h and (h == t.sheet.name or h in _title_of(t)) for h in hints)]
     if len(hinted) == 1 or len(tables) == 1:
         return (hinted or tables)[0]
@@ -237,14 +213,27 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
 
 def parse_status(text: str) -> tuple[Status, str | None] | None:
     """A status word, alone or leading a sentence (``已完成。已建立台账``): (status, the rest)."""
-    exact = parse_choice(text, Status)
+    return parse_words(text, schema.ITEM["status"])  # type: ignore[return-value]
+
+
+def parse_words(text: str, field: schema.Field) -> tuple[Labeled, str | None] | None:
+    """An enum field's value as a sheet may write it: its label, key or another word for it,
+    alone or leading a sentence (the rest is returned, for 整改进展)."""
+    exact = parse_choice(text, field.choices)
     if exact:
         return exact, None
-    for word, status in _STATUS_LONGEST_FIRST:
+    for word, value in _words(field):
         rest = text[len(word):]
         if text.startswith(word) and (not rest or rest[0] in _SEPARATORS):
-            return status, rest.lstrip(_SEPARATORS) or None
+            return value, rest.lstrip(_SEPARATORS) or None
     return None
+
+
+@functools.cache
+def _words(field: schema.Field) -> list[tuple[str, Labeled]]:
+    """Every word for every value, longest first (已完成 before 完成)."""
+    words = [(m.label, m) for m in field.choices] + [(m.key, m) for m in field.choices] + list(field.sheet_words)
+    return sorted(words, key=lambda kv: -len(kv[0]))
 
 
 # ---- rows → items -------------------------------------------------------------------------------
@@ -302,84 +291,114 @@ def import_items(table: Table) -> Imported:
 
 
 def _item(row: _Row, position: int) -> dict[str, Any] | None:
+    """One row → a YAML-ready item: every declared field that has sheet headers, read by its type."""
     before = len(row.problems)
-    problem = row.text("problem", "存在问题", required=True)
-    measures_text = row.text("measures", "整改措施", required=True)
-    measures = split_measures(measures_text) if measures_text else []
-    if measures_text and not measures:
-        row.error("measures", "整改措施不能为空")
-    owner = row.text("owner", "责任人", required=True)
-    deadline = _deadline(row)
-    status, extra = _status(row)
-    completed = _completed(row, status)
-    audience = _audience(row)
+    values: dict[str, Any] = {}
+    notes: list[str] = []  # what followed a status word (``已完成。已建立台账``) goes to 整改进展
+    for f in schema.ITEM.fields:
+        if f.headers:
+            values[f.key] = _CELL_READERS[f.type](row, f, notes)
+    _item_rules(row, values)
     if len(row.problems) > before:
         return None
-    progress = "\n".join(t for t in (extra, row.text("progress", "整改进展"), _remark(row)) if t) or None
-    item = {
-        "id": row.text("id", "序号") or f"{position:02d}",
-        "category": row.text("category", "问题类别"), "source": row.text("source", "问题来源"),
-        "problem": problem, "measures": measures, "target": row.text("target", "整改目标"),
-        "owner": owner, "deadline": deadline, "status": status.label,
-        "completed": completed.isoformat() if completed else None, "progress": progress,
-        "audience": audience.label if audience is not Audience.PUBLIC else None,
-    }
-    return {key: value for key, value in item.items() if value is not None}
+    values["id"] = values["id"] or f"{position:02d}"
+    values["progress"] = "\n".join(t for t in (*notes, values["progress"], _remark(row)) if t) or None
+    return {key: yaml_value for key, value in values.items()
+            if (yaml_value := _yaml_value(schema.ITEM[key], value)) is not None}
 
 
-def _deadline(row: _Row) -> str | None:
-    value = row.raw("deadline")
+def _yaml_value(field: schema.Field, value: Any) -> Any:
+    """A cell's value as the branch file holds it: labels for enumerations (the implicit default left out), ISO dates."""
+    if isinstance(value, Labeled):
+        return None if field.implicit and value is field.default else value.label
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _item_rules(row: _Row, values: dict[str, Any]) -> None:
+    """What a sheet must get right across cells: a finished item has a completion date, never in the future."""
+    status, completed = values["status"], values["completed"]
+    if completed is None and status.finished:
+        row.error("completed" if "completed" in row.table.columns else "status", f"“{status.label}”的事项要填写完成时间")
+    if completed is not None and completed > dt.date.today():
+        row.error("completed", f"{schema.ITEM['completed'].header} {completed} 是将来的日期")
+
+
+def _cell_text(row: _Row, f: schema.Field, notes: list[str]) -> str | None:
+    return row.text(f.key, f.header, f.required)
+
+
+def _cell_texts(row: _Row, f: schema.Field, notes: list[str]) -> list[str] | None:
+    text = row.text(f.key, f.header, f.required)
+    parts = split_measures(text) if text else []
+    if text and not parts:
+        row.error(f.key, f"{f.header}不能为空")
+    return parts or None
+
+
+def _cell_count(row: _Row, f: schema.Field, notes: list[str]) -> int | None:
+    text = row.text(f.key, f.header, f.required)
+    if text is None:
+        return None
+    if not re.fullmatch(r"-?\d+" if f.type == "integer" else r"\d+", text):
+        row.error(f.key, f"{f.header}应为{'整数' if f.type == 'integer' else '不小于 0 的整数'}，现在是“{text}”")
+        return None
+    return int(text)
+
+
+def _cell_date(row: _Row, f: schema.Field, notes: list[str]) -> dt.date | None:
+    value = row.raw(f.key)
     if value is None:
-        row.error("deadline", "整改时限不能为空" if "deadline" in row.table.columns else "缺少“整改时限”列")
+        if f.required:
+            row.error(f.key, f"{f.header}不能为空" if f.key in row.table.columns else f"缺少“{f.header}”列")
+        return None
+    try:
+        return cell_date(value)
+    except DateError as exc:
+        row.error(f.key, f"{f.header}：{exc}")
+        return None
+
+
+def _cell_deadline(row: _Row, f: schema.Field, notes: list[str]) -> str | dt.date | None:
+    value = row.raw(f.key)
+    if value is None:
+        row.error(f.key, f"{f.header}不能为空" if f.key in row.table.columns else f"缺少“{f.header}”列")
         return None
     kind = parse_choice(str(value), DeadlineKind) if isinstance(value, str) else None
     if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
         return kind.label
     try:
-        return cell_date(value).isoformat()
+        return cell_date(value)
     except DateError as exc:
-        row.error("deadline", f"整改时限：{exc}；也可以写 长期坚持 或 立行立改")
+        row.error(f.key, f"{f.header}：{exc}；也可以写 长期坚持 或 立行立改")
         return None
 
 
-def _status(row: _Row) -> tuple[Status, str | None]:
-    text = _text(row.raw("status"))
+def _cell_choice(row: _Row, f: schema.Field, notes: list[str]) -> Labeled:
+    text = _text(row.raw(f.key))
     if text is None:
-        return Status.NOT_STARTED, None
-    found = parse_status(text)
+        return f.default
+    found = parse_words(text, f)
     if found is None:
-        valid = "、".join(s.label for s in Status)
-        row.error("status", f"完成情况“{text[:20]}”无法识别，应以 {valid} 之一开头")
-        return Status.NOT_STARTED, None
-    return found
+        valid = "、".join(m.label for m in f.choices)
+        row.error(f.key, f"{f.header}“{text[:20]}”无法识别，应以 {valid} 之一开头")
+        return f.default
+    value, rest = found
+    if rest:
+        notes.append(rest)
+    return value
 
 
-def _completed(row: _Row, status: Status) -> dt.date | None:
-    value = row.raw("completed")
-    if value is None:
-        if status.finished:
-            row.error("completed" if "completed" in row.table.columns else "status",
-                      f"“{status.label}”的事项要填写完成时间")
-        return None
-    try:
-        day = cell_date(value)
-    except DateError as exc:
-        row.error("completed", f"完成时间：{exc}")
-        return None
-    if day > dt.date.today():
-        row.error("completed", f"完成时间 {day} 是将来的日期")
-    return day
+def _cell_unsupported(row: _Row, f: schema.Field, notes: list[str]) -> None:
+    raise TypeError(f"{f.key}: a {f.type} field has no spreadsheet column")
 
 
-def _audience(row: _Row) -> Audience:
-    text = _text(row.raw("audience"))
-    if text is None:
-        return Audience.PUBLIC
-    found = parse_choice(text, Audience) or {"不公开": Audience.PARTY, "内部": Audience.PARTY}.get(text)
-    if found is None:
-        row.error("audience", f"公开范围只能是 公开 或 党内，不能是“{text}”")
-        return Audience.PUBLIC
-    return found
+_CELL_READERS = {
+    "text": _cell_text, "texts": _cell_texts, "count": _cell_count, "integer": _cell_count, "date": _cell_date,
+    "deadline": _cell_deadline, "enum": _cell_choice, "record": _cell_unsupported, "records": _cell_unsupported,
+}
+assert set(_CELL_READERS) == set(schema.TYPES)
 
 
 def _remark(row: _Row) -> str | None:
@@ -416,7 +435,7 @@ def import_tally(table: Table) -> dict[str, dict[str, int]]:
     counts = [k for k in TALLY_HEADERS if k != "branch"]
     for number, values in table.body():
         row = _Row(table, number, values, problems)
-        name = row.text("branch", "支部名称")
+        name = row.text("branch", schema.BRANCH["name"].header)
         if name is None or name in ("合计", "总计", "小计"):
             continue
         tally[name] = {}

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from . import cache
+from . import cache, schema
 from .dates import FORMS_HINT, DateError, parse_date
 from .model import (
-    Audience,
     Board,
     Branch,
     Content,
@@ -36,27 +35,14 @@ from .model import (
     DeadlineKind,
     Evaluation,
     Item,
-    Kind,
     Labeled,
     Meeting,
     Notice,
     Problem,
-    Status,
 )
 from .source import Node, parse_yaml, read_bytes
 
 BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-BOARD_KEYS = ("organization", "period", "notice", "feedback")
-NOTICE_KEYS = ("from", "to")
-BRANCH_KEYS = ("name", "kind", "order", "secretary", "meeting", "evaluation", "rectifications")
-MEETING_KEYS = ("date", "supervisor")
-COUNT_KEYS = ("members", "probationary", "participants", "rated", "excellent", "qualified", "basic", "unqualified")
-EVALUATION_KEYS = (*COUNT_KEYS, "honor_roll", "opinions")
-ITEM_KEYS = (
-    "id", "problem", "measures", "owner", "deadline", "status", "completed",
-    "category", "source", "target", "progress", "audience",
-)
-
 E = TypeVar("E", bound=Labeled)
 
 
@@ -70,7 +56,7 @@ def display_path(path: Path) -> str:
 
 @dataclass
 class _Fields:
-    """Reads the fields of one YAML mapping, collecting problems as it goes."""
+    """Reads the declared fields of one YAML mapping, collecting problems as it goes."""
 
     path: str
     problems: list[Problem]
@@ -78,14 +64,15 @@ class _Fields:
     values: dict[str, Node] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, node: Node, allowed: Sequence[str], what: str, path: str, problems: list[Problem]) -> _Fields | None:
+    def of(cls, node: Node, record: schema.Record, path: str, problems: list[Problem]) -> _Fields | None:
         if not isinstance(node.value, dict):
-            problems.append(Problem(path, node.line, f"{what}应为“键: 值”的形式"))
+            problems.append(Problem(path, node.line, f"{record.what}应为“键: 值”的形式"))
             return None
         fields = cls(path, problems, node, node.value)
+        allowed = record.keys()
         for key, value in node.value.items():
             if key not in allowed:
-                fields.error(value.line, _unknown_key(key, allowed, what))
+                fields.error(value.line, _unknown_key(key, allowed, record.what))
         return fields
 
     def error(self, line: int, message: str) -> None:
@@ -98,47 +85,54 @@ class _Fields:
         node = self.values.get(key)
         return None if node is None or node.value is None else node
 
-    def missing(self, key: str, label: str) -> None:
-        self.error(self.node.line, f"缺少必填项 {key}（{label}）")
+    def missing(self, field: schema.Field) -> None:
+        self.error(self.node.line, f"缺少必填项 {field.key}（{field.label}）")
 
-    def text(self, key: str, label: str, required: bool = False) -> str | None:
-        node = self.get(key)
+    def present(self, field: schema.Field) -> Node | None:
+        """The field's node, or None (noting a missing required field)."""
+        node = self.get(field.key)
+        if node is None and field.required:
+            self.missing(field)
+        return node
+
+    def read(self, record: schema.Record) -> dict[str, object]:
+        """Every declared field of ``record``, by its type: model attribute → value (None if bad or absent)."""
+        return {field.name: _READERS[field.type](self, field) for field in record.fields}
+
+    def text(self, field: schema.Field) -> str | None:
+        node = self.present(field)
         if node is None:
-            if required:
-                self.missing(key, label)
             return None
+        key, label = field.key, field.label
         if not isinstance(node.value, str):
             self.error(node.line, f"{key}（{label}）应为一段文字，不能是列表或“键: 值”")
             return None
         if not node.value.strip():
-            if required:
+            if field.required:
                 self.error(node.line, f"{key}（{label}）不能为空")
             return None
         return node.value.strip("\n")
 
-    def texts(self, key: str, label: str, required: bool = False) -> tuple[str, ...]:
-        node = self.get(key)
+    def texts(self, field: schema.Field) -> tuple[str, ...]:
+        node = self.present(field)
         if node is None:
-            if required:
-                self.missing(key, label)
             return ()
         items = node.value if isinstance(node.value, list) else [node]
         result = []
         for item in items:
             if not isinstance(item.value, str) or not item.value.strip():
-                self.error(item.line, f"{key}（{label}）的每一项都应为非空文字")
+                self.error(item.line, f"{field.key}（{field.label}）的每一项都应为非空文字")
             else:
                 result.append(item.value.strip("\n"))
-        if required and not items:
-            self.error(node.line, f"{key}（{label}）至少要有一项")
+        if field.required and not items:
+            self.error(node.line, f"{field.key}（{field.label}）至少要有一项")
         return tuple(result)
 
-    def count(self, key: str, label: str, required: bool = False) -> int | None:
-        node = self.get(key)
+    def count(self, field: schema.Field) -> int | None:
+        node = self.present(field)
         if node is None:
-            if required:
-                self.missing(key, label)
             return None
+        key, label = field.key, field.label
         text = node.value.strip() if isinstance(node.value, str) else None
         if text is None or not re.fullmatch(r"-?\d+", text):
             shown = text if text is not None else "列表"
@@ -149,43 +143,94 @@ class _Fields:
             return None
         return int(text)
 
-    def integer(self, key: str, label: str) -> int | None:
-        node = self.get(key)
+    def integer(self, field: schema.Field) -> int | None:
+        node = self.present(field)
         if node is None:
             return None
         if not isinstance(node.value, str) or not re.fullmatch(r"-?\d+", node.value.strip()):
-            self.error(node.line, f"{key}（{label}）应为整数")
+            self.error(node.line, f"{field.key}（{field.label}）应为整数")
             return None
         return int(node.value)
 
-    def date(self, key: str, label: str, required: bool = False) -> dt.date | None:
-        node = self.get(key)
+    def date(self, field: schema.Field) -> dt.date | None:
+        node = self.present(field)
         if node is None:
-            if required:
-                self.missing(key, label)
             return None
         if not isinstance(node.value, str):
-            self.error(node.line, f"{key}（{label}）应为日期，{FORMS_HINT}")
+            self.error(node.line, f"{field.key}（{field.label}）应为日期，{FORMS_HINT}")
             return None
         try:
             return parse_date(node.value)
         except DateError as exc:
-            self.error(node.line, f"{key}（{label}）：{exc}")
+            self.error(node.line, f"{field.key}（{field.label}）：{exc}")
             return None
 
-    def choice(self, key: str, label: str, enum: type[E], default: E) -> E | None:
-        node = self.get(key)
+    def deadline(self, field: schema.Field) -> Deadline | None:
+        node = self.present(field)
         if node is None:
-            return default
+            return None
+        key, label = field.key, field.label
+        if not isinstance(node.value, str):
+            self.error(node.line, f"{key}（{label}）应为日期、长期坚持或立行立改")
+            return None
+        kind = parse_choice(node.value, DeadlineKind)
+        if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
+            return Deadline(kind)
+        try:
+            return Deadline(DeadlineKind.DATE, parse_date(node.value))
+        except DateError as exc:
+            self.error(node.line, f"{key}（{label}）：{exc}；不定期的事项写 长期坚持 或 立行立改")
+            return None
+
+    def choice(self, field: schema.Field) -> Labeled | None:
+        """The value, the declared default when absent, None (noted) when not one of the choices."""
+        node = self.present(field)
+        if node is None:
+            return field.default
+        enum = field.choices
         found = parse_choice(node.value, enum) if isinstance(node.value, str) else None
         if found is None:
             valid = "、".join(f"{m.label}（{m.key}）" for m in enum)
-            self.error(node.line, f"{key}（{label}）不能是“{node.value}”，可选：{valid}")
+            self.error(node.line, f"{field.key}（{field.label}）不能是“{node.value}”，可选：{valid}")
         return found
 
-    def mapping(self, key: str, allowed: Sequence[str], what: str) -> _Fields | None:
-        node = self.get(key)
-        return None if node is None else _Fields.of(node, allowed, what, self.path, self.problems)
+    def record(self, field: schema.Field) -> object:
+        """A nested mapping, read by its record's parser (``_PARSERS``)."""
+        node = self.present(field)
+        if node is None:
+            return None
+        nested = _Fields.of(node, field.record, self.path, self.problems)
+        return None if nested is None else _PARSERS[field.record.name](nested)
+
+    def records(self, field: schema.Field) -> tuple:
+        """A list of nested mappings, each read by its record's parser; the ones that failed are left out."""
+        node = self.present(field)
+        if node is None:
+            return ()
+        if not isinstance(node.value, list):
+            self.error(node.line, f"{field.key}（{field.label}）应为列表，每项以“- ”开头")
+            return ()
+        parse = _PARSERS[field.record.name]
+        found = []
+        for number, entry in enumerate(node.value, start=1):
+            nested = _Fields.of(entry, field.record, self.path, self.problems)
+            value = None if nested is None else parse(nested, number)
+            if value is not None:
+                found.append(value)
+        return tuple(found)
+
+
+_READERS: dict[str, Callable[[_Fields, schema.Field], object]] = {
+    "text": _Fields.text, "texts": _Fields.texts, "count": _Fields.count, "integer": _Fields.integer,
+    "date": _Fields.date, "deadline": _Fields.deadline, "enum": _Fields.choice, "record": _Fields.record,
+    "records": _Fields.records,
+}
+assert set(_READERS) == set(schema.TYPES)
+
+
+def _complete(record: schema.Record, values: dict[str, object]) -> bool:
+    """Whether every field the model cannot hold as None has a value (else a problem was noted)."""
+    return all(values[f.name] not in (None, ()) for f in record.fields if f.required or f.type == "enum")
 
 
 def parse_choice(text: str, enum: type[E]) -> E | None:
@@ -398,113 +443,54 @@ def load_branch_text(text: str, path: Path) -> tuple[Branch | None, list[Problem
 
 
 def _parse_board(root: Node, path: Path, shown: str, problems: list[Problem]) -> Board | None:
-    f = _Fields.of(root, BOARD_KEYS, "board.yml ", shown, problems)
+    f = _Fields.of(root, schema.BOARD, shown, problems)
     if f is None:
         return None
-    organization = f.text("organization", "发布单位", required=True)
-    period = f.text("period", "年度", required=True)
-    notice = _parse_notice(f.mapping("notice", NOTICE_KEYS, "公示期 notice "))
-    feedback = f.texts("feedback", "意见反馈渠道")
-    if organization is None or period is None:
+    values = f.read(schema.BOARD)
+    if not _complete(schema.BOARD, values):
         return None
-    return Board(shown, organization, period, notice, feedback, f.lines())
+    return Board(**values, path=shown, lines=f.lines())
 
 
-def _parse_notice(f: _Fields | None) -> Notice | None:
-    if f is None:
-        return None
-    start = f.date("from", "公示开始日期", required=True)
-    end = f.date("to", "公示结束日期", required=True)
+def _parse_notice(f: _Fields) -> Notice | None:
+    values = f.read(schema.NOTICE)
+    start, end = values["start"], values["end"]
     if start and end and end < start:
         f.error(f.node.line, f"公示期结束日期 {end} 早于开始日期 {start}")
         return None
-    return Notice(start, end) if start and end else None
+    return Notice(**values) if _complete(schema.NOTICE, values) else None
 
 
 def _parse_branch(root: Node, path: Path, shown: str, problems: list[Problem]) -> Branch | None:
-    f = _Fields.of(root, BRANCH_KEYS, "支部文件", shown, problems)
+    f = _Fields.of(root, schema.BRANCH, shown, problems)
     if f is None:
         return None
-    name = f.text("name", "支部名称", required=True)
-    kind = f.choice("kind", "支部类型", Kind, Kind.BRANCH) or Kind.BRANCH  # error noted; go on checking
-    meeting = _parse_meeting(f.mapping("meeting", MEETING_KEYS, "组织生活会 meeting "))
-    evaluation = _parse_evaluation(f.mapping("evaluation", EVALUATION_KEYS, "民主评议 evaluation "))
-    items = _parse_items(f.get("rectifications"), shown, problems)
-    if name is None:
+    values = f.read(schema.BRANCH)
+    values["kind"] = values["kind"] or schema.BRANCH["kind"].default  # error noted; go on checking
+    if not _complete(schema.BRANCH, values):
         return None
-    return Branch(
-        id=path.stem, path=shown, name=name, kind=kind, order=f.integer("order", "排序"),
-        secretary=f.text("secretary", "支部书记"), meeting=meeting, evaluation=evaluation,
-        items=items, lines=f.lines(),
-    )
+    return Branch(**values, id=path.stem, path=shown, lines=f.lines())
 
 
-def _parse_meeting(f: _Fields | None) -> Meeting | None:
-    if f is None:
+def _parse_meeting(f: _Fields) -> Meeting | None:
+    return Meeting(**f.read(schema.MEETING))
+
+
+def _parse_evaluation(f: _Fields) -> Evaluation | None:
+    values = f.read(schema.EVALUATION)
+    if not _complete(schema.EVALUATION, values):
         return None
-    return Meeting(f.date("date", "会议日期"), f.text("supervisor", "列席指导"))
+    return Evaluation(**values, lines=f.lines())
 
 
-_COUNT_LABELS = dict(zip(COUNT_KEYS, ("党员总数", "预备党员", "参加评议", "参加组织评定", "优秀", "合格", "基本合格", "不合格"), strict=True))
-
-
-def _parse_evaluation(f: _Fields | None) -> Evaluation | None:
-    if f is None:
-        return None
-    counts = {key: f.count(key, label, required=True) for key, label in _COUNT_LABELS.items()}
-    honor_roll = f.texts("honor_roll", "优秀党员名单")
-    opinions = f.count("opinions", "征求意见建议条数")
-    if any(value is None for value in counts.values()):
-        return None
-    return Evaluation(**counts, honor_roll=honor_roll, opinions=opinions, lines=f.lines())
-
-
-def _parse_items(node: Node | None, shown: str, problems: list[Problem]) -> tuple[Item, ...]:
-    if node is None:
-        return ()
-    if not isinstance(node.value, list):
-        problems.append(Problem(shown, node.line, "rectifications（整改清单）应为列表，每项以“- ”开头"))
-        return ()
-    items = (_parse_item(entry, number, shown, problems) for number, entry in enumerate(node.value, start=1))
-    return tuple(item for item in items if item is not None)
-
-
-def _parse_item(node: Node, number: int, shown: str, problems: list[Problem]) -> Item | None:
-    f = _Fields.of(node, ITEM_KEYS, "整改事项", shown, problems)
-    if f is None:
-        return None
-    values = dict(
-        id=f.text("id", "序号") or f"{number:02d}",
-        problem=f.text("problem", "问题", required=True),
-        measures=f.texts("measures", "整改措施", required=True),
-        owner=f.text("owner", "责任人", required=True),
-        deadline=_parse_deadline(f),
-        status=f.choice("status", "整改状态", Status, Status.NOT_STARTED),
-        completed=f.date("completed", "完成日期"),
-        category=f.text("category", "问题类别"),
-        source=f.text("source", "问题来源"),
-        target=f.text("target", "整改目标"),
-        progress=f.text("progress", "整改进展"),
-        audience=f.choice("audience", "公开范围", Audience, Audience.PUBLIC),
-    )
-    if any(values[k] in (None, ()) for k in ("problem", "measures", "owner", "deadline", "status", "audience")):
+def _parse_item(f: _Fields, number: int) -> Item | None:
+    values = f.read(schema.ITEM)
+    values["id"] = values["id"] or f"{number:02d}"
+    if not _complete(schema.ITEM, values):
         return None
     return Item(**values, lines=f.lines())
 
 
-def _parse_deadline(f: _Fields) -> Deadline | None:
-    node = f.get("deadline")
-    if node is None:
-        f.missing("deadline", "整改时限")
-        return None
-    if not isinstance(node.value, str):
-        f.error(node.line, "deadline（整改时限）应为日期、长期坚持或立行立改")
-        return None
-    kind = parse_choice(node.value, DeadlineKind)
-    if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
-        return Deadline(kind)
-    try:
-        return Deadline(DeadlineKind.DATE, parse_date(node.value))
-    except DateError as exc:
-        f.error(node.line, f"deadline（整改时限）：{exc}；不定期的事项写 长期坚持 或 立行立改")
-        return None
+_PARSERS: dict[str, Callable[..., object]] = {
+    "Notice": _parse_notice, "Meeting": _parse_meeting, "Evaluation": _parse_evaluation, "Item": _parse_item,
+}

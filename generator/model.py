@@ -1,15 +1,28 @@
 """Typed model of a board, parsed once at the edge (see ``load``).
 
+The content classes are derived from the declaration in ``schema``: one
+attribute per declared field, typed by the field's type.  The enumerations are
+declared there too and re-exported here.
+
 Every value a clerk typed keeps the line it came from (``lines``), so that the
 checks that run after parsing can still point at ``path:line``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from . import schema
+from .schema import Audience, DeadlineKind, Kind, Labeled, Status
+
+__all__ = [
+    "Audience", "Board", "Branch", "Content", "Deadline", "DeadlineKind", "Evaluation", "Item", "Kind", "Labeled",
+    "Meeting", "Notice", "Problem", "Severity", "Status",
+]
 
 
 class Severity(enum.Enum):
@@ -33,45 +46,6 @@ class Problem:
         return f"{where}: {prefix}{self.message}"
 
 
-class Labeled(enum.Enum):
-    """An enumeration whose members carry (English key, Chinese label)."""
-
-    @property
-    def key(self) -> str:
-        return self.value[0]
-
-    @property
-    def label(self) -> str:
-        return self.value[1]
-
-
-class Kind(Labeled):
-    BRANCH = ("branch", "党支部")
-    TEMPORARY = ("temporary", "临时党支部")
-
-
-class Status(Labeled):
-    NOT_STARTED = ("not_started", "未开始")
-    IN_PROGRESS = ("in_progress", "整改中")
-    DONE = ("done", "已完成")
-    CLOSED = ("closed", "已销号")
-
-    @property
-    def finished(self) -> bool:
-        return self in (Status.DONE, Status.CLOSED)
-
-
-class Audience(Labeled):
-    PUBLIC = ("public", "公开")
-    PARTY = ("party", "党内")
-
-
-class DeadlineKind(Labeled):
-    DATE = ("date", "日期")
-    ONGOING = ("ongoing", "长期坚持")
-    IMMEDIATE = ("immediate", "立行立改")
-
-
 @dataclass(frozen=True)
 class Deadline:
     """A date, or one of the two open-ended forms 长期坚持 / 立行立改."""
@@ -87,73 +61,89 @@ class Deadline:
 Lines = Mapping[str, int]
 
 
-@dataclass(frozen=True)
-class Notice:
-    start: dt.date
-    end: dt.date
+def _python_type(f: schema.Field) -> object:
+    """The model's type for a declared field (the annotation of its attribute)."""
+    base = {
+        "text": str, "texts": tuple[str, ...], "count": int, "integer": int, "date": dt.date, "deadline": Deadline,
+        "enum": f.choices, "record": _MODELS.get(f.record.name if f.record else ""),
+        "records": tuple[_MODELS.get(f.record.name if f.record else ""), ...],
+    }[f.type]
+    return base | None if f.nullable else base
 
 
-@dataclass(frozen=True)
-class Board:
-    path: str
-    organization: str
-    period: str
-    notice: Notice | None
-    feedback: tuple[str, ...]
+def _default(f: schema.Field) -> object:
+    """Optional fields default to None, (), or their enumeration's default: code that builds a
+    model (tests, tools) need not know every optional field."""
+    if f.required:
+        return dataclasses.MISSING
+    return {"texts": (), "records": (), "enum": f.default}.get(f.type)
+
+
+def declared(record: schema.Record) -> type:
+    """A frozen, keyword-only dataclass with one attribute per declared field of ``record``.
+
+    The model classes below extend it with what is not content (where a value
+    was written, the file it came from) and with their properties.
+    """
+    fields = [(f.name, _python_type(f), dataclasses.field(default=_default(f))) for f in record.fields]
+    cls = dataclasses.make_dataclass(f"{record.name}Fields", fields, frozen=True, kw_only=True)
+    cls.__module__ = __name__
+    return cls
+
+
+_MODELS: dict[str, type] = {}
+
+
+def _model(cls: type) -> type:
+    """Register a model class under its record's name, for the records that hold it."""
+    _MODELS[cls.__name__] = cls
+    return cls
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Notice(declared(schema.NOTICE)):
+    """公示期: ``from`` and ``to`` (``start`` and ``end`` here: ``from`` is a Python keyword)."""
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Meeting(declared(schema.MEETING)):
+    """组织生活会."""
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Evaluation(declared(schema.EVALUATION)):
+    """民主评议: the eight counts, the honour roll and the opinions gathered."""
+
     lines: Lines
 
 
-@dataclass(frozen=True)
-class Meeting:
-    date: dt.date | None
-    supervisor: str | None
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    members: int
-    probationary: int
-    participants: int
-    rated: int
-    excellent: int
-    qualified: int
-    basic: int
-    unqualified: int
-    honor_roll: tuple[str, ...]
-    opinions: int | None
-    lines: Lines
-
-
-@dataclass(frozen=True)
-class Item:
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Item(declared(schema.ITEM)):
     """One rectification item (整改事项)."""
 
-    id: str
-    problem: str
-    measures: tuple[str, ...]
-    owner: str
-    deadline: Deadline
-    status: Status
-    completed: dt.date | None
-    category: str | None
-    source: str | None
-    target: str | None
-    progress: str | None
-    audience: Audience
     lines: Lines
 
 
-@dataclass(frozen=True)
-class Branch:
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Board(declared(schema.BOARD)):
+    """``board.yml``."""
+
+    path: str
+    lines: Lines
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Branch(declared(schema.BRANCH)):
+    """One branch file; ``id`` is its stem."""
+
     id: str
     path: str
-    name: str
-    kind: Kind
-    order: int | None
-    secretary: str | None
-    meeting: Meeting | None
-    evaluation: Evaluation | None
-    items: tuple[Item, ...]
     lines: Lines
 
     @property

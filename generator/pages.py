@@ -21,11 +21,19 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
+from . import schema
 from .figures import BranchFigures, Figures, ledger, summary
-from .model import Branch, Item
+from .model import Branch, Item, Status
 
-GRADE_LABELS = (("excellent", "优秀"), ("qualified", "合格"), ("basic", "基本合格"), ("unqualified", "不合格"))
-STATUS_MARKS = {"not_started": "○", "in_progress": "◐", "done": "●", "closed": "✔"}
+GRADE_LABELS = tuple((key, schema.EVALUATION[key].label) for key in schema.GRADES)
+STATUS_MARKS = dict(zip((s.key for s in Status), "○◐●✔", strict=True))  # print and screen readers tell them apart
+# The templates' labels, by record and model attribute: ``labels.item.problem`` is 问题.
+LABELS = {
+    "board": schema.BOARD.labels(), "branch": schema.BRANCH.labels(), "meeting": schema.MEETING.labels(),
+    "evaluation": schema.EVALUATION.labels(), "item": schema.ITEM.labels(),
+    "headers": {record.name: {f.name: f.header for f in record.fields} for record in schema.RECORDS},
+    "counts": schema.ITEM_COUNT_LABELS, "status": {s.key: s.label for s in Status},
+}
 SUMMARY_PATH = "data/summary.json"
 LEDGER_PAGE_ROWS = 1000  # rows per ledger page: a bureau's ledger is one page
 
@@ -73,7 +81,7 @@ def _environment() -> jinja2.Environment:
         finalize=_plain,
     )
     env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date)
-    env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS)
+    env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, labels=LABELS, statuses=tuple(Status))
     return env
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from . import schema
 from .figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledger
-from .model import Item
+from .model import Item, Status
 
 SCREEN_DIR = "data/screen"
 OVERDUE_SHOWN = 100  # a lobby shows the longest-overdue items; the full list is on the site
@@ -29,6 +30,17 @@ class ScreenSettings:
     refresh: int = 300
     theme: str = "dark"
     scale: float = 1.0
+
+
+def labels() -> dict:
+    """What the screen calls things, from the declaration: the page's script types no label of its own."""
+    return {
+        "grades": [[key, schema.EVALUATION[key].label] for key in schema.GRADES],
+        "status": {s.key: s.label for s in Status},
+        "counts": schema.ITEM_COUNT_LABELS,
+        "evaluation": schema.EVALUATION.labels(),
+        "item": schema.ITEM.labels(),
+    }
 
 
 def _dump(data: object) -> str:
@@ -83,6 +95,7 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str) -> dict
         },
         "branches": [bf.branch.id for bf in figures.branches],
         "build": build,
+        "labels": labels(),
     }
     files[f"{SCREEN_DIR}/index.json"] = _dump(index)
     return files

@@ -8,7 +8,8 @@
   var stage = document.getElementById("screen-stage");
   var base = root.getAttribute("data-base");
   var params = new URLSearchParams(window.location.search);
-  var GRADES = [["excellent", "优秀"], ["qualified", "合格"], ["basic", "基本合格"], ["unqualified", "不合格"]];
+  /* What things are called comes with the data (index.json "labels", from generator/schema.py). */
+  var labels = null;
   var WEEKDAYS = "日一二三四五六";
 
   var state = { index: null, pending: null, steps: [], step: -1, pages: [], settings: null, failures: 0, timer: null };
@@ -49,6 +50,7 @@
 
   function applySettings(index) {
     var d = index.settings;
+    labels = index.labels;
     var theme = params.get("theme") || d.theme;
     state.settings = {
       seconds: number("seconds", d.seconds, 1),
@@ -126,8 +128,8 @@
 
   function sharesBar(ev) {
     if (!ev || !ev.shares) { return el("p", "report", "暂无民主评议数据"); }
-    return bar("民主评议等次", GRADES.map(function (g) { return g[1] + " " + pct(ev.shares[g[0]]); }).join("　"),
-      GRADES.map(function (g) { return [g[0], ev.shares[g[0]]]; }));
+    return bar("民主评议等次", labels.grades.map(function (g) { return g[1] + " " + pct(ev.shares[g[0]]); }).join("　"),
+      labels.grades.map(function (g) { return [g[0], ev.shares[g[0]]]; }));
   }
 
   function overviewSlide(index) {
@@ -136,21 +138,23 @@
     var cards = el("div", "cards cards--overview");
     cards.appendChild(card(o.branches, "党支部"));
     cards.appendChild(card(o.temporary_branches, "临时党支部"));
-    cards.appendChild(card(ev.members, "党员总数"));
-    cards.appendChild(card(ev.participants, "参加评议"));
+    cards.appendChild(card(ev.members, labels.evaluation.members));
+    cards.appendChild(card(ev.participants, labels.evaluation.participants));
     cards.appendChild(card(pct(ev.participation_rate), "参与率"));
-    cards.appendChild(card(c.total, "整改事项"));
+    cards.appendChild(card(c.total, labels.counts.total));
     cards.appendChild(card(c.finished, "已完成和销号", "good"));
     cards.appendChild(card(c.overdue, "逾期未完成", c.overdue ? "alert" : null));
     s.appendChild(cards);
     var bars = el("div", "bars");
     bars.appendChild(sharesBar(ev));
     bars.appendChild(progressBar(c));
-    bars.appendChild(legend([["closed", "已销号"], ["done", "已完成"], ["in_progress", "整改中"], ["overdue", "逾期"]]));
+    bars.appendChild(legend(["closed", "done", "in_progress", "overdue"].map(function (key) {
+      return [key, labels.counts[key]];
+    })));
     s.appendChild(bars);
-    s.appendChild(el("p", "report", "正式党员 " + ev.full_members + " 名，预备党员 " + ev.probationary + " 名；参加组织评定 " +
-      ev.rated + " 名，评定为优秀 " + ev.excellent + " 名、合格 " + ev.qualified + " 名、基本合格 " + ev.basic + " 名、不合格 " +
-      ev.unqualified + " 名。"));
+    var grades = labels.grades.map(function (g) { return g[1] + " " + ev[g[0]] + " 名"; }).join("、");
+    s.appendChild(el("p", "report", "正式党员 " + ev.full_members + " 名，" + labels.evaluation.probationary + " " +
+      ev.probationary + " 名；" + labels.evaluation.rated + " " + ev.rated + " 名，评定为" + grades + "。"));
     return [s];
   }
 
@@ -175,7 +179,9 @@
     cols.forEach(function (name) { colgroup.appendChild(el("col", "col-" + name)); });
     table.appendChild(colgroup);
     var head = el("tr");
-    (withBranch ? ["支部"] : []).concat(["序号", "问题", "责任人", "整改时限", "状态"]).forEach(function (label) {
+    (withBranch ? ["支部"] : []).concat(["id", "problem", "owner", "deadline", "status"].map(function (key) {
+      return labels.item[key];
+    })).forEach(function (label) {
       head.appendChild(el("th", null, label));
     });
     var thead = el("thead");
@@ -244,9 +250,9 @@
       var s = slide("branch:" + branch.id, branch.name);
       var cards = el("div", "cards");
       if (ev) {
-        cards.appendChild(card(ev.members, "党员总数"));
+        cards.appendChild(card(ev.members, labels.evaluation.members));
         cards.appendChild(card(pct(ev.participation_rate), "参与率"));
-        cards.appendChild(card(pct(ev.shares ? ev.shares.excellent : null), "优秀比例"));
+        cards.appendChild(card(pct(ev.shares ? ev.shares[labels.grades[0][0]] : null), labels.grades[0][1] + "比例"));
       } else {
         cards.appendChild(card(branch.kind, "未开展民主评议"));
       }

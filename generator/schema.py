@@ -1,0 +1,242 @@
+"""The content, declared once: every field of ``board.yml``, a branch and an item.
+
+Each field says its YAML key, its Chinese label, its type, whether it is
+required, its enumeration (values with their English key and Chinese label),
+the spreadsheet headers it is read from (most specific first; the first is the
+one written on export) and the width of the column it is exported to.  The
+order of declaration is the order in which keys are written back to a branch
+file and columns appear in an exported sheet.
+
+Everything else derives from here: the model's dataclasses (``model``), the
+loader's type and presence checks and its unknown-key hints (``load``), the
+importer's header lists (``importer``), the exporter's columns and drop-downs
+(``export``), the round-trip writer's key order (``branchfile``), the labels in
+the templates (``pages``) and on the lobby screen (``screen``).  A new field is
+one more ``Field`` below, and a template line where it is shown.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+# ---- enumerations: English key (YAML, JSON, CSS) and Chinese label (what people read) --------------
+
+
+class Labeled(enum.Enum):
+    """An enumeration whose members carry (English key, Chinese label)."""
+
+    @property
+    def key(self) -> str:
+        return self.value[0]
+
+    @property
+    def label(self) -> str:
+        return self.value[1]
+
+
+class Kind(Labeled):
+    BRANCH = ("branch", "党支部")
+    TEMPORARY = ("temporary", "临时党支部")
+
+
+class Status(Labeled):
+    NOT_STARTED = ("not_started", "未开始")
+    IN_PROGRESS = ("in_progress", "整改中")
+    DONE = ("done", "已完成")
+    CLOSED = ("closed", "已销号")
+
+    @property
+    def finished(self) -> bool:
+        return self in (Status.DONE, Status.CLOSED)
+
+
+class Audience(Labeled):
+    PUBLIC = ("public", "公开")
+    PARTY = ("party", "党内")
+
+
+class DeadlineKind(Labeled):
+    DATE = ("date", "日期")
+    ONGOING = ("ongoing", "长期坚持")
+    IMMEDIATE = ("immediate", "立行立改")
+
+
+# ---- fields -------------------------------------------------------------------------------------
+
+TYPES = (
+    "text",      # one piece of text
+    "texts",     # a list of texts (a single text is a list of one)
+    "count",     # a whole number >= 0
+    "integer",   # any whole number
+    "date",      # a real date (ISO or 2024年6月30日 …)
+    "deadline",  # a date, 长期坚持 or 立行立改
+    "enum",      # one of ``choices``, by its Chinese label or English key
+    "record",    # a nested mapping declared by ``record``
+    "records",   # a list of such mappings
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a content mapping."""
+
+    key: str
+    label: str
+    type: str
+    required: bool = False
+    choices: type[Labeled] | None = None  # enum: the enumeration
+    default: Labeled | None = None  # enum: the value when the key is absent
+    implicit: bool = False  # enum: the default is left unwritten by the importer
+    sheet_words: tuple[tuple[str, Labeled], ...] = ()  # enum: more words a sheet may use for a value
+    headers: tuple[str, ...] = ()  # spreadsheet headers, most specific first; the first is exported
+    width: int | None = None  # exported column width; None: not a spreadsheet column
+    grade: bool = False  # count: one of the four grades of the democratic evaluation
+    quoted: bool = False  # text: always written double-quoted (``id: "01"``)
+    attr: str = ""  # the model's attribute when it is not the key
+    record: Record | None = None  # record, records: what the nested mapping holds
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"{self.key}: unknown type {self.type!r}")
+        if (self.type == "enum") != (self.choices is not None and self.default is not None):
+            raise ValueError(f"{self.key}: an enum field needs choices and a default, and only it")
+        if (self.type in ("record", "records")) != (self.record is not None):
+            raise ValueError(f"{self.key}: record fields, and only they, declare their record")
+        if self.width is not None and not self.headers:
+            raise ValueError(f"{self.key}: an exported column needs a header")
+
+    @property
+    def name(self) -> str:
+        """The model's attribute."""
+        return self.attr or self.key
+
+    @property
+    def header(self) -> str:
+        """The spreadsheet header written on export (and used in a sheet's error messages)."""
+        return self.headers[0] if self.headers else self.label
+
+    @property
+    def nullable(self) -> bool:
+        """Whether the model may hold None: optional, and with no default of its own."""
+        return not self.required and self.type not in ("texts", "enum", "records")
+
+
+@dataclass(frozen=True)
+class Record:
+    """A content mapping: its model class name, how messages name it, and its fields."""
+
+    name: str
+    what: str
+    fields: tuple[Field, ...]
+
+    def __post_init__(self) -> None:
+        keys = [f.key for f in self.fields]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"{self.name}: a key is declared twice")
+
+    def __getitem__(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    def labels(self) -> dict[str, str]:
+        """Model attribute → Chinese label (for templates and the screen)."""
+        return {f.name: f.label for f in self.fields}
+
+    def columns(self) -> tuple[Field, ...]:
+        """The fields a sheet has columns for, in column order."""
+        return tuple(f for f in self.fields if f.width is not None)
+
+    def headers(self) -> dict[str, tuple[str, ...]]:
+        """Field key → the headers a sheet may use for it, most specific first."""
+        return {f.key: f.headers for f in self.fields if f.headers}
+
+
+def _counts(*fields: tuple[str, str, tuple[str, ...]], grade: bool = False) -> tuple[Field, ...]:
+    return tuple(Field(key, label, "count", required=True, headers=headers, width=10, grade=grade)
+                 for key, label, headers in fields)
+
+
+# ---- the content --------------------------------------------------------------------------------
+
+NOTICE = Record("Notice", "公示期 notice ", (
+    Field("from", "公示开始日期", "date", required=True, attr="start"),
+    Field("to", "公示结束日期", "date", required=True, attr="end"),
+))
+
+BOARD = Record("Board", "board.yml ", (
+    Field("organization", "发布单位", "text", required=True),
+    Field("period", "年度", "text", required=True),
+    Field("notice", "公示期", "record", record=NOTICE),
+    Field("feedback", "意见反馈渠道", "texts"),
+))
+
+MEETING = Record("Meeting", "组织生活会 meeting ", (
+    Field("date", "会议日期", "date"),
+    Field("supervisor", "列席指导", "text"),
+))
+
+EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
+    *_counts(
+        ("members", "党员总数", ("党员总数", "党员人数")),
+        ("probationary", "预备党员", ("预备党员", "其中预备党员")),
+        ("participants", "参加评议", ("参加评议", "参加评议人数", "参评党员")),
+        ("rated", "参加组织评定", ("参加评定", "参加组织评定")),
+    ),
+    *_counts(
+        ("excellent", "优秀", ("优秀",)),
+        ("qualified", "合格", ("合格",)),
+        ("basic", "基本合格", ("基本合格",)),
+        ("unqualified", "不合格", ("不合格",)),
+        grade=True,
+    ),
+    Field("honor_roll", "优秀党员名单", "texts"),
+    Field("opinions", "征求意见建议条数", "count"),
+))
+
+ITEM = Record("Item", "整改事项", (
+    Field("id", "序号", "text", headers=("序号", "编号"), width=6, quoted=True),
+    Field("category", "问题类别", "text", headers=("问题类别", "类别"), width=12),
+    Field("source", "问题来源", "text", headers=("问题来源", "来源"), width=12),
+    Field("problem", "问题", "text", required=True,
+          headers=("存在问题", "问题表现", "具体问题", "问题描述", "问题"), width=40),
+    Field("measures", "整改措施", "texts", required=True, headers=("整改措施", "措施"), width=48),
+    Field("target", "整改目标", "text", headers=("整改目标", "目标"), width=24),
+    Field("owner", "责任人", "text", required=True, headers=("责任人", "责任领导", "责任单位"), width=10),
+    Field("deadline", "整改时限", "deadline", required=True, headers=("整改时限", "完成时限", "时限"), width=14),
+    Field("status", "整改状态", "enum", choices=Status, default=Status.NOT_STARTED,
+          headers=("完成情况", "整改情况", "整改状态", "状态"), width=10, sheet_words=(
+              ("销号", Status.CLOSED), ("已整改", Status.DONE), ("完成", Status.DONE),
+              ("正在整改", Status.IN_PROGRESS), ("持续整改", Status.IN_PROGRESS), ("推进中", Status.IN_PROGRESS),
+              ("未启动", Status.NOT_STARTED),
+          )),
+    Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期"), width=14),
+    Field("progress", "整改进展", "text", headers=("整改进展", "进展情况", "进展"), width=30),
+    Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
+          headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),
+))
+
+BRANCH = Record("Branch", "支部文件", (
+    Field("name", "支部名称", "text", required=True, headers=("支部名称", "党支部", "支部", "党组织", "单位"), width=22),
+    Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH),
+    Field("order", "排序", "integer"),
+    Field("secretary", "支部书记", "text"),
+    Field("meeting", "组织生活会", "record", record=MEETING),
+    Field("evaluation", "民主评议", "record", record=EVALUATION),
+    Field("rectifications", "整改清单", "records", record=ITEM, attr="items"),
+))
+
+RECORDS = (NOTICE, BOARD, MEETING, EVALUATION, ITEM, BRANCH)  # nested records before the ones holding them
+
+# The eight counts of an evaluation (a tally sheet's columns), and its four grades, in report order.
+COUNTS = tuple(f.key for f in EVALUATION.fields if f.type == "count" and f.required)
+GRADES = tuple(f.key for f in EVALUATION.fields if f.grade)
+
+# How many items a board or branch has: in all, per status, and overdue (``figures.ItemCounts``).
+ITEM_COUNTS = ("total", *(s.key for s in Status), "overdue")
+ITEM_COUNT_LABELS = {"total": "整改事项", **{s.key: s.label for s in Status}, "overdue": "逾期"}
