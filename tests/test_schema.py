@@ -1,0 +1,159 @@
+"""The declaration drives every consumer: loader, model, importer, exporter, round-trip writer, screen."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import REPO, tiny_board
+from generator import branchfile, export, schema
+from generator.figures import compute
+from generator.importer import import_items, read_sheets, rectification_table
+from generator.load import load_branch_text, load_content
+from generator.model import Audience, Item
+from generator.screen import ScreenSettings, screen_files
+
+AS_OF = dt.date(2024, 7, 1)
+
+
+def every_field() -> dict:
+    """One item with each declared field set, by its type, to a value that is not its default."""
+    values = {}
+    for f in schema.ITEM.fields:
+        if f.type == "enum":
+            values[f.key] = [m for m in f.choices if m is not f.default][-1].label
+        else:
+            values[f.key] = {
+                "text": f"{f.label}的文字", "texts": [f"{f.label}一", f"{f.label}二"],
+                "deadline": "2024-06-30", "date": "2024-05-20", "count": 3, "integer": -2,
+            }[f.type]
+    return values
+
+
+def test_every_declared_item_field_round_trips_yaml_export_import(tmp_path):
+    sample = every_field()
+    content, problems = load_content(tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [sample]}}))
+    assert [str(p) for p in problems] == []
+    [item] = content.branches[0].items
+    for f in schema.ITEM.fields:                       # the loader read every field into the model
+        assert getattr(item, f.name) not in (None, (), f.default), f.key
+    out = tmp_path / "out.xlsx"
+    export.export(content, out, AS_OF)
+    [imported] = import_items(rectification_table(read_sheets(out), "甲")).items
+    assert imported == sample                          # exported and imported back, every key, the same values
+    mapping = branchfile.item_map(imported)
+    assert list(mapping) == list(schema.ITEM.keys())   # written back in the declared order
+    text = branchfile.dump(branchfile.with_rectifications(branchfile.read(tmp_path / "new.yml"), [imported]))
+    branch, problems = load_branch_text("name: 甲\n" + text, tmp_path / "a.yml")
+    assert problems == [] and dataclasses.replace(branch.items[0], lines={}) == dataclasses.replace(item, lines={})
+
+
+def header_cases():
+    for f in schema.ITEM.fields:
+        for header in f.headers:
+            yield pytest.param(f, header, id=f"{f.key}-{header}")
+
+
+@pytest.mark.parametrize("field, header", list(header_cases()))
+def test_every_declared_header_is_read_into_its_field(tmp_path, field, header):
+    sample = every_field()
+    others = [f for f in schema.ITEM.fields if f.required and f is not field]
+    row = {f.header: sample[f.key] for f in others}
+    cell = sample[field.key]
+    row[header] = "\n".join(cell) if isinstance(cell, list) else cell
+    if field.key == "status":
+        row[schema.ITEM["completed"].header] = sample["completed"]
+    path = tmp_path / "sheet.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([list(row), ["\n".join(v) if isinstance(v, list) else v for v in row.values()]])
+    [item] = import_items(rectification_table(read_sheets(path))).items
+    assert item[field.key] == sample[field.key]
+
+
+@pytest.mark.parametrize("field", [f for f in schema.ITEM.fields if f.required], ids=lambda f: f.key)
+def test_every_required_field_is_reported_missing_with_its_label(tmp_path, field):
+    sample = every_field()
+    del sample[field.key]
+    _, problems = load_content(tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": [sample]}}))
+    assert [p.message for p in problems] == [f"缺少必填项 {field.key}（{field.label}）"]
+
+
+@pytest.mark.parametrize("record, data", [
+    (schema.BRANCH, {"name": "甲", "remark": "x"}),
+    (schema.ITEM, {"name": "甲", "rectifications": [{**every_field(), "remark": "x"}]}),
+    (schema.EVALUATION, {"name": "甲", "evaluation": {"remark": "x"}}),
+], ids=lambda v: getattr(v, "name", ""))
+def test_unknown_keys_list_the_declared_ones(tmp_path, record, data):
+    _, problems = load_content(tiny_board(tmp_path, {"a": data}))
+    [message] = [p.message for p in problems if "remark" in p.message]
+    assert message.endswith("可用的键：" + ", ".join(record.keys()))
+
+
+def test_template_columns_widths_and_checks_follow_the_declaration(tmp_path):
+    export.template(tmp_path / "t.xlsx")
+    book = load_workbook(tmp_path / "t.xlsx")
+    ws = book["整改清单"]
+    columns = schema.ITEM.columns()
+    assert [c.value for c in ws[3]] == [f.header for f in columns]
+    letters = [c.column_letter for c in ws[3]]
+    assert [ws.column_dimensions[letter].width for letter in letters] == [f.width for f in columns]
+    checks = {str(v.sqref).split(":")[0][:-1]: v for v in ws.data_validations.dataValidation}
+    for letter, f in zip(letters, columns, strict=True):
+        if f.type == "enum":
+            assert checks[letter].formula1 == '"' + ",".join(m.label for m in f.choices) + '"'
+        if f.type in ("date", "deadline"):
+            assert ws[f"{letter}4"].number_format == "yyyy-mm-dd" and letter in checks
+        if f.type == "text":
+            assert letter not in checks
+    tally = book["民主评议"]
+    assert [c.value for c in tally[2]] == [schema.BRANCH["name"].header, *(schema.EVALUATION[k].header for k in schema.COUNTS)]
+
+
+def test_the_screen_takes_its_labels_from_the_data(tmp_path):
+    content, _ = load_content(REPO / "content")
+    index = json.loads(screen_files(compute(content, Audience.PUBLIC, AS_OF), ScreenSettings(), "b")["data/screen/index.json"])
+    labels = index["labels"]
+    assert labels["grades"] == [[k, schema.EVALUATION[k].label] for k in schema.GRADES]
+    assert labels["status"] == {s.key: s.label for s in schema.Status}
+    assert labels["item"] == schema.ITEM.labels() and labels["counts"] == schema.ITEM_COUNT_LABELS
+    script = (REPO / "theme" / "assets" / "screen.js").read_text(encoding="utf-8")
+    words = [s.label for s in schema.Status] + [schema.EVALUATION[k].label for k in schema.GRADES]
+    words += [schema.ITEM[k].label for k in ("id", "problem", "owner", "deadline")]
+    typed = re.findall(r'"([^"]*)"', script)
+    assert [w for w in words if w in typed] == []      # no label is a string of its own in the script
+
+
+def test_the_model_is_the_declaration():
+    declared = [f.name for f in schema.ITEM.fields]
+    assert [f.name for f in dataclasses.fields(Item)] == [*declared, "lines"]
+    optional = [f for f in schema.ITEM.fields if not f.required]
+    item = Item(problem="问题", measures=("措施",), owner="张某某", deadline=None, lines={})
+    assert {f.name: getattr(item, f.name) for f in optional} == {
+        f.name: {"texts": (), "enum": f.default}.get(f.type) for f in optional}
+
+
+def test_figures_and_change_log_name_the_counts_once():
+    from generator.changes import FIGURE_LABELS
+    from generator.figures import ItemCounts
+
+    assert tuple(f.name for f in dataclasses.fields(ItemCounts)) == schema.ITEM_COUNTS
+    assert set(schema.ITEM_COUNT_LABELS) <= set(FIGURE_LABELS)
+    assert {k: FIGURE_LABELS[k] for k in schema.GRADES} == {k: schema.EVALUATION[k].label for k in schema.GRADES}
+
+
+def test_a_bad_declaration_is_refused():
+    with pytest.raises(ValueError, match="unknown type"):
+        schema.Field("x", "某", "textt")
+    with pytest.raises(ValueError, match="enum"):
+        schema.Field("x", "某", "enum")
+    with pytest.raises(ValueError, match="header"):
+        schema.Field("x", "某", "text", width=10)
+    with pytest.raises(ValueError, match="twice"):
+        schema.Record("X", "某", (schema.Field("x", "某", "text"), schema.Field("x", "某", "text")))
+
