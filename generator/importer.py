@@ -40,6 +40,8 @@ TALLY_HEADERS: dict[str, tuple[str, ...]] = {
 _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]+\s*[、.．])\s*")
 _SEPARATORS = "，,。；;：:、 \n"
 _TRAILING = re.compile(r"[\s；;。，,、]+$")
+# A row that begins with one of these words is a note or a signature line, not an item.
+_NOTE_ROW = re.compile(r"^(?:备注|注|说明|填表人|审核人)(?:[\s：:，,、.。]|$)")
 
 
 class SheetError(Exception):
@@ -56,6 +58,7 @@ class Sheet:
 
     name: str
     rows: list[list[Any]]
+    merges_lost: bool = False  # a CSV: a merged cell kept its value in its first row only
 
     def ref(self, row: int, column: int) -> str:
         return f"{self.name}!{get_column_letter(column + 1)}{row + 1}"
@@ -101,7 +104,7 @@ def _read_csv(path: Path) -> Sheet:
     if text is None:
         raise SheetError([str(p) for p in problems])
     rows = list(csv.reader(io.StringIO(text)))[:MAX_ROWS]
-    return Sheet(path.stem, [[cell if cell.strip() else None for cell in row] for row in rows])
+    return Sheet(path.stem, [[cell if cell.strip() else None for cell in row] for row in rows], merges_lost=True)
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
@@ -273,8 +276,15 @@ def import_items(table: Table) -> Imported:
     problems: list[str] = []
     result = Imported([])
     numbers: list[int] = []
+    above: dict[str, Any] = {}
     for number, values in table.body():
+        note = _note(table, values)
+        if table.sheet.merges_lost and not note:
+            values = _fill_down(table, values, above)
         row = _Row(table, number, values, problems)
+        if note:
+            result.notes.append(f"{table.sheet.name} 第 {number + 1} 行是备注或签字行，已忽略：“{note[:40]}”")
+            continue
         if row.raw("problem") is None and (row.raw("id") is None or row.raw("measures") is None):
             leftover = " ".join(t for v in values if (t := _text(v)))
             if leftover:
@@ -288,6 +298,35 @@ def import_items(table: Table) -> Imported:
     if problems:
         raise SheetError(problems)
     return result
+
+
+GROUPED = ("category", "source")  # columns offices merge down over a group of items
+
+
+def _fill_down(table: Table, values: list[Any], above: dict[str, Any]) -> list[Any]:
+    """A CSV row with its grouping cells (问题类别, 问题来源) taken from the row above when empty."""
+    values = list(values)
+    for name in GROUPED:
+        column = table.columns.get(name)
+        if column is None:
+            continue
+        if _text(table.get(values, name)):
+            above[name] = values[column]
+        elif name in above and any(_text(v) for v in values):
+            values += [None] * (column + 1 - len(values))
+            values[column] = above[name]
+    return values
+
+
+def _note(table: Table, values: list[Any]) -> str | None:
+    """The text of a row that is not data: merged across the whole table, or led by 备注/注/说明/填表人/审核人."""
+    texts = [text for value in values if (text := _text(value))]
+    if not texts:
+        return None
+    across = [text for name in table.columns if (text := _text(table.get(values, name)))]
+    if len(across) >= 3 and len(set(across)) == 1:  # one merged cell spread over the row
+        return across[0]
+    return " ".join(texts) if _NOTE_ROW.match(texts[0]) else None
 
 
 def _item(row: _Row, position: int) -> dict[str, Any] | None:

@@ -62,11 +62,47 @@ def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *
     old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
     hints = (f"（{branch_id}）", str(data.get("name", "")))
     imported = import_items(rectification_table(read_sheets(sheet_path), sheet, hints))
+    written = data.get("rectifications")
     text = branchfile.dump(branchfile.with_rectifications(data, imported.items))
     new_branch = _checked(path, text, as_of or dt.date.today())
+    old_items = old_branch.items if old_branch else ()
+    if old_branch and len(old_items) == len(new_branch.items) and all(map(_same, old_items, new_branch.items)):
+        return [f"{new_branch.name}（{path}）的整改清单和表格一致，文件没有改动", *imported.notes]
+    if isinstance(written, list) and old_branch:
+        data["rectifications"] = _as_written(written, old_items, new_branch.items, data["rectifications"])
+        text = branchfile.dump(data)
+        new_branch = _checked(path, text, as_of or dt.date.today())
     branchfile.write_atomic(path, text)
-    changes = describe_changes(old_branch.items if old_branch else (), new_branch.items)
+    changes = describe_changes(old_items, new_branch.items)
     return [f"已导入 {new_branch.name}（{path}）", *changes, *imported.notes]
+
+
+_UNSET = object()
+
+
+def _as_written(written: list, old: tuple[Item, ...], new: tuple[Item, ...], fresh: list) -> list:
+    """The imported list, keeping the clerk's spelling (``2026年12月30日``) of every value whose meaning is unchanged.
+
+    ``written`` is the list as it was in the file and ``old`` its meaning, item for item; an item
+    that did not change at all is kept whole (comments included).
+    """
+    if len(written) != len(old):
+        return fresh
+    before = {item.id: (item, node) for item, node in zip(old, written, strict=True) if hasattr(node, "get")}
+    for index, (item, node) in enumerate(zip(new, fresh, strict=True)):
+        if item.id not in before:
+            continue
+        was, was_node = before[item.id]
+        if _same(was, item):
+            fresh[index] = was_node
+            continue
+        for key in was_node:
+            meaning = getattr(item, str(key), _UNSET)
+            if meaning is not _UNSET and meaning == getattr(was, str(key), _UNSET):
+                node[key] = was_node[key]  # also a key the sheet left out whose value means the default
+                if key in was_node.ca.items:  # and the comment at the end of its line
+                    node.ca.items[key] = was_node.ca.items[key]
+    return fresh
 
 
 def _tally_rows(table: Table) -> dict[str, tuple[str, int]]:

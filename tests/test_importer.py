@@ -91,7 +91,7 @@ def test_messy_workbook_imports_exactly(tmp_path):
         {"id": "5", "category": "作风建设", "problem": "调研不够深入", "measures": ["每季度调研"], "owner": "赵某某",
          "deadline": "立行立改", "status": "已销号", "completed": "2024-03-15"},
     ]
-    assert result.notes == ["整改清单 第 10 行没有序号和问题，已忽略：“填表人：刘某某 审核人：陈某某”"]
+    assert result.notes == ["整改清单 第 10 行是备注或签字行，已忽略：“填表人：刘某某 审核人：陈某某”"]
 
 
 def test_gb18030_csv_imports_the_same(tmp_path):
@@ -181,3 +181,98 @@ def test_tally_sheet(tmp_path):
         "第二党支部": {"members": 8, "probationary": 0, "participants": 8, "rated": 8, "excellent": 2,
                    "qualified": 6, "basic": 0, "unqualified": 0},
     }
+
+
+OFFICE_HEADER = ["序号", "问题类别", "存在问题", "整改措施", "责任人", "整改时限", "完成情况", "完成时间", "备注"]
+OFFICE_FOOTER = "备注：整改完成后由支部书记签字确认，报局党委办对账销号。"
+
+
+def office_rows(owner: str = "李某某") -> list[list]:
+    """An office's list, row by row as typed (merged cells hold their value in the first cell only)."""
+    return [
+        ["交警大队党支部2025年度组织生活会问题整改清单"],
+        ["填报单位（盖章）：交警大队党支部", None, None, None, None, "填报日期：2026年3月2日"],
+        OFFICE_HEADER,
+        [1, "政治建设", "学习贯彻上级精神不够及时", "1.每月第一周集中学习\n2.建立学习台账", "胡某某",
+         dt.datetime(2026, 6, 30), "已完成。已建立学习台账", dt.datetime(2026, 5, 28), None],
+        [2, None, "专题研讨流于形式", "（1）确定研讨主题；（2）每人撰写发言提纲", owner, "2026年12月30日", "整改中", None, None],
+        [3, None, "青年民警理论学习参与少", "①成立青年理论学习小组\n②每季度开展一次交流", "周某某", 46387, None, None, "与团支部共同落实"],
+        [4, "作风建设", "窗口办事等候时间长", "推行预约办理；增设自助终端", "陈某某", "2026/9/30", "整改中", None, None],
+        [5, "作风建设", "执法记录仪使用不规范", "1、开展专项培训\n2、每月抽查", "吴某某", "长期坚持", "已销号", "2026.4.10", None],
+        [OFFICE_FOOTER],
+        ["填表人：刘某某", None, None, None, "审核人：陈某某", None, "联系电话：0000-1234567"],
+    ]
+
+
+OFFICE_ITEMS = [
+    {"id": "1", "category": "政治建设", "problem": "学习贯彻上级精神不够及时", "measures": ["每月第一周集中学习", "建立学习台账"],
+     "owner": "胡某某", "deadline": "2026-06-30", "status": "已完成", "completed": "2026-05-28", "progress": "已建立学习台账"},
+    {"id": "2", "category": "政治建设", "problem": "专题研讨流于形式", "measures": ["确定研讨主题", "每人撰写发言提纲"],
+     "owner": "李某某", "deadline": "2026-12-30", "status": "整改中"},
+    {"id": "3", "category": "政治建设", "problem": "青年民警理论学习参与少", "measures": ["成立青年理论学习小组", "每季度开展一次交流"],
+     "owner": "周某某", "deadline": "2026-12-31", "status": "未开始", "progress": "备注：与团支部共同落实"},
+    {"id": "4", "category": "作风建设", "problem": "窗口办事等候时间长", "measures": ["推行预约办理", "增设自助终端"],
+     "owner": "陈某某", "deadline": "2026-09-30", "status": "整改中"},
+    {"id": "5", "category": "作风建设", "problem": "执法记录仪使用不规范", "measures": ["开展专项培训", "每月抽查"],
+     "owner": "吴某某", "deadline": "长期坚持", "status": "已销号", "completed": "2026-04-10"},
+]
+
+
+def office_workbook(path: Path, owner: str = "李某某") -> Path:
+    """The office's list as .xlsx: merged title, category merged down, a footer merged across A:I."""
+    book = Workbook()
+    ws = book.active
+    ws.title = "整改清单"
+    for row in office_rows(owner):
+        ws.append(row)
+    for cells in ("A1:I1", "A2:E2", "F2:I2", "B4:B6", "B7:B8", "A9:I9", "A10:D10", "E10:F10", "G10:I10"):
+        ws.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def office_csv(path: Path, owner: str = "李某某") -> Path:
+    """The same list as Excel's “CSV (逗号分隔)” saves it on a Chinese Windows: GB18030, dates as text."""
+    import csv
+    import io
+
+    def shown(value):
+        if isinstance(value, dt.datetime):
+            return f"{value.year}/{value.month}/{value.day}"
+        if value == 46387:
+            return "2026/12/31"
+        return "" if value is None else value
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([[shown(v) for v in row] for row in office_rows(owner)])
+    path.write_bytes(buffer.getvalue().encode("gb18030"))
+    return path
+
+
+def test_office_workbook_and_its_gb18030_csv_import_exactly(tmp_path):
+    for sheet in (office_workbook(tmp_path / "交警.xlsx"), office_csv(tmp_path / "交警.csv")):
+        result = import_items(rectification_table(read_sheets(sheet)))
+        assert result.items == OFFICE_ITEMS, sheet.name
+        assert [note.split("，")[0] for note in result.notes] == [f"{sheet.stem if sheet.suffix == '.csv' else '整改清单'} "
+                                                                  f"第 {n} 行是备注或签字行" for n in (9, 10)]
+        assert OFFICE_FOOTER in result.notes[0]
+
+
+def test_office_sheet_with_an_empty_owner_is_refused_naming_its_row(tmp_path):
+    for sheet, where in ((office_workbook(tmp_path / "a.xlsx", owner=""), "整改清单!E5"),
+                         (office_csv(tmp_path / "a.csv", owner=""), "a!E5")):
+        with pytest.raises(SheetError) as caught:
+            import_items(rectification_table(read_sheets(sheet)))
+        assert caught.value.problems == [f"{where}: 责任人不能为空"]
+
+
+@pytest.mark.parametrize("row", [
+    ["注：时限为 长期坚持 的事项每半年报告一次进展"], ["说明：本表一式两份"], ["审核人：陈某某"],
+])
+def test_note_rows_are_not_items(tmp_path, row):
+    book = Workbook()
+    for values in (OFFICE_HEADER, office_rows()[6], row):
+        book.active.append(values)
+    book.save(tmp_path / "n.xlsx")
+    result = import_items(rectification_table(read_sheets(tmp_path / "n.xlsx")))
+    assert [i["id"] for i in result.items] == ["4"] and len(result.notes) == 1

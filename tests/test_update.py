@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
-from test_importer import messy_workbook, tally_workbook
+from test_importer import messy_workbook, office_csv, office_workbook, tally_workbook
 
 from conftest import CONFIG, board_cli, evaluation, item, tiny_board, write_yaml
 from generator.load import load_content
@@ -53,7 +53,7 @@ def test_import_replaces_only_the_list_and_keeps_comments(tmp_path):
     items = loaded.branches[0].items
     assert [i.id for i in items] == ["1", "2", "3", "4", "5"] and items[2].deadline.date.isoformat() == "2024-12-31"
     assert "新增 1" in run.out and "删除 old" in run.out and "共 5 项：新增 5，删除 1，修改 0" in run.out
-    assert "第 10 行没有序号和问题，已忽略" in run.out
+    assert "第 10 行是备注或签字行，已忽略" in run.out
 
 
 def test_a_bad_sheet_changes_nothing(tmp_path):
@@ -128,3 +128,23 @@ def test_gbk_branch_file_is_rewritten_as_utf8(tmp_path):
     run = run_import(content, str(messy_workbook(tmp_path / "l.xlsx")), "--branch", "a")
     assert run.code == 0, run.err
     assert path.read_text(encoding="utf-8").startswith("name: 第一党支部")
+
+
+def test_reimport_keeps_the_clerks_spelling_and_an_unchanged_sheet_changes_no_byte(tmp_path):
+    content = tiny_board(tmp_path / "c", {"jiaojing": {"name": "交警大队党支部"}})
+    branch = content / "branches" / "jiaojing.yml"
+    assert run_import(content, str(office_workbook(tmp_path / "a.xlsx")), "--branch", "jiaojing", "--as-of", "2026-11-25").code == 0
+    text = branch.read_text(encoding="utf-8")
+    assert text.count("deadline: 2026-12-30\n") == 1
+    spelled = text.replace("deadline: 2026-12-30\n", "deadline: 2026年12月30日   # 按党委要求\n")
+    branch.write_text(spelled, encoding="utf-8")
+    for sheet in (office_workbook(tmp_path / "b.xlsx"), office_csv(tmp_path / "b.csv")):
+        run = run_import(content, str(sheet), "--branch", "jiaojing", "--as-of", "2026-11-25")
+        assert run.code == 0 and "文件没有改动" in run.out, run.err
+        assert branch.read_text(encoding="utf-8") == spelled
+    run = run_import(content, str(office_workbook(tmp_path / "c.xlsx", owner="赵某某")), "--branch", "jiaojing", "--as-of", "2026-11-25")
+    assert run.code == 0 and "修改 2：专题研讨流于形式" in run.out, run.err
+    assert branch.read_text(encoding="utf-8") == spelled.replace("owner: 李某某", "owner: 赵某某")
+    run = run_import(content, str(office_csv(tmp_path / "d.csv", owner="")), "--branch", "jiaojing", "--as-of", "2026-11-25")
+    assert run.code == 1 and run.err.splitlines()[0] == "d!E5: 责任人不能为空"
+    assert branch.read_text(encoding="utf-8") == spelled.replace("owner: 李某某", "owner: 赵某某")
