@@ -47,8 +47,14 @@ def _dump(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _counts(counts: ItemCounts) -> dict:
-    return {**asdict(counts), "finished": counts.finished, "completion_rate": counts.completion_rate}
+def _counts(counts: ItemCounts, branches: list[BranchFigures]) -> dict:
+    """The counts, plus the open items still within their deadline by status (the progress bar's parts)."""
+    on_time = {status.key: 0 for status in (Status.IN_PROGRESS, Status.NOT_STARTED)}
+    for bf in branches:
+        for item in bf.items:
+            if item.status.key in on_time and not bf.is_overdue(item):
+                on_time[item.status.key] += 1
+    return {**asdict(counts), "finished": counts.finished, "completion_rate": counts.completion_rate, "on_time": on_time}
 
 
 def _evaluation(ev: EvaluationFigures | None) -> dict | None:
@@ -68,7 +74,7 @@ def _item(bf: BranchFigures, item: Item) -> dict:
 def _branch(bf: BranchFigures) -> dict:
     return {
         "id": bf.branch.id, "name": bf.branch.name, "kind": bf.branch.kind.label,
-        "evaluation": _evaluation(bf.evaluation), "counts": _counts(bf.counts),
+        "evaluation": _evaluation(bf.evaluation), "counts": _counts(bf.counts, [bf]),
         "items": [_item(bf, item) for item in bf.items],
     }
 
@@ -91,7 +97,7 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str) -> dict
         "overview": {
             "branches": figures.branch_count, "temporary_branches": figures.temporary_count,
             "evaluated": figures.evaluated_count, "evaluation": _evaluation(figures.evaluation),
-            "counts": _counts(figures.counts),
+            "counts": _counts(figures.counts, list(figures.branches)),
         },
         "branches": [bf.branch.id for bf in figures.branches],
         "build": build,

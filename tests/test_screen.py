@@ -198,3 +198,40 @@ def test_overdue_slides_show_the_longest_overdue_only(tmp_path):
     assert overdue["total"] == OVERDUE_SHOWN + 20 and len(overdue["items"]) == OVERDUE_SHOWN
     deadlines = [i["deadline"] for i in overdue["items"]]
     assert deadlines == sorted(deadlines) and deadlines[0] == "2024-01-01"
+
+
+ROWS = """(prefix) => new Promise(done => {
+  const check = () => {
+    const s = document.querySelector('.slide.is-current');
+    if (!s || !s.dataset.slide.startsWith(prefix)) return setTimeout(check, 30);
+    const table = s.querySelector('table.list'), box = s.querySelector('.slide__list');
+    done({font: parseFloat(getComputedStyle(table.querySelector('td')).fontSize), used: table.offsetHeight / box.clientHeight,
+          legend: [...document.querySelectorAll('.legend span')].map(e => e.textContent), text: s.innerText});
+  };
+  check();
+})"""
+
+
+def test_few_rows_grow_dates_read_like_the_site_and_the_legend_names_every_status(browser, served):
+    _, url = served
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(url + "screen/?seconds=1&refresh=60")
+    page.wait_for_function("document.querySelector('.slide.is-current').dataset.slide === 'overview'", timeout=15000)
+    legend = page.evaluate("[...document.querySelectorAll('.slide.is-current .legend span')].map(e => e.textContent)")
+    many = page.evaluate(ROWS, "branch:a-big")
+    few = page.evaluate(ROWS, "branch:b-small")
+    page.close()
+    assert legend == ["已销号", "已完成", "整改中", "未开始", "逾期"]
+    assert "2024年12月31日" in many["text"] and "2024-12-31" not in many["text"]
+    assert few["font"] > 1.5 * many["font"] and many["used"] > 0.8    # a full page keeps the base size
+
+
+def test_progress_parts_add_up(tmp_path):
+    content, _ = load_content(screen_board(tmp_path / "c"))
+    files = screen_files(compute(content, Audience.PUBLIC, core.make_options(tmp_path / "c", as_of=AS_OF).as_of),
+                         ScreenSettings(), "b")
+    for counts in [json.loads(files["data/screen/index.json"])["overview"]["counts"],
+                   json.loads(files["data/screen/branches/a-big.json"])["counts"]]:
+        on_time = counts["on_time"]
+        assert on_time["in_progress"] + on_time["not_started"] + counts["overdue"] == counts["in_progress"] + counts["not_started"]
+        assert counts["overdue"] > 0 and on_time["in_progress"] > 0

@@ -118,12 +118,16 @@
     return node;
   }
 
+  /* The parts of the progress bar, in order; in_progress and not_started count the items within their deadline. */
+  var PROGRESS = ["closed", "done", "in_progress", "not_started", "overdue"];
+
   function progressBar(counts) {
     var total = counts.total || 1;
-    return bar("整改进度", "已完成 " + counts.finished + " / " + counts.total + " 项（" + pct(counts.completion_rate) + "）", [
-      ["closed", counts.closed * 100 / total], ["done", counts.done * 100 / total],
-      ["in_progress", (counts.in_progress - counts.overdue) * 100 / total], ["overdue", counts.overdue * 100 / total]
-    ]);
+    return bar("整改进度", "已完成 " + counts.finished + " / " + counts.total + " 项（" + pct(counts.completion_rate) + "）",
+      PROGRESS.map(function (key) {
+        var n = key === "in_progress" || key === "not_started" ? counts.on_time[key] : counts[key];
+        return [key, n * 100 / total];
+      }));
   }
 
   function sharesBar(ev) {
@@ -148,7 +152,7 @@
     var bars = el("div", "bars");
     bars.appendChild(sharesBar(ev));
     bars.appendChild(progressBar(c));
-    bars.appendChild(legend(["closed", "done", "in_progress", "overdue"].map(function (key) {
+    bars.appendChild(legend(PROGRESS.map(function (key) {
       return [key, labels.counts[key]];
     })));
     s.appendChild(bars);
@@ -164,7 +168,7 @@
     tr.appendChild(el("td", null, item.id));
     tr.appendChild(el("td", "cell-problem", item.problem));
     tr.appendChild(el("td", null, item.owner));
-    tr.appendChild(el("td", null, item.deadline));
+    tr.appendChild(el("td", null, cnDate(item.deadline)));
     var status = el("td");
     status.appendChild(el("span", "status status--" + item.status, item.status_label));
     if (item.overdue) { status.appendChild(el("div", "overdue-tag", "已逾期")); }
@@ -209,6 +213,17 @@
     cell.textContent = text.slice(0, low) + "…（详见网站）";
   }
 
+  /* Few rows: let them grow (larger text, taller rows) into the free space of their one slide. */
+  function grow(table, box) {
+    var base = parseFloat(window.getComputedStyle(table).fontSize), low = 1, high = 2.2;
+    for (var i = 0; i < 8; i += 1) {
+      var mid = (low + high) / 2;
+      table.style.fontSize = base * mid + "px";
+      if (overflows(box)) { high = mid; } else { low = mid; }
+    }
+    table.style.fontSize = base * low + "px";
+  }
+
   /* Lay rows out on as many slides as they need: measured in the real stage, never scrolled. */
   function paginate(makeSlide, rows, withBranch, empty) {
     var pages = [], next = 0;
@@ -233,6 +248,7 @@
           next += 1;
           count += 1;
         }
+        if (!pages.length && next >= rows.length) { grow(table, box); }
       }
       stage.removeChild(s);
       pages.push(s);
