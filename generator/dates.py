@@ -21,6 +21,11 @@ _MONTH_END = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(底|末)$")
 FORMS_HINT = "请写成 2024-06-30 或 2024年6月30日"
 
 
+def chinese(day: dt.date) -> str:
+    """A date as the pages show it: 2024年6月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 class DateError(ValueError):
     """A date a clerk wrote that is not a real date or not in a known form."""
 

@@ -22,6 +22,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from . import schema
+from .dates import chinese
 from .figures import BranchFigures, Figures, ledger, summary
 from .model import Branch, Item, Status
 
@@ -67,7 +68,7 @@ def _pct(value: float | None) -> str:
 def _cn_date(value: dt.date | str) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return f"{value.year}年{value.month}月{value.day}日"
+    return chinese(value)
 
 
 def _environment() -> jinja2.Environment:

@@ -19,12 +19,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import core, preview
+from . import core, preview, search
 from .changes import read_previous
 from .model import Severity
 from .pages import LEDGER_PAGE_ROWS, Memo, ledger_page_number, ledger_page_path, stash_html, unstash_html
@@ -69,6 +69,23 @@ def _text(value: str | dt.date | None) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _take_over_search(config: MkDocsConfig) -> dict | None:
+    """Material's search settings, its work now ours: it neither parses our pages nor writes the index.
+
+    The plugin stays, so the theme keeps the search box and its script; only its
+    two hooks that read every built page and write ``search_index.json`` are
+    taken off this build's event lists (``on_post_build`` writes the index from
+    the model instead).  None when the site has no (enabled) Material search.
+    """
+    plugin = config.plugins.get("material/search")
+    if plugin is None or not plugin.config.enabled:
+        return None
+    for event in ("page_context", "post_build"):
+        handlers = config.plugins.events[event]
+        handlers[:] = [h for h in handlers if getattr(h, "__self__", None) is not plugin]
+    return {key: plugin.config[key] for key in ("lang", "separator", "pipeline", "fields")}
+
+
 class BoardPlugin(BasePlugin[BoardConfig]):
     """Adds the board's generated pages to every build, and watches content/."""
 
@@ -81,10 +98,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         # Kept across ``mkdocs serve`` rebuilds (see ``preview``):
         self._templates = preview.TemplateCode()
         self._memo = Memo()  # what the last build rendered per branch
-        self._indexed: dict[str, str] = {}  # the pages (path → Markdown) the last search index was made from
-        self._search_docs: list[dict] | None = None  # that index's entries
-        self._reuse: set[str] = set()  # pages whose search entries this build keeps
-        self._reused_urls: set[str] = set()
+        self._segmenter = search.Segmenter()  # each string's words, cut once
+        self._search: dict | None = None  # Material's search settings, when we write its index
+        self._urls: dict[str, str] = {}  # our pages' URLs by source path
         self._lit: Page | None = None  # the nav page made active for a ledger page outside the nav
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -107,17 +123,18 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新")
         else:
             raise PluginError(f"内容有 {len(site.checked.errors)} 处错误，网站没有生成，原有网站保持不变")
-        reusable = self.serving and self._search_docs is not None
-        self._reuse = preview.unchanged(self._indexed, self.site.pages) if reusable else set()
-        self._reused_urls = set()
+        self._search = _take_over_search(config)
+        if self._search is not None and self._segmenter.separator != self._search["separator"]:
+            self._segmenter = search.Segmenter(self._search["separator"])
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Only generated pages: the content folder's own files (YAML) never ship."""
         kept = [f for f in files if f.src_dir != config.docs_dir]
         generated = {**self.site.pages, **self.site.data}
-        kept += [File.generated(config, path, content=text) for path, text in generated.items()]
-        return Files(kept)
+        made = [File.generated(config, path, content=text) for path, text in generated.items()]
+        self._urls = {f.src_uri: f.url for f in made}
+        return Files(kept + made)
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self._progress, self._done = Progress("生成页面"), 0
@@ -126,9 +143,6 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         self._done += 1
         self._progress.update(self._done, len(self.site.pages))
         text, self._blocks[page.file.src_uri] = stash_html(markdown)
-        if page.file.src_uri in self._reuse:  # serving: its search entries are still right
-            page.meta["search"] = {"exclude": True}
-            self._reused_urls.add(page.url)
         return text
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -155,20 +169,13 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             env.bytecode_cache = self._templates
         return env
 
-    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         self._progress.close()
-        if self.serving:
-            self._complete_search_index(Path(config.site_dir) / "search" / "search_index.json")
-
-    def _complete_search_index(self, path: Path) -> None:
-        """Serving: add back the entries of pages not indexed again, and keep the index for next time."""
-        index = preview.read_index(path)
-        if index is not None and self._reused_urls:
-            index = preview.merge_search(index, self._search_docs or [], self._reused_urls)
-            preview.write_index(path, index)
-        self._search_docs = None if index is None else index["docs"]
-        self._indexed = dict(self.site.pages) if index is not None else {}
+        if self._search is not None:  # Material's search index, from the model (see ``search``)
+            docs = search.documents(self.site.figures, self._urls.__getitem__, self._segmenter)
+            path = Path(config.site_dir) / "search" / "search_index.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(search.index_json(self._search, docs), encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         content = self.options.content_dir.resolve()
