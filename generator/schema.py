@@ -94,6 +94,7 @@ class Field:
     grade: bool = False  # count: one of the four grades of the democratic evaluation
     quoted: bool = False  # text: always written double-quoted (``id: "01"``)
     attr: str = ""  # the model's attribute when it is not the key
+    searched: bool = False  # text, texts: readers search it; the search index holds it (``search``)
     record: Record | None = None  # record, records: what the nested mapping holds
 
     def __post_init__(self) -> None:
@@ -103,6 +104,8 @@ class Field:
             raise ValueError(f"{self.key}: an enum field needs choices and a default, and only it")
         if (self.type in ("record", "records")) != (self.record is not None):
             raise ValueError(f"{self.key}: record fields, and only they, declare their record")
+        if self.searched and self.type not in ("text", "texts"):
+            raise ValueError(f"{self.key}: only text is searched")
         if self.width is not None and not self.headers:
             raise ValueError(f"{self.key}: an exported column needs a header")
 
@@ -170,15 +173,15 @@ NOTICE = Record("Notice", "公示期 notice ", (
 ))
 
 BOARD = Record("Board", "board.yml ", (
-    Field("organization", "发布单位", "text", required=True),
+    Field("organization", "发布单位", "text", required=True, searched=True),
     Field("period", "年度", "text", required=True),
     Field("notice", "公示期", "record", record=NOTICE),
-    Field("feedback", "意见反馈渠道", "texts"),
+    Field("feedback", "意见反馈渠道", "texts", searched=True),
 ))
 
 MEETING = Record("Meeting", "组织生活会 meeting ", (
     Field("date", "会议日期", "date"),
-    Field("supervisor", "列席指导", "text"),
+    Field("supervisor", "列席指导", "text", searched=True),
 ))
 
 EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
@@ -195,19 +198,20 @@ EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
         ("unqualified", "不合格", ("不合格",)),
         grade=True,
     ),
-    Field("honor_roll", "优秀党员名单", "texts"),
+    Field("honor_roll", "优秀党员名单", "texts", searched=True),
     Field("opinions", "征求意见建议条数", "count"),
 ))
 
 ITEM = Record("Item", "整改事项", (
     Field("id", "序号", "text", headers=("序号", "编号"), width=6, quoted=True),
-    Field("category", "问题类别", "text", headers=("问题类别", "类别"), width=12),
-    Field("source", "问题来源", "text", headers=("问题来源", "来源"), width=12),
+    Field("category", "问题类别", "text", headers=("问题类别", "类别"), width=12, searched=True),
+    Field("source", "问题来源", "text", headers=("问题来源", "来源"), width=12, searched=True),
     Field("problem", "问题", "text", required=True,
-          headers=("存在问题", "问题表现", "具体问题", "问题描述", "问题"), width=40),
-    Field("measures", "整改措施", "texts", required=True, headers=("整改措施", "措施"), width=48),
-    Field("target", "整改目标", "text", headers=("整改目标", "目标"), width=24),
-    Field("owner", "责任人", "text", required=True, headers=("责任人", "责任领导", "责任单位"), width=10),
+          headers=("存在问题", "问题表现", "具体问题", "问题描述", "问题"), width=40, searched=True),
+    Field("measures", "整改措施", "texts", required=True, headers=("整改措施", "措施"), width=48, searched=True),
+    Field("target", "整改目标", "text", headers=("整改目标", "目标"), width=24, searched=True),
+    Field("owner", "责任人", "text", required=True, headers=("责任人", "责任领导", "责任单位"), width=10,
+          searched=True),
     Field("deadline", "整改时限", "deadline", required=True, headers=("整改时限", "完成时限", "时限"), width=14),
     Field("status", "整改状态", "enum", choices=Status, default=Status.NOT_STARTED,
           headers=("完成情况", "整改情况", "整改状态", "状态"), width=10, sheet_words=(
@@ -216,16 +220,17 @@ ITEM = Record("Item", "整改事项", (
               ("未启动", Status.NOT_STARTED),
           )),
     Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期"), width=14),
-    Field("progress", "整改进展", "text", headers=("整改进展", "进展情况", "进展"), width=30),
+    Field("progress", "整改进展", "text", headers=("整改进展", "进展情况", "进展"), width=30, searched=True),
     Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
           headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),
 ))
 
 BRANCH = Record("Branch", "支部文件", (
-    Field("name", "支部名称", "text", required=True, headers=("支部名称", "党支部", "支部", "党组织", "单位"), width=22),
+    Field("name", "支部名称", "text", required=True, headers=("支部名称", "党支部", "支部", "党组织", "单位"), width=22,
+          searched=True),
     Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH),
     Field("order", "排序", "integer"),
-    Field("secretary", "支部书记", "text"),
+    Field("secretary", "支部书记", "text", searched=True),
     Field("meeting", "组织生活会", "record", record=MEETING),
     Field("evaluation", "民主评议", "record", record=EVALUATION),
     Field("rectifications", "整改清单", "records", record=ITEM, attr="items"),

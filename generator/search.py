@@ -34,14 +34,13 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
 
-from . import cache
+from . import cache, schema
 from .dates import chinese
 from .figures import BranchFigures, Figures
-from .model import Audience
 
 # Terms of Party affairs that jieba's dictionary lacks or cuts apart (checked against jieba 0.42).
 PARTY_TERMS = (
@@ -196,50 +195,77 @@ def _breaks(left: str, right: str) -> bool:
     return bool(_HAN.match(left) or _HAN.match(right) or (_WORD_CHAR.match(left) and _WORD_CHAR.match(right)))
 
 
-def branch_texts(bf: BranchFigures) -> Iterator[str]:
-    """Every string of one branch that its search entries show, in a fixed order."""
-    branch = bf.branch
-    yield branch.name
-    yield branch.kind.label
-    if branch.secretary:
-        yield branch.secretary
-    if branch.meeting and branch.meeting.date:
-        yield chinese(branch.meeting.date)
-    if branch.meeting and branch.meeting.supervisor:
-        yield branch.meeting.supervisor
-    if branch.evaluation:
-        yield from branch.evaluation.honor_roll
-        if branch.evaluation.opinions:
-            yield OPINIONS.format(branch.evaluation.opinions)
-    for item in bf.items:
-        yield item.problem
-        yield from item.measures
-        yield item.owner
-        yield from (text for text in (item.category, item.source, item.target, item.progress) if text)
-
-
-# Fixed words the entries show besides the content (labels and headings).
-LABELS = ("书记", "组织生活会", "列席指导", "优秀党员", "整改措施", "整改目标", "责任人", "整改进展", "党内",
-          "民主评议党员结果", "整改清单", "本支部未开展民主评议党员。", "总览", "公示期与意见反馈")
+# The model's searched fields (``schema``): an item's problem is its entry's title, the others its paragraphs.
+ITEM_TITLE = "problem"
+ITEM_FIELDS = tuple(f for f in schema.ITEM.fields if f.searched and f.key != ITEM_TITLE)
 HEADING = "{period}组织生活会和民主评议党员情况公示"
 OPINIONS = "征求意见建议 {} 条。"
+NO_EVALUATION = "本支部未开展民主评议党员。"
+JOIN = "；"
+ITEM_LABELS = (*(f.label for f in ITEM_FIELDS), schema.ITEM["audience"].label)
 
 
-def board_texts(figures: Figures) -> Iterator[str]:
-    """The strings of the overview's entries, and the labels."""
+@dataclass(frozen=True)
+class Entry:
+    """One search entry, in plain text: where it points, its title, and its paragraphs (label, texts)."""
+
+    location: str
+    title: str
+    paragraphs: tuple[tuple[str | None, tuple[str, ...]], ...] = ()
+    listed: bool = False  # the paragraphs are a list (``<ul>``)
+    hidden: tuple[str, ...] = ()  # searched, not shown: the labels of the entries below it (once per page)
+
+    def strings(self) -> Iterator[str]:
+        yield self.title
+        for label, texts in self.paragraphs:
+            if label:
+                yield label
+            yield from texts
+        yield from self.hidden
+
+
+def _paragraph(label: str | None, value: str | tuple[str, ...] | None) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    texts = (value,) if isinstance(value, str) else tuple(value or ())
+    return ((label, texts),) if texts else ()
+
+
+def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
+    """The entries of one branch page at ``url``: the page, its two sections, one per item shown."""
+    branch, meeting, evaluation = bf.branch, bf.branch.meeting, bf.branch.evaluation
+    page = (*_paragraph(None, branch.kind.label),
+            *_paragraph(schema.BRANCH["secretary"].label, branch.secretary),
+            *_paragraph(schema.BRANCH["meeting"].label, chinese(meeting.date) if meeting and meeting.date else None),
+            *_paragraph(schema.MEETING["supervisor"].label, meeting.supervisor if meeting else None))
+    if evaluation is None:
+        results = _paragraph(None, NO_EVALUATION)
+    else:
+        results = (*_paragraph(schema.EVALUATION["honor_roll"].label, evaluation.honor_roll),
+                   *_paragraph(None, OPINIONS.format(evaluation.opinions) if evaluation.opinions else None))
+    entries = [Entry(url, branch.name, page),
+               Entry(f"{url}#evaluation", "民主评议党员结果", results),
+               Entry(f"{url}#rectifications", schema.BRANCH["rectifications"].label, (), False, ITEM_LABELS)]
+    for number, item in enumerate(bf.items, start=1):  # the rows' anchors on the page: item-1, item-2 …
+        fields = [p for f in ITEM_FIELDS for p in _paragraph(f.label, getattr(item, f.name))]
+        if item.audience is not schema.Audience.PUBLIC:
+            fields += _paragraph(schema.ITEM["audience"].label, item.audience.label)
+        entries.append(Entry(f"{url}#item-{number}", getattr(item, ITEM_TITLE), tuple(fields)))
+    return entries
+
+
+def overview_entries(figures: Figures, url: str) -> list[Entry]:
     board = figures.board
-    yield board.organization
-    yield HEADING.format(period=board.period)
-    yield from board.feedback
-    yield from LABELS
+    entries = [Entry(url, "总览", (*_paragraph(None, board.organization),
+                                  *_paragraph(None, HEADING.format(period=board.period))))]
+    if board.notice or board.feedback:
+        entries.append(Entry(f"{url}#notice", "公示期与意见反馈", tuple((None, (t,)) for t in board.feedback), True))
+    return entries
 
 
-def warm(segmenter: Segmenter, figures: Figures) -> None:
-    """Segment every string of the board once, through the parse cache on disk (one entry per branch)."""
-    groups = [("", tuple(board_texts(figures)))]
-    groups += [(bf.branch.id, tuple(branch_texts(bf))) for bf in figures.branches]
+def warm(segmenter: Segmenter, groups: list[tuple[str, list[Entry]]]) -> None:
+    """Segment every string once, through the parse cache on disk (one cache entry per group: a branch)."""
     keys = {}
-    for name, texts in groups:
+    for name, entries in groups:
+        texts = tuple(dict.fromkeys(text for entry in entries for text in entry.strings()))
         if not all(text in segmenter.known for text in texts):
             digest = hashlib.blake2b("\0".join(texts).encode(), digest_size=16).digest()
             keys[cache.key(f"search-{VERSION}-{segmenter.separator}", name, digest)] = texts
@@ -257,118 +283,40 @@ def warm(segmenter: Segmenter, figures: Figures) -> None:
     cache.keep(place, new)
 
 
-@dataclass
-class _Entry:
-    """One search entry being assembled: its paragraphs and hidden words."""
+def document(segment: Segmenter, entry: Entry) -> dict:
+    """An entry as Material's index holds it: HTML title and text, and the hidden words."""
+    words: dict[str, None] = {}
 
-    segment: Segmenter
-    html: list[str]
-    words: dict[str, None]
+    def shown(text: str, searched: bool = True) -> str:
+        cut = segment(text)
+        if searched:
+            words.update(dict.fromkeys(cut.words))
+        return cut.html
 
-    def add(self, text: str, label: str | None = None, tag: str = "p") -> None:
-        cut = self.segment(text)
-        self.words.update(dict.fromkeys(cut.words))
-        shown = cut.html
-        if label is not None:
-            lead = self.segment(label)
-            self.words.update(dict.fromkeys(lead.words))
-            shown = f"{lead.html}：{shown}"
-        self.html.append(f"<{tag}>{shown}</{tag}>")
-
-    def listed(self, texts: Iterable[str]) -> None:
-        cuts = [self.segment(text) for text in texts]
-        for cut in cuts:
-            self.words.update(dict.fromkeys(cut.words))
-        if cuts:
-            self.html.append("<ul>" + "".join(f"<li>{cut.html}</li>" for cut in cuts) + "</ul>")
-
-    def joined(self, texts: Iterable[str], separator: str, label: str | None = None) -> None:
-        cuts = [self.segment(text) for text in texts]
-        for cut in cuts:
-            self.words.update(dict.fromkeys(cut.words))
-        shown = separator.join(cut.html for cut in cuts)
-        if label is not None:
-            lead = self.segment(label)
-            shown = f"{lead.html}：{shown}"
-        self.html.append(f"<p>{shown}</p>")
-
-
-def _doc(segment: Segmenter, location: str, title: str, fill: Callable[[_Entry], None] | None = None) -> dict:
-    entry = _Entry(segment, [], {})
-    if fill is not None:
-        fill(entry)
-    heading = segment(title)
-    words = dict(entry.words)
-    words.update(dict.fromkeys(heading.words))
-    doc = {"location": location, "title": heading.html, "text": "".join(entry.html)}
+    title = shown(entry.title)
+    blocks = []
+    for label, texts in entry.paragraphs:
+        body = JOIN.join(shown(text) for text in texts)
+        blocks.append(f"{shown(label, False)}：{body}" if label else body)  # label words: in ``hidden``
+    for text in entry.hidden:
+        shown(text)
+    if entry.listed:
+        text = "<ul>" + "".join(f"<li>{block}</li>" for block in blocks) + "</ul>" if blocks else ""
+    else:
+        text = "".join(f"<p>{block}</p>" for block in blocks)
+    doc = {"location": entry.location, "title": title, "text": text}
     if words:
         doc[WORDS_FIELD] = " ".join(words)
     return doc
 
 
-def branch_docs(segment: Segmenter, bf: BranchFigures, url: str) -> list[dict]:
-    """The entries of one branch page at ``url``: the page, its sections, each item."""
-    branch = bf.branch
-
-    def page(entry: _Entry) -> None:
-        entry.add(branch.kind.label)
-        if branch.secretary:
-            entry.add(branch.secretary, "书记")
-        if branch.meeting and branch.meeting.date:
-            entry.add(chinese(branch.meeting.date), "组织生活会")
-        if branch.meeting and branch.meeting.supervisor:
-            entry.add(branch.meeting.supervisor, "列席指导")
-
-    def evaluation(entry: _Entry) -> None:
-        if branch.evaluation is None:
-            entry.add("本支部未开展民主评议党员。")
-        else:
-            if branch.evaluation.honor_roll:
-                entry.joined(branch.evaluation.honor_roll, "、", "优秀党员")
-            if branch.evaluation.opinions:
-                entry.add(OPINIONS.format(branch.evaluation.opinions))
-
-    docs = [_doc(segment, url, branch.name, page), _doc(segment, f"{url}#evaluation", "民主评议党员结果", evaluation),
-            _doc(segment, f"{url}#rectifications", "整改清单")]
-    for number, item in enumerate(bf.items, start=1):
-        def fill(entry: _Entry, item=item) -> None:
-            tags = [text for text in (item.category, item.source) if text]
-            if item.audience is Audience.PARTY:
-                tags.append("党内")
-            if tags:
-                entry.joined(tags, " · ")
-            entry.joined(item.measures, "；", "整改措施")
-            if item.target:
-                entry.add(item.target, "整改目标")
-            entry.add(item.owner, "责任人")
-            if item.progress:
-                entry.add(item.progress, "整改进展")
-
-        docs.append(_doc(segment, f"{url}#item-{number}", item.problem, fill))
-    return docs
-
-
-def overview_docs(segment: Segmenter, figures: Figures, url: str) -> list[dict]:
-    board = figures.board
-
-    def page(entry: _Entry) -> None:
-        entry.add(board.organization)
-        entry.add(HEADING.format(period=board.period))
-
-    docs = [_doc(segment, url, "总览", page)]
-    if board.notice or board.feedback:
-        docs.append(_doc(segment, f"{url}#notice", "公示期与意见反馈", lambda entry: entry.listed(board.feedback)))
-    return docs
-
-
 def documents(figures: Figures, url: Callable[[str], str], segment: Segmenter | None = None) -> list[dict]:
     """Every entry of the board's pages; ``url`` gives a page's URL from its source path (``branches/x.md``)."""
     segment = segment or Segmenter()
-    warm(segment, figures)
-    docs = overview_docs(segment, figures, url("index.md"))
-    for bf in figures.branches:
-        docs.extend(branch_docs(segment, bf, url(f"branches/{bf.branch.id}.md")))
-    return docs
+    groups = [("", overview_entries(figures, url("index.md")))]
+    groups += [(bf.branch.id, branch_entries(bf, url(f"branches/{bf.branch.id}.md"))) for bf in figures.branches]
+    warm(segment, groups)
+    return [document(segment, entry) for _, entries in groups for entry in entries]
 
 
 def index_json(config: dict, docs: list[dict]) -> str:
