@@ -28,13 +28,13 @@ from .model import Branch, Item, Status
 
 GRADE_LABELS = tuple((key, schema.EVALUATION[key].label) for key in schema.GRADES)
 STATUS_MARKS = dict(zip((s.key for s in Status), "○◐●✔", strict=True))  # print and screen readers tell them apart
-# The templates' labels, by record and model attribute: ``labels.item.problem`` is 问题.
+# The templates' names for things, from the declaration: ``label.item.problem`` is 问题 (the site's word),
+# ``header.item.problem`` 存在问题 (the sheet's, used on the printed board); ``label.counts`` names the item counts.
 LABELS = {
-    "board": schema.BOARD.labels(), "branch": schema.BRANCH.labels(), "meeting": schema.MEETING.labels(),
-    "evaluation": schema.EVALUATION.labels(), "item": schema.ITEM.labels(),
-    "headers": {record.name: {f.name: f.header for f in record.fields} for record in schema.RECORDS},
+    **{record.name.lower(): record.labels() for record in schema.RECORDS},
     "counts": schema.ITEM_COUNT_LABELS, "status": {s.key: s.label for s in Status},
 }
+HEADERS = {record.name.lower(): {f.name: f.header for f in record.fields} for record in schema.RECORDS}
 SUMMARY_PATH = "data/summary.json"
 LEDGER_PAGE_ROWS = 1000  # rows per ledger page: a bureau's ledger is one page
 
@@ -82,7 +82,8 @@ def _environment() -> jinja2.Environment:
         finalize=_plain,
     )
     env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date)
-    env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, labels=LABELS, statuses=tuple(Status))
+    env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS,
+                       statuses=tuple(Status))
     return env
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from conftest import item, tiny_board, write_yaml
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import evaluation, item, tiny_board, write_yaml
 from generator import core
-from generator.pages import Memo, ledger_page_number, ledger_page_path
+from generator.pages import Memo, ledger_page_number, ledger_page_path, stash_html
+
+TEMPLATES = Path(core.__file__).parent / "templates"
+BLOCK_ELEMENTS = ("table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li", "p", "div", "section", "nav",
+                  "h1", "h2", "h3")
 
 
 def board(root):
@@ -49,3 +58,36 @@ def test_a_memo_never_serves_another_date_audience_or_page(tmp_path):
 def test_ledger_page_number_inverts_ledger_page_path():
     assert [ledger_page_number(ledger_page_path(n)) for n in (1, 2, 3, 12)] == [1, 2, 3, 12]
     assert [ledger_page_number(p) for p in ("ledger/1.md", "ledger/02.md", "ledger/x.md", "index.md")] == [None] * 4
+
+
+def test_templates_put_one_element_on_a_line_and_no_line_over_160_characters():
+    opening = re.compile(r"<(?:" + "|".join(BLOCK_ELEMENTS) + r")[\s>]")
+    templates = sorted(TEMPLATES.glob("*.j2"))
+    assert templates
+    for path in templates:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            assert len(line) <= 160, f"{path.name}:{number}: {len(line)} characters"
+            assert len(opening.findall(line)) <= 1, f"{path.name}:{number}: more than one element"
+
+
+@pytest.mark.parametrize("audience", ["public", "party"])
+def test_no_html_block_is_cut_by_a_blank_line(tmp_path, audience):
+    """Markdown ends a raw-HTML block at a blank line: every block the templates make is whole."""
+    def full(**fields):
+        return item(category="类别", source="来源", target="目标", progress="进展", status="已销号",
+                    completed="2024-05-01", **fields)
+
+    root = tiny_board(tmp_path, {
+        "a": {"name": "甲", "secretary": "张某某", "meeting": {"date": "2024-01-10", "supervisor": "李某某"},
+              "evaluation": evaluation(honor_roll=["王某某"], opinions=3),
+              "rectifications": [full(id="1", audience="党内"), full(id="2"), item(id="3", deadline="2024-01-31"),
+                                 item(id="4", audience="党内")]},
+        "b": {"name": "乙", "kind": "临时党支部", "rectifications": []},
+    }, notice={"from": "2024-06-01", "to": "2024-07-10"}, feedback=["电话"])
+    made = pages(root, audience=audience, ledger_page_rows=1)
+    assert "branches/a.md" in made and "ledger/2.md" in made
+    for path, markdown in made.items():
+        for block in stash_html(markdown)[1]:
+            for tag in BLOCK_ELEMENTS:
+                opened = len(re.findall(rf"<{tag}[\s>]", block))
+                assert opened == block.count(f"</{tag}>"), (path, tag, block[:200])

@@ -20,6 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from conftest import AS_OF, CONFIG, Html, evaluation, item, tiny_board
+from generator import schema
 
 TOKENS = ["|", "<", ">", "&", '"', "'", "`", "```", "{{ x }}", "{% raw %}", "**", "__", "[x](javascript:alert(1))",
           "<script>alert(1)</script>", "<b>", "&amp;", "&#60;", "\n", "\n\n", "  ", "# ", "- ", "1. ", "> ", ":", "#",
@@ -31,6 +32,7 @@ text = st.lists(
 ).map(lambda parts: "字" + "".join(parts) + "尾")   # required text is never empty
 
 PAGES = ("index.html", "ledger/index.html", "branches/a/index.html")
+ITEM_TEXTS = tuple(f.key for f in schema.ITEM.fields if f.type == "text" and f.key != "id")  # every one, as declared
 
 
 @contextlib.contextmanager
@@ -50,9 +52,7 @@ def build_board(root: Path, t: dict[str, str]) -> dict[str, Html]:
         "name": t["name"], "secretary": t["secretary"],
         "meeting": {"date": "2023-02-10", "supervisor": t["supervisor"]},
         "evaluation": evaluation(honor_roll=[t["honor"]]),
-        "rectifications": [item(problem=t["problem"], measures=[t["measure"], t["measure2"]], owner=t["owner"],
-                                target=t["target"], progress=t["progress"], category=t["category"],
-                                source=t["source"])],
+        "rectifications": [item(measures=[t["measure"], t["measure2"]], **{key: t[key] for key in ITEM_TEXTS})],
     }}, organization=t["organization"], period=t["period"], feedback=[t["feedback"]])
     with env(BOARD_CONTENT=str(content), BOARD_AS_OF=AS_OF, BOARD_SITE_DIR=str(root / "site"),
              BOARD_AUDIENCE="public", NO_MKDOCS_2_WARNING="1"):
@@ -65,8 +65,8 @@ def build_board(root: Path, t: dict[str, str]) -> dict[str, Html]:
     return docs
 
 
-FIELDS = ("name", "secretary", "supervisor", "honor", "problem", "measure", "measure2", "owner", "target",
-          "progress", "category", "source", "organization", "period", "feedback")
+FIELDS = ("name", "secretary", "supervisor", "honor", *ITEM_TEXTS, "measure", "measure2", "organization", "period",
+          "feedback")
 WHERE = {"organization": PAGES[:1], "period": PAGES[:2], "feedback": PAGES[:1]}
 
 
