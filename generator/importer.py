@@ -300,7 +300,7 @@ def import_items(table: Table) -> Imported:
     return result
 
 
-GROUPED = ("category", "source")  # columns offices merge down over a group of items
+GROUPED = tuple(f.key for f in schema.ITEM.fields if f.grouped)  # columns offices merge down over a group of items
 
 
 def _fill_down(table: Table, values: list[Any], above: dict[str, Any]) -> list[Any]:

@@ -91,6 +91,7 @@ class Field:
     sheet_words: tuple[tuple[str, Labeled], ...] = ()  # enum: more words a sheet may use for a value
     headers: tuple[str, ...] = ()  # spreadsheet headers, most specific first; the first is exported
     width: int | None = None  # exported column width; None: not a spreadsheet column
+    grouped: bool = False  # sheet: offices merge this column down over a group of items (a CSV is filled down)
     grade: bool = False  # count: one of the four grades of the democratic evaluation
     quoted: bool = False  # text: always written double-quoted (``id: "01"``)
     attr: str = ""  # the model's attribute when it is not the key
@@ -204,8 +205,8 @@ EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
 
 ITEM = Record("Item", "整改事项", (
     Field("id", "序号", "text", headers=("序号", "编号"), width=6, quoted=True),
-    Field("category", "问题类别", "text", headers=("问题类别", "类别"), width=12, searched=True),
-    Field("source", "问题来源", "text", headers=("问题来源", "来源"), width=12, searched=True),
+    Field("category", "问题类别", "text", headers=("问题类别", "类别"), width=12, grouped=True, searched=True),
+    Field("source", "问题来源", "text", headers=("问题来源", "来源"), width=12, grouped=True, searched=True),
     Field("problem", "问题", "text", required=True,
           headers=("存在问题", "问题表现", "具体问题", "问题描述", "问题"), width=40, searched=True),
     Field("measures", "整改措施", "texts", required=True, headers=("整改措施", "措施"), width=48, searched=True),
