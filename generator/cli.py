@@ -16,20 +16,23 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from . import core
-from .dates import DateError, parse_date
 from .figures import visible
 from .load import display_path
 from .model import Kind
 from .progress import Progress
 from .publish import staged
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
-ENV = {"content": "BOARD_CONTENT", "audience": "BOARD_AUDIENCE", "as_of": "BOARD_AS_OF", "site_dir": "BOARD_SITE_DIR"}
+    from .plugin import BoardPlugin
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # only silences Material's end-of-life banner
 
 
 class _Formatter(logging.Formatter):
@@ -42,11 +45,21 @@ class _Formatter(logging.Formatter):
         return f"{label}：{record.getMessage()}"
 
 
-def _setup_logging(verbose: bool, board_messages: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a message comes (click's test runner swaps it)."""
+
+    @property
+    def stream(self):  # noqa: ANN201
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # noqa: ANN001 - logging sets it once; the property wins
+        pass
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = _Stderr()
     handler.setFormatter(_Formatter())
-    if not board_messages:  # already printed by our own check
-        handler.addFilter(lambda r: not r.name.startswith("mkdocs.plugins.board"))
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.handlers[:] = [handler]
     mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -61,7 +74,7 @@ _OS_REASONS = {
 }
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
 
@@ -89,19 +102,36 @@ def _guard(func: Callable) -> Callable:
                 raise
             _fail(f"内部错误：{type(exc).__name__}: {exc}（设置 BOARD_DEBUG=1 可查看详细信息）")
         finally:
-            # The process ends next: without this, the collector walks the whole model
+            # The process ends next: without this, the collector walks a big board's model
             # once more while Python shuts down (a second on a 3,000-branch board).
-            gc.freeze()
+            if gc.get_freeze_count():  # a big board was read (``load``)
+                gc.freeze()
 
     return wrapper
 
 
-def _common(func: Callable) -> Callable:
+def _audience_option(refused: tuple[str, ...], why: str, hidden: bool) -> Callable:
+    """``--audience`` for a command that cannot honour some of its values: those are refused, saying ``why``."""
+
+    def refuse(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value in refused:
+            _fail(f"--audience {value}：{why}")
+        return value
+
+    return click.option("--audience", type=click.Choice(["public", "party"]), callback=refuse, expose_value=False,
+                        hidden=hidden, help=why)
+
+
+def _common(func: Callable | None = None, *, audience: Callable | None = None) -> Callable:
+    """The options every content command takes; ``audience`` replaces the usual ``--audience``."""
+    if func is None:
+        return functools.partial(_common, audience=audience)
     options = [
         click.option("--config", "config_file", default="site-config.yml", show_default=True,
                      type=click.Path(dir_okay=False), help="MkDocs 配置文件"),
         click.option("--content", type=click.Path(file_okay=False), help="内容文件夹（默认 content）"),
-        click.option("--audience", type=click.Choice(["public", "party"]), help="public 公开版 | party 党内版"),
+        audience or click.option("--audience", type=click.Choice(["public", "party"]),
+                                 help="public 公开版 | party 党内版"),
         click.option("--as-of", "as_of", help="数据日期 YYYY-MM-DD（默认今天）"),
         click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的详细日志"),
     ]
@@ -110,37 +140,57 @@ def _common(func: Callable) -> Callable:
     return _guard(func)
 
 
-def _load(config_file: str, verbose: bool, board_messages: bool = False, **overrides: str | None):
-    """The MkDocs config with our overrides applied through its ``!ENV`` settings."""
+PRINT_IS_PUBLIC = _audience_option(("party",), "打印版用于张贴公开栏，只含公开内容，没有党内版", hidden=False)
+WHOLE_CONTENT = _audience_option(("public", "party"), "导入、导出的是全部内容（含党内事项），不分公开版和党内版；请去掉 --audience",
+                                 hidden=True)
+
+
+def _absolute(path: str | None) -> str | None:
+    return None if path is None else str(Path(path).absolute())
+
+
+def _open(config_file: str, verbose: bool, content: str | None = None, site_dir: str | None = None) -> MkDocsConfig:
+    """The MkDocs config with the flags that are MkDocs settings applied (``load_config`` overrides)."""
     from mkdocs.config import load_config
 
-    _setup_logging(verbose, board_messages)
-    if overrides.get("content") and not Path(overrides["content"]).is_dir():
-        _fail(f"找不到内容文件夹 {overrides['content']}：里面应有 board.yml 和 branches/ 文件夹")
-    if overrides.get("as_of"):
-        try:  # checked here: MkDocs' !ENV would read 2024-13-01 as a broken YAML date
-            overrides["as_of"] = parse_date(overrides["as_of"]).isoformat()
-        except DateError as exc:
-            _fail(f"--as-of：{exc}")
-    for key, value in overrides.items():
-        if value is not None:
-            os.environ[ENV[key]] = str(Path(value).absolute()) if key in ("content", "site_dir") else value
+    _setup_logging(verbose)
+    if content and not Path(content).is_dir():
+        _fail(f"找不到内容文件夹 {content}：里面应有 board.yml 和 branches/ 文件夹")
     if not Path(config_file).is_file():
         _fail(f"找不到配置文件 {config_file}：请在项目文件夹里运行，或用 --config 指定")
-    return load_config(config_file)
+    return load_config(config_file, docs_dir=_absolute(content), site_dir=_absolute(site_dir))
 
 
-def _plugin(config):
+def _plugin(config: MkDocsConfig) -> BoardPlugin:
     plugin = config.plugins.get("board")
     if plugin is None:
         _fail("配置文件没有启用 board 插件（plugins: - board）")
     return plugin
 
 
-def _options(config) -> core.Options:
+def _options(config: MkDocsConfig, content: str | None, audience: str | None, as_of: str | None,
+             previous: Path | None = None) -> core.Options:
+    """The one options object of this run: the flags, else the plugin's settings in the config file."""
     from .plugin import options_of
 
-    return options_of(_plugin(config).config, config)
+    try:
+        return options_of(_plugin(config).config, config, content=Path(content).absolute() if content else None,
+                          audience=audience, as_of=as_of, previous=previous)
+    except core.OptionError as exc:
+        _fail(f"选项有误：{exc}")
+
+
+def _mkdocs_build(config: MkDocsConfig, site_dir: Path, options: core.Options, checked: core.Checked) -> None:
+    """MkDocs builds into ``site_dir`` with our options and validation (as ``mkdocs build`` would, with hooks)."""
+    from mkdocs.commands.build import build
+
+    config.site_dir = str(site_dir)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        with _plugin(config).given(options, checked):
+            build(config)
+    finally:
+        config.plugins.on_shutdown()
 
 
 def _validate(options: core.Options) -> core.Checked:
@@ -192,8 +242,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="警告也视为错误")
 def check(config_file, content, audience, as_of, verbose, strict) -> None:
     """检查内容文件，列出所有错误和警告。"""
-    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
-    options = _options(config)
+    options = _options(_open(config_file, verbose, content), content, audience, as_of)
     checked = _validate(options)
     _report(checked, strict, all_warnings=True)
     click.echo(f"检查通过：{_describe(options, checked)}。")
@@ -205,18 +254,14 @@ def check(config_file, content, audience, as_of, verbose, strict) -> None:
 @click.option("--strict", is_flag=True, help="内容警告和 MkDocs 警告都视为错误")
 def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> None:
     """生成网站；只有完整生成成功才替换原有输出文件夹。"""
-    from mkdocs.commands.build import build as mkdocs_build
-
-    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of, site_dir=site_dir)
+    config = _open(config_file, verbose, content, site_dir)
     target = Path(config.site_dir)
-    _plugin(config).config["previous"] = str(target)  # the change log compares with what is there now
-    options = _options(config)
+    options = _options(config, content, audience, as_of, previous=target)  # the change log compares with it
     checked = _validate(options)
     _report(checked, strict)
     config.strict = strict or config.strict
     with staged(target) as work:
-        config.site_dir = str(work)
-        mkdocs_build(config)
+        _mkdocs_build(config, work, options, checked)
     click.echo(f"网站已生成：{display_path(target)}（{_describe(options, checked)}）")
 
 
@@ -232,20 +277,16 @@ def _to_option(func: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="内容没有变化也发布新版本")
 def publish(config_file, content, audience, as_of, verbose, root, keep, force) -> None:
     """生成并发布为新版本：DIR/releases/<时间>-<版本号>/，再把 DIR/current 一步切换过去。"""
-    from mkdocs.commands.build import build as mkdocs_build
-
     from . import publish as releases
 
     root = Path(root).absolute()
-    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
+    config = _open(config_file, verbose, content)
     try:
         releases.prepare(root)
     except releases.PublishError as exc:
         _fail(f"发布失败：{exc}；当前网站保持不变。")
     live = releases.live(root)
-    if live is not None:
-        _plugin(config).config["previous"] = str(live)
-    options = _options(config)
+    options = _options(config, content, audience, as_of, previous=live)
     checked = _validate(options)
     _report(checked, strict=False)
     build = core.build_id(checked.content, options)
@@ -255,8 +296,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     staging = releases.staging_dir(root)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        config.site_dir = str(staging)
-        mkdocs_build(config)
+        _mkdocs_build(config, staging, options, checked)
         release = releases.install(root, staging, build)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -302,28 +342,26 @@ def releases_(root) -> None:
 
 
 @main.command()
-@_common
+@_common(audience=PRINT_IS_PUBLIC)
 @click.option("--paper", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True,
               help="纸张大小")
 @click.option("--landscape", is_flag=True, help="横向打印")
 @click.option("--out", default="公开栏.pdf", show_default=True, type=click.Path(dir_okay=False), help="PDF 文件")
 @click.option("--browser", help="Chromium/Chrome/Edge 的路径（默认自动查找）")
-def pdf(config_file, content, audience, as_of, verbose, paper, landscape, out, browser) -> None:
+def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) -> None:
     """把公开栏打印版（/print/，只含公开内容）生成 PDF。"""
     import tempfile
 
-    from mkdocs.commands.build import build as mkdocs_build
-
     from .printing import PrintError, find_browser, to_pdf
 
-    config = _load(config_file, verbose, content=content, as_of=as_of)
-    options = _options(config)
-    _report(_validate(options), strict=False)
+    config = _open(config_file, verbose, content)
+    options = _options(config, content, "public", as_of)
+    checked = _validate(options)
+    _report(checked, strict=False)
     try:
         find_browser(browser)
         with tempfile.TemporaryDirectory(prefix="board-print-") as site:
-            config.site_dir = site
-            mkdocs_build(config)
+            _mkdocs_build(config, Path(site), options, checked)
             to_pdf(Path(site) / "print" / "index.html", Path(out), paper=paper.upper(), landscape=landscape,
                    browser=browser)
     except PrintError as exc:
@@ -338,10 +376,9 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
     from . import zensical
 
-    config = _load(config_file, verbose, content=content, audience=audience, as_of=as_of)
-    if (Path(out) / "site").is_dir():  # the change log compares with the last Zensical build
-        _plugin(config).config["previous"] = str(Path(out) / "site")
-    options = _options(config)
+    config = _open(config_file, verbose, content)
+    last = Path(out) / "site"  # the change log compares with the last Zensical build
+    options = _options(config, content, audience, as_of, previous=last if last.is_dir() else None)
     site = core.generate(options)
     _report(site.checked, strict=False)
     theme = config.theme
@@ -364,17 +401,17 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 
 
 @main.command(name="import")
-@_common
+@_common(audience=WHOLE_CONTENT)
 @click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
-def import_(config_file, content, audience, as_of, verbose, sheet, branch_id, sheet_name, name) -> None:
+def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name) -> None:
     """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表。有任何错误则什么都不改。"""
     from .importer import SheetError
     from .update import import_evaluation, import_rectifications
 
-    options = _options(_load(config_file, verbose, content=content, as_of=as_of))
+    options = _options(_open(config_file, verbose, content), content, None, as_of)
     try:
         if branch_id:
             report = import_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name,
@@ -401,13 +438,13 @@ def template_(out) -> None:
 
 
 @main.command(name="export")
-@_common
+@_common(audience=WHOLE_CONTENT)
 @click.argument("out", type=click.Path(dir_okay=False))
-def export_(config_file, content, audience, as_of, verbose, out) -> None:
-    """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计。"""
+def export_(config_file, content, as_of, verbose, out) -> None:
+    """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计（含党内事项）。"""
     from .export import export
 
-    options = _options(_load(config_file, verbose, content=content, as_of=as_of))
+    options = _options(_open(config_file, verbose, content), content, None, as_of)
     checked = _validate(options)
     _report(checked, strict=False)
     export(checked.content, Path(out), options.as_of)
@@ -424,9 +461,12 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _check_port(dev_addr)
-    _load(config_file, True, board_messages=True, content=content, audience=audience, as_of=as_of)
+    config = _open(config_file, True, content)
+    options = _options(config, content, audience, as_of)
     click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
-    mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True)
+    # MkDocs loads the config again for every rebuild; the plugin object (and so what it is given) stays.
+    with _plugin(config).given(options):
+        mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, docs_dir=_absolute(content))
 
 
 def _bindable(host: str, port: int) -> bool:

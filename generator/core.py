@@ -90,12 +90,13 @@ class Site:
     build: str = ""
 
 
-def generate(options: Options, memo: Memo | None = None) -> Site:
+def generate(options: Options, memo: Memo | None = None, checked: Checked | None = None) -> Site:
     """Everything the site needs, or no pages at all when the content has errors.
 
     ``memo``: what the last build rendered per branch (``mkdocs serve``; see ``pages.Memo``).
+    ``checked``: ``validate(options)`` when the caller has it already (one validation per build).
     """
-    checked = validate(options)
+    checked = checked or validate(options)
     if checked.errors or checked.content is None:
         return Site(checked, None, {}, {})
     content = checked.content

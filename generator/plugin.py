@@ -1,17 +1,20 @@
-"""The MkDocs adapter: the only module that knows MkDocs.
+"""The MkDocs plugin ``board``: the only place that knows MkDocs.
 
-Each hook calls into the pure core.  Content problems are logged one per line
-as ``path:line: message`` (errors before MkDocs touches the site folder, so a
-failed build leaves the old site in place, and ``mkdocs serve`` keeps serving
-the last good build).
+It adds the core's generated pages to the build.  Options come either from the
+``board`` command (``BoardPlugin.given``: parsed and validated once there) or,
+under a plain ``mkdocs build|serve -f site-config.yml``, from the plugin's
+settings in that file.
 """
 
 from __future__ import annotations
 
-import calendar
+import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config import base
@@ -27,7 +30,7 @@ from mkdocs.structure.pages import Page
 from . import core, preview, search
 from .changes import read_previous
 from .model import Severity
-from .pages import LEDGER_PAGE_ROWS, Memo, ledger_page_number, ledger_page_path, stash_html, unstash_html
+from .pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash_html, unstash_html
 from .progress import Progress
 from .screen import THEMES, ScreenSettings
 
@@ -51,22 +54,21 @@ class BoardConfig(base.Config):
     ledger_page_rows = c.Type(int, default=LEDGER_PAGE_ROWS)
 
 
-def options_of(plugin_config: BoardConfig, mkdocs_config: MkDocsConfig) -> core.Options:
-    """Core options from the plugin settings; relative paths are from the config file."""
-    base_dir = Path(mkdocs_config.config_file_path or ".").parent
-    content = Path(plugin_config.content_dir) if plugin_config.content_dir else Path(mkdocs_config.docs_dir)
-    previous = Path(plugin_config.previous or mkdocs_config.site_dir)
-    try:
-        return core.make_options(
-            base_dir / content, plugin_config.audience, _text(plugin_config.as_of), plugin_config.excellent_ceiling,
-            ScreenSettings(**plugin_config.screen), read_previous(previous), plugin_config.ledger_page_rows,
-        )
-    except core.OptionError as exc:
-        raise PluginError(f"board 插件设置有误：{exc}") from None
+def options_of(settings: BoardConfig, config: MkDocsConfig, *, content: Path | None = None,
+               audience: str | None = None, as_of: str | None = None, previous: Path | None = None) -> core.Options:
+    """Core options: the given values (the board command's flags), else the plugin's settings.
 
-
-def _text(value: str | dt.date | None) -> str | None:
-    return value.isoformat() if isinstance(value, dt.date) else value
+    Paths in the settings are relative to the config file.  Raises ``core.OptionError``.
+    """
+    base_dir = Path(config.config_file_path or ".").parent
+    if content is None:
+        content = base_dir / (settings.content_dir or config.docs_dir)
+    if as_of is None and settings.as_of is not None:
+        as_of = settings.as_of.isoformat() if isinstance(settings.as_of, dt.date) else settings.as_of
+    if previous is None:
+        previous = base_dir / (settings.previous or config.site_dir)
+    return core.make_options(content, audience or settings.audience, as_of, settings.excellent_ceiling,
+                             ScreenSettings(**settings.screen), read_previous(previous), settings.ledger_page_rows)
 
 
 def _take_over_search(config: MkDocsConfig) -> dict | None:
@@ -86,99 +88,136 @@ def _take_over_search(config: MkDocsConfig) -> dict | None:
     return {key: plugin.config[key] for key in ("lang", "separator", "pipeline", "fields")}
 
 
-class BoardPlugin(BasePlugin[BoardConfig]):
-    """Adds the board's generated pages to every build, and watches content/."""
+@dataclass
+class _Build:
+    """The state of one build, made afresh by ``on_config``."""
 
-    site: core.Site | None = None
-    serving = False
+    options: core.Options
+    site: core.Site
+    search: dict | None = None  # Material's search settings, when we write its index
+    urls: dict[str, str] = field(default_factory=dict)  # our pages' URLs by source path
+    blocks: dict[str, list[str]] = field(default_factory=dict)  # raw-HTML blocks of pages being converted
+    lit: Page | None = None  # the nav page lit for a ledger page outside the nav
+    progress: Progress = field(default_factory=lambda: Progress("生成页面"))
+    done: int = 0  # pages converted so far
+
+
+class BoardPlugin(BasePlugin[BoardConfig]):
+    """Adds the board's generated pages to every build, and watches content/ under serve."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._blocks: dict[str, list[str]] = {}  # raw-HTML blocks of pages being converted
-        # Kept across ``mkdocs serve`` rebuilds (see ``preview``):
-        self._templates = preview.TemplateCode()
-        self._memo = Memo()  # what the last build rendered per branch
-        self._segmenter = search.Segmenter()  # each string's words, cut once
-        self._search: dict | None = None  # Material's search settings, when we write its index
-        self._urls: dict[str, str] = {}  # our pages' URLs by source path
-        self._lit: Page | None = None  # the nav page made active for a ledger page outside the nav
+        self.serving = False  # under ``mkdocs serve`` / ``board serve``
+        self.kept = preview.Kept()  # what one build leaves for the next (serve rebuilds)
+        self.last_good: core.Site | None = None  # serving: shown while the content has errors
+        self.now: _Build | None = None  # the build in progress
+        self._given: tuple[core.Options, core.Checked | None] | None = None  # from the board command
+
+    @contextlib.contextmanager
+    def given(self, options: core.Options, checked: core.Checked | None = None) -> Iterator[None]:
+        """Builds inside use ``options`` instead of the settings; the first one reuses ``checked``."""
+        self._given = (options, checked)
+        try:
+            yield
+        finally:
+            self._given = None
+
+    def _options(self, config: MkDocsConfig) -> tuple[core.Options, core.Checked | None]:
+        if self._given is None:
+            try:
+                return options_of(self.config, config), None
+            except core.OptionError as exc:
+                raise PluginError(f"board 插件设置有误：{exc}") from None
+        options, checked = self._given
+        self._given = (options, None)  # a serve rebuild reads the content again
+        if self.serving and not self.config.previous:  # the change log compares with the last rebuild
+            options = dataclasses.replace(options, previous=read_previous(Path(config.site_dir)))
+        return options, checked
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Having this hook keeps one plugin object across ``mkdocs serve`` rebuilds."""
+        """Having this hook keeps one plugin object across ``mkdocs serve`` rebuilds (see ``preview``)."""
         self.serving = command == "serve"
+        self.kept, self.last_good = preview.Kept(), None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Generate every page first: a content error stops the build before MkDocs touches site_dir."""
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self.options = options_of(self.config, config)
-        # Reproducible output: sitemap dates (and anything else MkDocs dates) follow the data's date.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(calendar.timegm(self.options.as_of.timetuple())))
-        site = core.generate(self.options, self._memo if self.serving else None)
-        for problem in site.checked.problems:
-            (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
+        options, checked = self._options(config)
+        site = core.generate(options, self.kept.memo if self.serving else None, checked)
+        if checked is None:  # the board command reported its own validation already
+            for problem in site.checked.problems:
+                (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
         if not site.checked.errors:
-            self.site = site
-        elif self.serving and self.site is not None:
+            self.last_good = site if self.serving else None
+        elif self.serving and self.last_good is not None:
             # MkDocs' dev server stalls every request after a failed build, so
             # under serve we rebuild the last good pages instead.
             log.error("内容有错误，预览仍显示上一次正确的内容；改正后会自动刷新")
+            site = self.last_good
         else:
             raise PluginError(f"内容有 {len(site.checked.errors)} 处错误，网站没有生成，原有网站保持不变")
-        self._search = _take_over_search(config)
-        if self._search is not None and self._segmenter.separator != self._search["separator"]:
-            self._segmenter = search.Segmenter(self._search["separator"])
+        self.now = _Build(options, site, search=_take_over_search(config))
+        if self.now.search is not None and self.kept.segmenter.separator != self.now.search["separator"]:
+            self.kept.segmenter = search.Segmenter(self.now.search["separator"])
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Only generated pages: the content folder's own files (YAML) never ship."""
+        """Ship only generated pages: the content folder's own files (YAML) never do."""
         kept = [f for f in files if f.src_dir != config.docs_dir]
-        generated = {**self.site.pages, **self.site.data}
+        generated = {**self.now.site.pages, **self.now.site.data}
         made = [File.generated(config, path, content=text) for path, text in generated.items()]
-        self._urls = {f.src_uri: f.url for f in made}
+        self.now.urls = {f.src_uri: f.url for f in made}
         return Files(kept + made)
 
-    def on_pre_build(self, config: MkDocsConfig) -> None:
-        self._progress, self._done = Progress("生成页面"), 0
-
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        self._done += 1
-        self._progress.update(self._done, len(self.site.pages))
-        text, self._blocks[page.file.src_uri] = stash_html(markdown)
+        """Hide our raw-HTML blocks from Python-Markdown (``pages.stash_html``); date the page by as-of."""
+        now = self.now
+        now.done += 1
+        now.progress.update(now.done, len(now.site.pages))
+        if "SOURCE_DATE_EPOCH" not in os.environ:  # the sitemap's dates: the same content gives the same bytes
+            page.update_date = now.options.as_of.isoformat()
+        text, now.blocks[page.file.src_uri] = stash_html(markdown)
         return text
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return unstash_html(html, self._blocks.pop(page.file.src_uri, []))
+        """Put the raw-HTML blocks back after Markdown."""
+        return unstash_html(html, self.now.blocks.pop(page.file.src_uri, []))
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
         """Ledger pages after the first are not in the nav: light its tab (整改台账) while one renders."""
-        self._lit = None
         if (ledger_page_number(page.file.src_uri) or 1) > 1:
             first = ledger_page_path(1)
-            self._lit = next((p for p in nav.pages if p.file.src_uri == first), None)
-            if self._lit is not None:
-                self._lit.active = True
+            self.now.lit = next((p for p in nav.pages if p.file.src_uri == first), None)
+            if self.now.lit is not None:
+                self.now.lit.active = True
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if self._lit is not None:
-            self._lit.active = False
-            self._lit = None
+        """Put the tab lit by ``on_page_context`` out again."""
+        if self.now.lit is not None:
+            self.now.lit.active = False
+            self.now.lit = None
         return output
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2.Environment
+        """Serving: compile the theme's templates once, not on every rebuild."""
         if self.serving:
-            env.bytecode_cache = self._templates
+            env.bytecode_cache = self.kept.templates
         return env
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        self._progress.close()
-        if self._search is not None:  # Material's search index, from the model (see ``search``)
-            docs = search.documents(self.site.figures, self._urls.__getitem__, self._segmenter)
+        """Write Material's search index from the model (``search``), in place of Material's search plugin."""
+        now = self.now
+        now.progress.close()
+        if now.search is not None:
+            docs = search.documents(now.site.figures, now.urls.__getitem__, self.kept.segmenter)
             path = Path(config.site_dir) / "search" / "search_index.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(search.index_json(self._search, docs), encoding="utf-8")
+            path.write_text(search.index_json(now.search, docs), encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-        content = self.options.content_dir.resolve()
+        """Rebuild when a content file changes, wherever the content folder is."""
+        content = self.now.options.content_dir.resolve()
         if not content.is_relative_to(Path(config.docs_dir).resolve()):
             server.watch(str(content))
         return server

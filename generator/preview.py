@@ -7,12 +7,17 @@ Material's templates again.  ``TemplateCode`` keeps the compiled code (Jinja's
 own bytecode cache; a changed template has another checksum).  (The search
 index is made from the model, each string cut once: see ``search``.)
 
-Nothing here knows MkDocs; the plugin calls it only while serving.
+Nothing here knows MkDocs; the plugin keeps one ``Kept`` from build to build.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import jinja2
+
+from .pages import Memo
+from .search import Segmenter
 
 
 class TemplateCode(jinja2.BytecodeCache):
@@ -27,3 +32,12 @@ class TemplateCode(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class Kept:
+    """What one build leaves for the next in the same process (``mkdocs serve`` rebuilds)."""
+
+    memo: Memo = field(default_factory=Memo)  # serving: each unchanged branch's page, print section, ledger rows
+    templates: TemplateCode = field(default_factory=TemplateCode)  # serving: Material's compiled templates
+    segmenter: Segmenter = field(default_factory=Segmenter)  # every build: each string's search words, cut once

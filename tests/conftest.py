@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html.parser
 import http.server
@@ -27,7 +28,10 @@ AS_OF = "2024-07-01"
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests and the CLIs they start keep their parse cache in a temp folder, not ~/.cache."""
+    """Tests and the CLIs they start keep their parse cache in a temp folder, not ~/.cache;
+    the developer's own BOARD_ settings never reach a test."""
+    for name in [k for k in os.environ if k.startswith("BOARD_")]:
+        del os.environ[name]
     os.environ["BOARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
 
 
@@ -69,6 +73,22 @@ def clean_env(**settings: str) -> dict[str, str]:
     """This environment without the developer's BOARD_ settings (the tests' parse cache stays), plus ``settings``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOARD_") or k == "BOARD_CACHE_DIR"}
     return {**env, "NO_MKDOCS_2_WARNING": "1", **settings}
+
+
+def board(*args: str) -> Run:
+    """The ``board`` command run in this process (click's CliRunner), from the repository folder.
+
+    The same code, messages and exit status as ``board_cli``, without starting
+    Python and importing MkDocs again; use ``board_cli`` where the process itself
+    is under test (signals, tracebacks on stderr, the environment).
+    """
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    with contextlib.chdir(REPO):
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 def board_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:

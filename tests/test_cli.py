@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import CONFIG, board_cli, clean_env, evaluation, item, tiny_board
+import calendar
+import gzip
+import json
+import os
+
+from conftest import CONFIG, board, board_cli, clean_env, evaluation, item, tiny_board
 
 
 def check(content, *extra):
@@ -98,3 +103,39 @@ def test_serve_on_a_busy_port_says_so_before_building(board_dir):
     assert line.startswith(f"端口 {port} 已被占用，用 -a 127.0.0.1:") and line.endswith(" 换一个端口")
     spare = int(line.split("127.0.0.1:")[1].split()[0])
     assert spare > port and "预览地址" not in run.out
+
+
+def test_commands_refuse_an_audience_they_cannot_honour(board_dir, tmp_path):
+    common = ("--config", str(CONFIG), "--content", str(board_dir), "--as-of", "2024-07-01")
+    run = board("pdf", *common, "--audience", "party", "--out", str(tmp_path / "x.pdf"))
+    assert run.code == 1 and "--audience party：打印版用于张贴公开栏，只含公开内容" in run.err
+    assert not (tmp_path / "x.pdf").exists()
+    for command in (("export", str(tmp_path / "x.xlsx")), ("import", str(CONFIG))):
+        for audience in ("public", "party"):
+            run = board(command[0], *common, "--audience", audience, command[1])
+            assert run.code == 1 and "不分公开版和党内版" in run.err, (command, audience, run.err)
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_options_reach_the_build_once_and_never_through_the_environment(board_dir, tmp_path, monkeypatch):
+    from generator import core
+
+    calls = []
+    real = core.validate
+    monkeypatch.setattr(core, "validate", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    def environment():  # Material itself sets NO_MKDOCS_2_WARNING when it is imported: a banner switch
+        return {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+
+    before = environment()
+    site = tmp_path / "site"
+    run = board("build", "--config", str(CONFIG), "--content", str(board_dir), "--site-dir", str(site),
+                "--as-of", "2023-12-31", "--audience", "party")
+    assert run.code == 0, run.err
+    assert len(calls) == 1  # the CLI validated; the plugin reused it
+    assert environment() == before
+    summary = json.loads((site / "data" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["as_of"] == "2023-12-31" and summary["audience"] == "party"
+    with gzip.open(site / "sitemap.xml.gz") as sitemap:  # dated by as-of: the same content, the same bytes
+        sitemap.read()
+        assert sitemap.mtime == calendar.timegm((2023, 12, 31, 0, 0, 0))
