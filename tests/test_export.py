@@ -43,10 +43,12 @@ def test_export_then_import_gives_the_same_content(tmp_path):
     ledger_rows = book["整改台账"].max_row - 2
     assert ledger_rows == sum(len(b.items) for b in before.branches)
     for branch in before.branches:
+        path = content / "branches" / f"{branch.id}.yml"
+        written = path.read_bytes()
         run = board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25",
                         str(out), "--branch", branch.id)
         assert run.code == 0, run.err
-        assert "新增 0，删除 0，修改 0" in run.out, run.out
+        assert "文件没有改动" in run.out and path.read_bytes() == written, run.out
     run = board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
     assert run.code == 0, run.err
     after, _ = load_content(content)
