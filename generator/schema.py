@@ -221,6 +221,7 @@ ITEM = Record("Item", "整改事项", (
               ("未启动", Status.NOT_STARTED),
           )),
     Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期"), width=14),
+    Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人"), width=10, searched=True),
     Field("progress", "整改进展", "text", headers=("整改进展", "进展情况", "进展"), width=30, searched=True),
     Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
           headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),

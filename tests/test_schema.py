@@ -157,3 +157,24 @@ def test_a_bad_declaration_is_refused():
     with pytest.raises(ValueError, match="twice"):
         schema.Record("X", "某", (schema.Field("x", "某", "text"), schema.Field("x", "某", "text")))
 
+
+def test_verified_by_goes_from_the_sheet_to_the_branch_page_the_ledger_and_the_export(tmp_path):
+    """验证人 (who confirmed the 销号): read from 验证人 or 销号验证人, shown, exported."""
+    from generator import core
+    from generator.update import import_rectifications
+
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": []}})
+    for header, who in (("销号验证人", "王某某"), ("验证人", "赵某某")):
+        sheet = tmp_path / f"{header}.csv"
+        sheet.write_text(f"序号,存在问题,整改措施,责任人,整改时限,完成情况,完成时间,{header}\n"
+                         f"1,问题,措施,张某某,2024-06-30,已销号,2024-05-20,{who}\n", encoding="utf-8")
+        import_rectifications(sheet, content, "a", as_of=AS_OF)
+        assert f"verified_by: {who}" in (content / "branches" / "a.yml").read_text(encoding="utf-8")
+        site = core.generate(core.make_options(content, as_of=AS_OF.isoformat()))
+        for page in ("branches/a.md", "ledger.md"):
+            assert f"验证人：{who}" in site.pages[page], page
+    loaded, _ = load_content(content)
+    export.export(loaded, tmp_path / "out.xlsx", AS_OF)
+    ws = load_workbook(tmp_path / "out.xlsx")["甲"]
+    column = [c.value for c in ws[3]].index("验证人")
+    assert ws.cell(4, column + 1).value == "赵某某"
