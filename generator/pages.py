@@ -35,6 +35,10 @@ LABELS = {
     "counts": schema.ITEM_COUNT_LABELS, "status": {s.key: s.label for s in Status},
 }
 HEADERS = {record.name.lower(): {f.name: f.header for f in record.fields} for record in schema.RECORDS}
+# The order the overview, the printed board and the branch pages list the item counts in: finished first.
+COUNT_COLUMNS = ("total", *(s.key for s in Status if s.finished), *(s.key for s in reversed(Status) if not s.finished),
+                 "overdue")
+NO_SHARES = dict.fromkeys(schema.GRADES)  # the report's shares when nobody was graded
 SUMMARY_PATH = "data/summary.json"
 LEDGER_PAGE_ROWS = 1000  # rows per ledger page: a bureau's ledger is one page
 
@@ -83,7 +87,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS,
-                       statuses=tuple(Status))
+                       statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES)
     return env
 
 
