@@ -29,7 +29,7 @@ STATUSES = ("未开始", "整改中", "已完成", "已销号")
 
 def branch(rng: random.Random, number: int, items: int) -> dict:
     members = rng.randint(8, 60)
-    rated = members - rng.randint(0, 2)
+    rated = members - 1 - rng.randint(0, 1)  # probationary members are not graded
     excellent = max(1, rated // 6)
     basic = rng.choice((0, 0, 1))
     entries = []

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,7 +95,7 @@ class _Build:
     options: core.Options
     site: core.Site
     search: dict | None = None  # Material's search settings, when we write its index
-    urls: dict[str, str] = field(default_factory=dict)  # our pages' URLs by source path
+    index: Callable[[], str] | None = None  # the search index's text, when asked (``search.index_later``)
     blocks: dict[str, list[str]] = field(default_factory=dict)  # raw-HTML blocks of pages being converted
     lit: Page | None = None  # the nav page lit for a ledger page outside the nav
     progress: Progress = field(default_factory=lambda: Progress("生成页面"))
@@ -166,7 +166,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         kept = [f for f in files if f.src_dir != config.docs_dir]
         generated = {**self.now.site.pages, **self.now.site.data}
         made = [File.generated(config, path, content=text) for path, text in generated.items()]
-        self.now.urls = {f.src_uri: f.url for f in made}
+        if self.now.search is not None:  # cut into words beside MkDocs' page rendering (big boards)
+            urls = {f.src_uri: f.url for f in made}
+            self.now.index = search.index_later(self.now.search, self.now.site.figures, urls.__getitem__,
+                                                self.kept.segmenter, parallel=not self.serving)
         return Files(kept + made)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -209,11 +212,10 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         """Write Material's search index from the model (``search``), in place of Material's search plugin."""
         now = self.now
         now.progress.close()
-        if now.search is not None:
-            docs = search.documents(now.site.figures, now.urls.__getitem__, self.kept.segmenter)
+        if now.index is not None:
             path = Path(config.site_dir) / "search" / "search_index.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(search.index_json(now.search, docs), encoding="utf-8")
+            path.write_text(now.index(), encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when a content file changes, wherever the content folder is."""

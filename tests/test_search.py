@@ -190,3 +190,19 @@ def test_the_search_box_lists_every_page_with_the_word(browser, site):
     finally:
         page.close()
         server.shutdown()
+
+
+def test_a_big_board_index_made_in_another_process_is_the_same(monkeypatch):
+    from generator import core
+    from generator.figures import compute
+
+    options = core.make_options(REPO / "content", "public", SAMPLE_AS_OF)
+    figures = compute(core.validate(options).content, options.audience, options.as_of)
+    config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 1000.0}}}
+    here = search.index_later(config, figures, lambda path: path, search.Segmenter(config["separator"]), parallel=False)
+    monkeypatch.setattr(search, "PARALLEL_FROM", 1)
+    cut = search.Segmenter(config["separator"])
+    there = search.index_later(config, figures, lambda path: path, cut)
+    assert there() == here() and cut.known == {}  # made in the worker: nothing cut here
+    index = json.loads(here())
+    assert index["config"]["fields"] == {"title": {"boost": 1000.0}, search.WORDS_FIELD: {"boost": 1.0}}
