@@ -1,11 +1,15 @@
 """Benchmark: board build / board check against plain MkDocs + Material on the same content.
 
-Usage: python benchmarks/run.py [--sizes 100,1000,3000] [--items 20] [--repeat 3] [--baseline-max 1000]
+Usage: python benchmarks/run.py [--sizes 100,1000,3000] [--items 20] [--repeat 3] [--repeat-big 1]
 
 For each size it writes a synthetic board (benchmarks/synthetic.py) and the same
-content as hand-written Markdown, then alternates ``board build`` and ``mkdocs
-build`` runs (so both see the same machine state), and prints medians, the ratio,
-site and search-index sizes, the lobby screen's weight and peak memory (GNU time).
+content as hand-written Markdown for the baseline of issue 8: plain MkDocs +
+Material, a flat nav that does not list the branch pages (``not_in_nav``), and
+Material's search, which segments Chinese with jieba.  It then alternates
+``board build`` and ``mkdocs build`` runs (so both see the same machine state;
+the order swaps every repeat) and prints medians of wall time and of CPU time
+(user + system, worker processes included), their ratios, site and search-index
+sizes, the lobby screen's weight and peak memory (GNU time).
 ``board check`` runs twice per repeat: with an empty parse cache (cold), then
 with the one it filled (warm); builds run without the cache.
 Wall-clock times on a shared machine vary: compare ratios within one run.
@@ -30,16 +34,18 @@ AS_OF = "2024-07-01"
 GNU_TIME = "/usr/bin/time"
 
 
-def timed(command: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KB) of one command."""
-    prefix = [GNU_TIME, "-f", "%M"] if os.path.exists(GNU_TIME) else []
+def timed(command: list[str], env: dict | None = None) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system, children included) and peak resident memory (KB) of one command."""
+    prefix = [GNU_TIME, "-f", "%M %U %S"] if os.path.exists(GNU_TIME) else []
     started = time.perf_counter()
     proc = subprocess.run(prefix + command, capture_output=True, text=True, env=env, cwd=REPO)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{proc.stderr[-2000:]}")
-    peak = int(proc.stderr.strip().splitlines()[-1]) if prefix else 0
-    return elapsed, peak
+    if not prefix:
+        return elapsed, 0.0, 0
+    peak, user, system = proc.stderr.strip().splitlines()[-1].split()
+    return elapsed, float(user) + float(system), int(peak)
 
 
 def size_of(path: Path) -> int:
@@ -55,60 +61,63 @@ def screen_weight(site: Path) -> int:
     return sum(p.stat().st_size for p in parts)
 
 
-def bench(size: int, items: int, repeat: int, baseline: bool, work: Path) -> dict:
+def bench(size: int, items: int, repeat: int, work: Path) -> dict:
     content, markdown = work / f"content-{size}", work / f"markdown-{size}"
     subprocess.run([sys.executable, str(HERE / "synthetic.py"), str(size), str(items), str(content),
-                    *(["--markdown", str(markdown)] if baseline else [])], check=True)
+                    "--markdown", str(markdown)], check=True)
     # Builds never see a parse cache (plain MkDocs has none); checks run cold, then warm.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1", "BOARD_CACHE_DIR": "off"}
-    board_times, base_times, cold_times, warm_times, peaks = [], [], [], [], []
     site, base_site = work / f"site-{size}", work / f"base-{size}"
-    for _ in range(repeat):
-        shutil.rmtree(site, ignore_errors=True)
-        seconds, peak = timed(["board", "build", "--content", str(content), "--site-dir", str(site),
-                               "--as-of", AS_OF], env)
-        board_times.append(seconds)
-        peaks.append(peak)
-        if baseline:
-            shutil.rmtree(base_site, ignore_errors=True)
-            base_times.append(timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(markdown / "mkdocs.yml"),
-                                     "-d", str(base_site)], env)[0])
+    runs: dict[str, list[tuple[float, float, int]]] = {"board": [], "plain": []}
+    commands = {
+        "board": ["board", "build", "--content", str(content), "--site-dir", str(site), "--as-of", AS_OF],
+        "plain": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(markdown / "mkdocs.yml"), "-d", str(base_site)],
+    }
+    cold_times, warm_times = [], []
+    for number in range(repeat):
+        for name in (("board", "plain") if number % 2 == 0 else ("plain", "board")):
+            shutil.rmtree(site if name == "board" else base_site, ignore_errors=True)
+            runs[name].append(timed(commands[name], env))
         cache = work / f"cache-{size}"
         shutil.rmtree(cache, ignore_errors=True)
         check = ["board", "check", "--content", str(content), "--as-of", AS_OF]
         cold_times.append(timed(check, {**env, "BOARD_CACHE_DIR": str(cache)})[0])
         warm_times.append(timed(check, {**env, "BOARD_CACHE_DIR": str(cache)})[0])
+
+    def median(name: str, what: int) -> float:
+        return statistics.median(run[what] for run in runs[name])
+
     result = {
         "branches": size, "items": size * items,
-        "build_s": statistics.median(board_times),
+        "build_s": median("board", 0), "baseline_s": median("plain", 0),
+        "build_cpu_s": median("board", 1), "baseline_cpu_s": median("plain", 1),
+        "ratios": [round(b[0] / p[0], 2) for b, p in zip(runs["board"], runs["plain"], strict=True)],
         "check_cold_s": statistics.median(cold_times), "check_s": statistics.median(warm_times),
-        "peak_mb": max(peaks) / 1024, "site_mb": size_of(site) / 1e6,
+        "peak_mb": max(run[2] for run in runs["board"]) / 1024,
+        "baseline_peak_mb": max(run[2] for run in runs["plain"]) / 1024,
+        "site_mb": size_of(site) / 1e6, "baseline_mb": size_of(base_site) / 1e6,
         "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
+        "baseline_search_mb": (base_site / "search" / "search_index.json").stat().st_size / 1e6,
         "screen_kb": screen_weight(site) / 1024,
     }
-    if baseline:
-        result.update(baseline_s=statistics.median(base_times), baseline_mb=size_of(base_site) / 1e6,
-                      ratio=result["build_s"] / statistics.median(base_times))
+    result["ratio"] = result["build_s"] / result["baseline_s"]
+    result["cpu_ratio"] = result["build_cpu_s"] / result["baseline_cpu_s"]
     for folder in (content, markdown, site, base_site, work / f"cache-{size}"):
         shutil.rmtree(folder, ignore_errors=True)
     return result
 
 
-def _cell(result: dict, key: str, fmt: str) -> str:
-    return format(result[key], fmt) if key in result else "—"
-
-
 def table(results: list[dict]) -> str:
-    head = ("| branches | items | board build (s) | plain MkDocs (s) | ratio | per branch (ms) | "
-            "board check, cold / warm (s) | peak memory (MB) | site (MB) | plain site (MB) | search index (MB) | "
-            "screen first load (KB) |")
-    rows = [head, "|" + "---|" * 12]
+    head = ("| branches | items | board build (s) | plain MkDocs (s) | ratio | CPU (s): board / plain | CPU ratio | "
+            "per branch (ms) | board check, cold / warm (s) | peak memory (MB): board / plain | site (MB): board / plain | "
+            "search index (MB): board / plain | screen first load (KB) |")
+    rows = [head, "|" + "---|" * 13]
     for r in results:
-        rows.append(f"| {r['branches']} | {r['items']} | {r['build_s']:.1f} | {_cell(r, 'baseline_s', '.1f')} | "
-                    f"{_cell(r, 'ratio', '.2f')} | {r['build_s'] / r['branches'] * 1000:.0f} | "
-                    f"{r['check_cold_s']:.1f} / {r['check_s']:.1f} | "
-                    f"{r['peak_mb']:.0f} | {r['site_mb']:.0f} | {_cell(r, 'baseline_mb', '.0f')} | "
-                    f"{r['search_mb']:.1f} | {r['screen_kb']:.0f} |")
+        rows.append(f"| {r['branches']} | {r['items']} | {r['build_s']:.1f} | {r['baseline_s']:.1f} | "
+                    f"{r['ratio']:.2f} | {r['build_cpu_s']:.1f} / {r['baseline_cpu_s']:.1f} | {r['cpu_ratio']:.2f} | "
+                    f"{r['build_s'] / r['branches'] * 1000:.0f} | {r['check_cold_s']:.1f} / {r['check_s']:.1f} | "
+                    f"{r['peak_mb']:.0f} / {r['baseline_peak_mb']:.0f} | {r['site_mb']:.0f} / {r['baseline_mb']:.0f} | "
+                    f"{r['search_mb']:.1f} / {r['baseline_search_mb']:.1f} | {r['screen_kb']:.0f} |")
     return "\n".join(rows)
 
 
@@ -116,15 +125,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100,1000,3000")
     parser.add_argument("--items", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline-max", type=int, default=1000,
-                        help="largest size also built with plain MkDocs (its nav makes it quadratic)")
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs per size up to 1,000 branches")
+    parser.add_argument("--repeat-big", type=int, default=1, help="alternating runs per size above 1,000 branches")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="board-bench-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            repeat = args.repeat if size <= 1000 else 1
-            results.append(bench(size, args.items, repeat, size <= args.baseline_max, Path(tmp)))
+            repeat = args.repeat if size <= 1000 else args.repeat_big
+            results.append(bench(size, args.items, repeat, Path(tmp)))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     print(table(results))
 
