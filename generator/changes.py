@@ -5,10 +5,15 @@ the history so far (``data/changes.json``).  The next build compares its own
 snapshot with the previous one and, if anything changed, adds one entry.
 Entries are dated by the data's as-of date and carry the build id, never the
 wall clock, so the same content gives the same bytes.
+
+What is carried is keyed by audience (``carry``): a build reads only what a
+build for its own audience left, and keeps an item's text only while it shows
+that item itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -54,16 +59,16 @@ def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, 
     if not previous or previous.get("audience") != current["audience"]:
         return None
     old, new = previous.get("items", {}), current["items"]
-    added = [new[k] for k in new if k not in old]
+    added = [{**new[k], "key": k} for k in new if k not in old]
     removed = [{"branch": old[k]["branch"], "id": old[k]["id"]} for k in old if k not in new]
-    status = [{**new[k], "from": old[k]["status"], "to": new[k]["status"]}
+    status = [{**new[k], "key": k, "from": old[k]["status"], "to": new[k]["status"]}
               for k in new if k in old and old[k]["status"] != new[k]["status"]]
     figures = [{"name": FIGURE_LABELS[k], "from": previous.get("totals", {}).get(k), "to": v}
                for k, v in current["totals"].items() if previous.get("totals", {}).get(k) != v]
     if not (added or removed or status or figures):
         return None
-    return {"as_of": as_of, "build": build, "added": added[:MAX_LISTED], "removed": removed[:MAX_LISTED],
-            "status": status[:MAX_LISTED], "figures": figures,
+    return {"as_of": as_of, "build": build, "audience": current["audience"], "added": added[:MAX_LISTED],
+            "removed": removed[:MAX_LISTED], "status": status[:MAX_LISTED], "figures": figures,
             "counts": {"added": len(added), "removed": len(removed), "status": len(status)}}
 
 
@@ -76,6 +81,32 @@ def history(previous: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None,
     return entries[:MAX_ENTRIES]
 
 
+def carry(previous: Previous, current: dict[str, Any], as_of: str, build: str) -> list[dict[str, Any]]:
+    """The change log this build shows, rebuilt from what its audience may see.
+
+    Only an output this audience wrote is compared with or carried forward (a
+    public build never reads what a party build left), only entries this audience
+    wrote are kept, and an item's text stays in an old entry only while this
+    build shows that very item with that very text: an item made 党内 later, or
+    renumbered, or reworded, is no longer listed (the entry's counts remain).
+    """
+    audience = current["audience"]
+    if previous.audience != audience:
+        previous = Previous()
+    shown = current["items"]
+    kept = [_visible(e, shown) for e in previous.history if e["audience"] == audience]
+    return history(kept, entry(previous.snapshot, current, as_of, build))
+
+
+def _visible(entry: dict[str, Any], shown: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    def still_shown(c: dict[str, Any]) -> bool:
+        item = shown.get(c["key"])
+        return item is not None and item["problem"] == c["problem"] and item["branch"] == c["branch"]
+
+    return {**entry, "added": [c for c in entry["added"] if still_shown(c)],
+            "status": [c for c in entry["status"] if still_shown(c)]}
+
+
 def build_id(*parts: str) -> str:
     """A short hash of the content's bytes and the options: same content, same id."""
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
@@ -83,26 +114,83 @@ def build_id(*parts: str) -> str:
 
 @dataclass(frozen=True)
 class Previous:
-    """What the previous output left: its snapshot and its change history (both may be missing)."""
+    """What the previous output left: who it was for, its snapshot and its history (all may be missing).
 
+    Everything is checked for shape when read: a damaged or hand-edited file counts as missing.
+    """
+
+    audience: str | None = None
     snapshot: dict[str, Any] | None = None
     history: tuple[dict[str, Any], ...] = ()
 
 
 def read_previous(folder: Path) -> Previous:
-    """The snapshot and history a previous output folder left (nothing, if it left none)."""
+    """What a previous output folder left (nothing, if it left none or its audience is unclear)."""
     def load(name: str) -> Any:
         try:
             return json.loads((folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
 
-    snapshot, history = load(SNAPSHOT_PATH), load(CHANGES_PATH)
-    entries = [_with_counts(e) for e in history if isinstance(e, dict)] if isinstance(history, list) else []
-    return Previous(snapshot if isinstance(snapshot, dict) else None, tuple(entries))
+    build, snapshot, history = load(BUILD_PATH), _snapshot(load(SNAPSHOT_PATH)), load(CHANGES_PATH)
+    audience = build.get("audience") if isinstance(build, dict) else None
+    if audience not in ("public", "party") or snapshot is None or snapshot["audience"] != audience:
+        return Previous()
+    entries = tuple(e for e in map(_entry, history if isinstance(history, list) else []) if e is not None)
+    return Previous(audience, snapshot, entries[:MAX_ENTRIES])
 
 
-def _with_counts(entry: dict[str, Any]) -> dict[str, Any]:
-    """Entries written before lists were capped carry no counts: count their lists."""
-    kinds = ("added", "removed", "status")
-    return {**entry, "counts": entry.get("counts") or {k: len(entry.get(k) or []) for k in kinds}}
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _snapshot(data: Any) -> dict[str, Any] | None:
+    """A snapshot as ``snapshot`` makes it, or None."""
+    if not isinstance(data, dict) or not _text(data.get("audience")):
+        return None
+    items, totals = data.get("items"), data.get("totals")
+    if not isinstance(items, dict) or not isinstance(totals, dict):
+        return None
+    fields = ("branch", "id", "problem", "status")
+    if not all(isinstance(i, dict) and all(_text(i.get(f)) for f in fields) for i in items.values()):
+        return None
+    if not all(v is None or _count(v) for v in totals.values()):
+        return None
+    return {"audience": data["audience"], "items": items, "totals": totals}
+
+
+def _entry(data: Any) -> dict[str, Any] | None:
+    """One change-log entry as ``entry`` makes it, or None (older entries name no audience: dropped)."""
+    if not isinstance(data, dict) or not all(_text(data.get(f)) for f in ("as_of", "build", "audience")):
+        return None
+    try:
+        dt.date.fromisoformat(data["as_of"])
+    except ValueError:
+        return None
+    shapes = {
+        "added": ("key", "branch", "id", "problem", "status"),
+        "status": ("key", "branch", "id", "problem", "status", "from", "to"),
+        "removed": ("branch", "id"),
+    }
+    lists = {}
+    for kind, fields in shapes.items():
+        value = data.get(kind)
+        if not isinstance(value, list) or not all(
+                isinstance(c, dict) and all(_text(c.get(f)) for f in fields) for c in value):
+            return None
+        lists[kind] = [{f: c[f] for f in fields} for c in value[:MAX_LISTED]]
+    figures = data.get("figures")
+    if not isinstance(figures, list) or not all(
+            isinstance(c, dict) and _text(c.get("name")) and all(c.get(f) is None or _count(c.get(f))
+                                                                 for f in ("from", "to")) for c in figures):
+        return None
+    counts = data.get("counts")
+    if not isinstance(counts, dict) or not all(_count(counts.get(k)) for k in shapes):
+        return None
+    return {"as_of": data["as_of"], "build": data["build"], "audience": data["audience"], **lists,
+            "figures": [{f: c.get(f) for f in ("name", "from", "to")} for c in figures],
+            "counts": {k: int(counts[k]) for k in shapes}}

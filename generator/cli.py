@@ -23,9 +23,9 @@ import click
 from . import core
 from .figures import visible
 from .load import display_path
-from .model import Kind
+from .model import Kind, printable
 from .progress import Progress
-from .publish import staged
+from .publish import MARKER, staged
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -35,6 +35,15 @@ if TYPE_CHECKING:
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # only silences Material's end-of-life banner
 
 
+# MkDocs' own refusals a clerk can meet through our options, in their words.
+_MKDOCS_SAYS = {
+    "The 'site_dir' should not be within the 'docs_dir'":
+        "输出文件夹在内容文件夹里面：请换一个内容文件夹以外的位置，例如 site。什么都没有改动。",
+    "The 'docs_dir' should not be within the 'site_dir'":
+        "输出文件夹会包含内容文件夹（生成时会替换它）：请换一个输出位置，例如 site。什么都没有改动。",
+}
+
+
 class _Formatter(logging.Formatter):
     """Board messages as they are (``path:line: message``); MkDocs' own with a label."""
 
@@ -42,7 +51,8 @@ class _Formatter(logging.Formatter):
         if record.name.startswith("mkdocs.plugins.board"):
             return record.getMessage()
         label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
-        return f"{label}：{record.getMessage()}"
+        said = record.getMessage()
+        return next((f"{label}：{ours}" for theirs, ours in _MKDOCS_SAYS.items() if theirs in said), f"{label}：{said}")
 
 
 class _Stderr(logging.StreamHandler):
@@ -193,6 +203,20 @@ def _mkdocs_build(config: MkDocsConfig, site_dir: Path, options: core.Options, c
         config.plugins.on_shutdown()
 
 
+def _check_output(config, options: core.Options, target: str | Path, replaces: str = "folder",
+                  marker: Path = MARKER) -> None:
+    """Stop before an output replaces, contains or lands inside the content, the config or the project."""
+    from .publish import OutputError, check_output
+
+    config_file = Path(config.config_file_path).absolute()
+    theme = config.theme.custom_dir
+    inputs = [options.content_dir, config_file, *([Path(theme)] if theme else [])]
+    try:
+        check_output(Path(target), inputs, config_file.parent, replaces=replaces, marker=marker)
+    except OutputError as exc:
+        _fail(f"{exc}。什么都没有改动。")
+
+
 def _validate(options: core.Options) -> core.Checked:
     """``core.validate`` with a progress line on a terminal for big boards."""
     progress = Progress("读取支部文件")
@@ -257,6 +281,7 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
     config = _open(config_file, verbose, content, site_dir)
     target = Path(config.site_dir)
     options = _options(config, content, audience, as_of, previous=target)  # the change log compares with it
+    _check_output(config, options, target)
     checked = _validate(options)
     _report(checked, strict)
     config.strict = strict or config.strict
@@ -281,8 +306,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
 
     root = Path(root).absolute()
     config = _open(config_file, verbose, content)
+    options = _options(config, content, audience, as_of)
+    _check_output(config, options, root, replaces="root")
     try:
         releases.prepare(root)
+        releases.check_audience(root, options.audience.key)
     except releases.PublishError as exc:
         _fail(f"发布失败：{exc}；当前网站保持不变。")
     live = releases.live(root)
@@ -337,7 +365,7 @@ def releases_(root) -> None:
         size = count_text(regular + temporary if isinstance(regular, int) and isinstance(temporary, int) else "?",
                           temporary, items.get("total", "?"))
         summary = f"{size}，逾期 {items.get('overdue', '?')} 项，数据截至 {release.summary.get('as_of', '?')}"
-        click.echo(f"{'*' if release.live else ' '} {release.time}  {release.build}  {summary}"
+        click.echo(f"{'*' if release.live else ' '} {release.time}  {release.audience_label}  {release.build}  {summary}"
                    f"{'  ← 当前在线' if release.live else ''}")
 
 
@@ -356,6 +384,7 @@ def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) ->
 
     config = _open(config_file, verbose, content)
     options = _options(config, content, "public", as_of)
+    _check_output(config, options, out, replaces="pdf")
     checked = _validate(options)
     _report(checked, strict=False)
     try:
@@ -379,6 +408,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     config = _open(config_file, verbose, content)
     last = Path(out) / "site"  # the change log compares with the last Zensical build
     options = _options(config, content, audience, as_of, previous=last if last.is_dir() else None)
+    _check_output(config, options, out, marker=Path(zensical.DOCS_DIR) / MARKER)
     site = core.generate(options)
     _report(site.checked, strict=False)
     theme = config.theme
@@ -420,10 +450,10 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
             report = import_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
     except SheetError as exc:
         for problem in exc.problems:
-            click.echo(problem, err=True)
+            click.echo(printable(str(problem)), err=True)
         _fail(f"表格有 {len(exc.problems)} 处问题，没有导入，支部文件保持不变。")
     for line in report:
-        click.echo(line)
+        click.echo(printable(line))  # cells may hold terminal escape sequences
 
 
 @main.command(name="template")
@@ -432,7 +462,12 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
 def template_(out) -> None:
     """写出一个空白的整改清单和民主评议统计表（.xlsx），带下拉选项和日期检查。"""
     from .export import template
+    from .publish import OutputError, check_output
 
+    try:
+        check_output(Path(out), [], replaces="xlsx")
+    except OutputError as exc:
+        _fail(f"{exc}。什么都没有改动。")
     template(Path(out))
     click.echo(f"已写出模板：{out}")
 
@@ -444,7 +479,9 @@ def export_(config_file, content, as_of, verbose, out) -> None:
     """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计（含党内事项）。"""
     from .export import export
 
-    options = _options(_open(config_file, verbose, content), content, None, as_of)
+    config = _open(config_file, verbose, content)
+    options = _options(config, content, None, as_of)
+    _check_output(config, options, out, replaces="xlsx")
     checked = _validate(options)
     _report(checked, strict=False)
     export(checked.content, Path(out), options.as_of)

@@ -19,6 +19,8 @@ from .model import Audience, Content, Problem, Severity
 from .pages import LEDGER_PAGE_ROWS, Memo, render_data, render_pages, render_print
 from .screen import ScreenSettings, screen_files
 
+AS_OF_RANGE = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))  # page dates, sitemap and archive times must fit
+
 
 class OptionError(ValueError):
     """An option (CLI flag, plugin setting, environment variable) that makes no sense."""
@@ -51,6 +53,8 @@ def make_options(content_dir: str | Path, audience: str | None = None, as_of: st
         day = parse_date(as_of) if as_of else dt.date.today()
     except DateError as exc:
         raise OptionError(f"as-of：{exc}") from None
+    if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
+        raise OptionError(f"as-of（数据日期）{day.isoformat()} 不在 {AS_OF_RANGE[0].year} 年到 {AS_OF_RANGE[1].year} 年之间")
     ceiling = checks.DEFAULT_EXCELLENT_CEILING if excellent_ceiling is None else excellent_ceiling
     rows = LEDGER_PAGE_ROWS if ledger_page_rows is None else ledger_page_rows
     if rows < 1:
@@ -104,8 +108,7 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     public = figures if options.audience is Audience.PUBLIC else compute(content, Audience.PUBLIC, options.as_of)
     build = build_id(content, options)
     snapshot = changes.snapshot(figures)
-    new = changes.entry(options.previous.snapshot, snapshot, options.as_of.isoformat(), build)
-    history = changes.history(options.previous.history, new)
+    history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build)
     pages = {**render_pages(figures, history, options.ledger_page_rows, memo), **render_print(public, memo)}
     if memo is not None:
         memo.finish()

@@ -34,10 +34,10 @@ def parse_date(text: str, *, month_end: bool = False) -> dt.date:
     """Parse one date; ``month_end`` also accepts 2024年6月底 (the last day)."""
     text = text.strip()
     for form in _FORMS:
-        match = form.match(text)
+        match = form.fullmatch(text)
         if match:
             return _real_date(text, *map(int, match.groups()))
-    match = _MONTH_END.match(text) if month_end else None
+    match = _MONTH_END.fullmatch(text) if month_end else None
     if match:
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:

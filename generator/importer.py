@@ -103,7 +103,14 @@ def _read_csv(path: Path) -> Sheet:
     text, problems = decode(path.read_bytes(), path.name)
     if text is None:
         raise SheetError([str(p) for p in problems])
-    rows = list(csv.reader(io.StringIO(text)))[:MAX_ROWS]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)[:MAX_ROWS]
+    except csv.Error as exc:
+        limit = csv.field_size_limit()
+        reason = (f"有一格超过 {limit // 1024} KB（{limit} 个字），不像是整改清单的内容"
+                  if "field limit" in str(exc) else "格式错误（引号没有成对？）")
+        raise SheetError([f"{path.name}: 第 {reader.line_num} 行{reason}；请检查这一行"]) from None
     return Sheet(path.stem, [[cell if cell.strip() else None for cell in row] for row in rows], merges_lost=True)
 
 

@@ -40,9 +40,10 @@ from .model import (
     Notice,
     Problem,
 )
-from .source import Node, parse_yaml, read_bytes
+from .source import Node, parse_yaml, read_bytes, refused
 
-BRANCH_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+BRANCH_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # always used with fullmatch (``$`` lets "x\n" through)
+MAX_DIGITS = 9  # counts and sort keys: nobody has a billion members, and Python refuses 4,300-digit ints
 E = TypeVar("E", bound=Labeled)
 
 
@@ -138,6 +139,9 @@ class _Fields:
             shown = text if text is not None else "列表"
             self.error(node.line, f"{key}（{label}）应为不小于 0 的整数，现在是“{shown}”")
             return None
+        if len(text.lstrip("-")) > MAX_DIGITS:
+            self.error(node.line, f"{key}（{label}）数字太大（{len(text)} 位），最多 {MAX_DIGITS} 位")
+            return None
         if int(text) < 0:
             self.error(node.line, f"{key}（{label}）不能是负数（{text}）")
             return None
@@ -149,6 +153,9 @@ class _Fields:
             return None
         if not isinstance(node.value, str) or not re.fullmatch(r"-?\d+", node.value.strip()):
             self.error(node.line, f"{field.key}（{field.label}）应为整数")
+            return None
+        if len(node.value.strip().lstrip("-")) > MAX_DIGITS:
+            self.error(node.line, f"{field.key}（{field.label}）数字太大（{len(node.value.strip())} 位），最多 {MAX_DIGITS} 位")
             return None
         return int(node.value)
 
@@ -259,8 +266,8 @@ def load_content(content_dir: Path, progress: Callable[[int, int], None] | None 
     problems: list[Problem] = []
     digests: list[bytes] = []
     with _collector_paused():
-        board = _load_board_file(content_dir / "board.yml", problems, digests)
-        branches = _load_branch_files(content_dir / "branches", problems, digests, progress)
+        board = _load_board_file(content_dir, problems, digests)
+        branches = _load_branch_files(content_dir, problems, digests, progress)
         _set_aside(len(branches))
     if board is None:
         return None, problems
@@ -301,18 +308,24 @@ def _set_aside(branches: int) -> None:
         gc.freeze()
 
 
-def _load_board_file(path: Path, problems: list[Problem], digests: list[bytes]) -> Board | None:
+def _load_board_file(content_dir: Path, problems: list[Problem], digests: list[bytes]) -> Board | None:
+    path = content_dir / "board.yml"
     shown = display_path(path)
-    if not path.is_file():
+    if not path.exists():
         problems.append(Problem(shown, 0, "缺少 board.yml：请在内容文件夹里建立它，至少写上 organization（发布单位）和 period（年度）"))
+        return None
+    reason = refused(path, content_dir)
+    if reason:
+        problems.append(Problem(shown, 0, reason))
         return None
     [(board, found)] = _parse_many([path], _parse_board, digests)
     problems.extend(found)
     return board
 
 
-def _load_branch_files(folder: Path, problems: list[Problem], digests: list[bytes],
+def _load_branch_files(content_dir: Path, problems: list[Problem], digests: list[bytes],
                        progress: Callable[[int, int], None] | None = None) -> list[Branch]:
+    folder = content_dir / "branches"
     shown = display_path(folder)
     if not folder.is_dir():
         problems.append(Problem(shown, 0, "缺少 branches 文件夹：每个支部一个 .yml 文件放在这里"))
@@ -326,10 +339,13 @@ def _load_branch_files(folder: Path, problems: list[Problem], digests: list[byte
         problems.append(Problem(shown, 0, "branches 文件夹里没有任何支部文件（*.yml）"))
     usable = []
     for number, path in enumerate(branch_files, start=1):
-        if BRANCH_ID.match(path.stem):
-            usable.append(path)
-        else:
+        reason = refused(path, content_dir)
+        if not BRANCH_ID.fullmatch(path.stem):
             problems.append(Problem(display_path(path), 0, _bad_file_name(path.stem, number)))
+        elif reason:
+            problems.append(Problem(display_path(path), 0, reason))
+        else:
+            usable.append(path)
     branches = []
     for branch, found in _parse_many(usable, _parse_branch, digests, progress):
         problems.extend(found)
@@ -342,7 +358,7 @@ def suggest_branch_id(stem: str, number: int) -> str:
     """A URL-safe name close to what the clerk typed (Chinese cannot be kept)."""
     name = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:64]
     has_letters = re.search(r"[a-z]", name)
-    return name if has_letters and BRANCH_ID.match(name) else f"branch-{number}"
+    return name if has_letters and BRANCH_ID.fullmatch(name) else f"branch-{number}"
 
 
 def _bad_file_name(stem: str, number: int) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +31,20 @@ class Severity(enum.Enum):
     WARNING = "警告"
 
 
+# Characters a terminal would act on (escape sequences, bell, backspace, line breaks) or that
+# reorder what is shown (bidirectional overrides): never echoed raw.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters shown as ``\\x1b``, ``\\n``, ``\\u202e``."""
+    def shown(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+    return _UNPRINTABLE.sub(shown, text)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One defect of the content, reported as ``path:line: message``."""
@@ -43,7 +58,7 @@ class Problem:
         """``path:line: message``; a folder or a whole file (line 0) has no line."""
         prefix = "警告：" if self.severity is Severity.WARNING else ""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {prefix}{self.message}"
+        return printable(f"{where}: {prefix}{self.message}")
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from .changes import read_previous
 from .model import Severity
 from .pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash_html, unstash_html
 from .progress import Progress
+from .publish import OutputError, check_output
 from .screen import THEMES, ScreenSettings
 
 log = logging.getLogger("mkdocs.plugins.board")
@@ -69,6 +70,17 @@ def options_of(settings: BoardConfig, config: MkDocsConfig, *, content: Path | N
         previous = base_dir / (settings.previous or config.site_dir)
     return core.make_options(content, audience or settings.audience, as_of, settings.excellent_ceiling,
                              ScreenSettings(**settings.screen), read_previous(previous), settings.ledger_page_rows)
+
+
+def _check_site_dir(config: MkDocsConfig, options: core.Options) -> None:
+    """``mkdocs build`` empties site_dir first: it must never be an input, nor a folder of other files."""
+    config_file = Path(config.config_file_path or "mkdocs.yml").absolute()
+    theme = config.theme.custom_dir
+    try:
+        check_output(Path(config.site_dir), [options.content_dir, config_file, *([Path(theme)] if theme else [])],
+                     config_file.parent)
+    except OutputError as exc:
+        raise PluginError(f"{exc}。什么都没有改动。") from None
 
 
 def _take_over_search(config: MkDocsConfig) -> dict | None:
@@ -143,6 +155,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         """Generate every page first: a content error stops the build before MkDocs touches site_dir."""
         logging.getLogger("jieba").setLevel(logging.WARNING)
         options, checked = self._options(config)
+        if not self.serving:
+            _check_site_dir(config, options)
         site = core.generate(options, self.kept.memo if self.serving else None, checked)
         if checked is None:  # the board command reported its own validation already
             for problem in site.checked.problems:

@@ -19,6 +19,7 @@ from .model import Item, Status
 
 SCREEN_DIR = "data/screen"
 OVERDUE_SHOWN = 100  # a lobby shows the longest-overdue items; the full list is on the site
+ITEMS_SHOWN = 60  # per branch, overdue and open items first: a few slides, not 1,667 for a 10,000-item branch
 THEMES = ("dark", "light")
 
 
@@ -72,10 +73,11 @@ def _item(bf: BranchFigures, item: Item) -> dict:
 
 
 def _branch(bf: BranchFigures) -> dict:
+    first = sorted(range(len(bf.items)), key=lambda n: (not bf.is_overdue(bf.items[n]), bf.items[n].status.finished, n))
     return {
         "id": bf.branch.id, "name": bf.branch.name, "kind": bf.branch.kind.label,
         "evaluation": _evaluation(bf.evaluation), "counts": _counts(bf.counts, [bf]),
-        "items": [_item(bf, item) for item in bf.items],
+        "items": [_item(bf, bf.items[n]) for n in sorted(first[:ITEMS_SHOWN])],
     }
 
 

@@ -9,6 +9,9 @@ and aliases, and convert the node graph into ``Node`` values ourselves.
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,19 +82,30 @@ _HINTS = (
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
-    """Decode UTF-8 (with or without BOM); read GB18030 with a warning.
+    """Decode UTF-8 (with or without BOM) or UTF-16 (with BOM); read GB18030 with a warning.
 
     Notepad and Excel on Chinese Windows save GBK/GB18030 by default; refusing
-    those files would only send the clerk looking for a setting.
+    those files would only send the clerk looking for a setting.  A UTF-8 file with
+    a few broken bytes is not taken for GBK: its broken lines are named.
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), []
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start - exc.start % 2].decode("utf-16", errors="replace").count("\n") + 1
+            return None, [Problem(shown, line, "文件是 UTF-16 编码，但从这一行起不完整（文件可能被截断或损坏）；"
+                                               "请用记事本打开，检查内容后“另存为”，编码选择 UTF-8")]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
+    broken = _broken_utf8_lines(data)
+    if broken:
+        return None, [Problem(shown, line, "这一行有无法识别的字节（不是 UTF-8 编码，而文件的其余部分是 UTF-8），"
+                                           "可能是粘贴进来的乱码或文件已损坏：请重新输入这一行的文字，保存为 UTF-8")
+                      for line in broken[:5]]
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
@@ -105,15 +119,93 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     return text, [warning]
 
 
-def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
-    """The file's bytes, unless it is missing or larger than a board file can be."""
+def _broken_utf8_lines(data: bytes) -> list[int]:
+    """Lines with invalid UTF-8 in what is otherwise plainly UTF-8 text (else [], e.g. for GBK).
+
+    Chinese in UTF-8 is three bytes a character; GBK text seldom forms such sequences by chance.
+    """
+    bad: list[int] = []
+    good = 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        text = line.decode("utf-8", errors="replace")
+        errors = text.count("\ufffd") - line.count("\ufffd".encode())
+        good += sum(1 for ch in text if ord(ch) >= 0x800 and ch != "\ufffd")  # 3-byte sequences: rare in GBK
+        if errors:
+            bad.append(number)
+            if len(bad) > 5:
+                return []
+    return bad if good >= 10 * len(bad) else []
+
+
+# Characters no text may hold: they break spreadsheets (export), terminals (escape
+# sequences) and XML, and nobody types them on purpose.  Tab, newline and CR stay.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+# What YAML itself refuses in a file (its positions count bytes or characters depending on the parser).
+_STREAM_CONTROL = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def control_problem(text: str) -> str | None:
+    """A sentence about the first control character in ``text``, or None."""
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    return (f"文字里有不可见的控制字符 U+{ord(found.group()):04X}（第 {found.start() + 1} 个字），"
+            "可能是从别处复制来的，或写了 \\0、\\e 这样的转义：请删除它")
+
+
+def refused(path: Path, inside: Path) -> str | None:
+    """Why ``path`` is not a content file we may read, or None.
+
+    Only regular files whose real location is inside the content folder ``inside``:
+    a link to a file elsewhere would publish it, a device (``/dev/zero``) never
+    ends and a named pipe never answers.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(shown, 1, f"文件过大（{size // 1024} KB），单个文件最多 {MAX_FILE_BYTES // 1024 // 1024} MB")]
-        return path.read_bytes(), []
+        real = Path(os.path.realpath(path))
+        if not real.is_relative_to(os.path.realpath(inside)):
+            return f"是指向内容文件夹以外（{real}）的链接，不能读取：请把文件本身放进内容文件夹"
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError) as exc:
+        return f"无法读取文件：{getattr(exc, 'strerror', None) or exc}"
+    if not stat.S_ISREG(mode):
+        what = "文件夹" if stat.S_ISDIR(mode) else "设备、管道或其他特殊文件"
+        return f"不是普通文件（是{what}），不能读取"
+    return None
+
+
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, unless it is missing, not a regular file or larger than a board file can be.
+
+    The size is checked before reading and again while reading (a file may grow, and
+    a device reports no size), and opening never waits (a named pipe would hang).
+    """
+    too_big = f"文件过大，单个文件最多 {MAX_FILE_BYTES // 1024 // 1024} MB"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        return None, [Problem(shown, 1, f"无法读取文件：{exc.strerror}")]
+        return None, [Problem(shown, 0, f"无法读取文件：{exc.strerror}")]
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(shown, 0, "不是普通文件（是设备、管道或其他特殊文件），不能读取")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [Problem(shown, 0, f"{too_big}（这个文件 {info.st_size // 1024} KB）")]
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(shown, 0, too_big)]
+        return b"".join(chunks), []
+    except OSError as exc:
+        return None, [Problem(shown, 0, f"无法读取文件：{exc.strerror}")]
+    finally:
+        os.close(fd)
 
 
 def parse_yaml(data: bytes, shown: str) -> tuple[Node | None, list[Problem]]:
@@ -125,6 +217,13 @@ def parse_yaml(data: bytes, shown: str) -> tuple[Node | None, list[Problem]]:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return None, problems + [_syntax_problem(exc, text, shown)]
+    except yaml.reader.ReaderError:
+        found = _STREAM_CONTROL.search(text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        column = found.start() - text.rfind("\n", 0, found.start()) if found else 1
+        code = f" U+{ord(found.group()):04X}" if found else ""
+        return None, problems + [Problem(shown, line, f"第 {column} 列有不可见的控制字符{code}，"
+                                                      "可能是从别处复制来的：请删除它")]
     except yaml.YAMLError as exc:
         return None, problems + [Problem(shown, 1, f"YAML 格式错误：{exc}")]
     if root is None:
@@ -167,6 +266,9 @@ def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
         if tag == _NULL:
             return Node(None, line)
         value = node.value
+        control = control_problem(value)
+        if control:
+            raise _Refused(node.start_mark.line + 1, control)
         if len(value) > MAX_TEXT_CHARS:
             raise _Refused(node.start_mark.line + 1, f"文字过长（{len(value)} 字），每项最多 {MAX_TEXT_CHARS} 字")
         return Node(value, line)
@@ -181,6 +283,8 @@ def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(key_line, "键必须是文字")
         key = str(key_node.value)
+        if control_problem(key):
+            raise _Refused(key_line, f"键{control_problem(key)}")
         if key in mapping:
             raise _Refused(key_line, f"重复的键“{key}”（第 {mapping[key].line} 行已有）")
         mapping[key] = _convert(value_node, key_line, seen)

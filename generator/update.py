@@ -51,7 +51,7 @@ def describe_changes(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
 def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
                           name: str | None = None, as_of: dt.date | None = None) -> list[str]:
     """Replace one branch's ``rectifications`` from a sheet; returns the report lines."""
-    if not BRANCH_ID.match(branch_id):
+    if not BRANCH_ID.fullmatch(branch_id):
         raise SheetError([f"支部编号“{branch_id}”不能用作网址：只能用小写英文字母、数字和连字符“-”"])
     path = content_dir / "branches" / f"{branch_id}.yml"
     data = branchfile.read(path)

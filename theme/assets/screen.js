@@ -12,17 +12,52 @@
   var labels = null;
   var WEEKDAYS = "日一二三四五六";
 
-  var state = { index: null, pending: null, steps: [], step: -1, pages: [], settings: null, failures: 0, timer: null };
+  var state = { index: null, pending: null, steps: [], step: -1, pages: [], settings: null, failures: 0, timer: null,
+    retry: 1000 };
 
   function number(name, fallback, min) {
     var value = parseFloat(params.get(name));
     return isFinite(value) && value >= min ? value : fallback;
   }
 
-  function getJSON(path) {
+  /* ---- data: fetched, then checked for shape (a half-published or foreign file is a failure, like a 404) */
+
+  var MAX_ROWS = 100;   /* rows one step may lay out: more would stall the page (the data is capped too) */
+
+  function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+  function isNumber(v) { return typeof v === "number" && isFinite(v); }
+  function isText(v) { return typeof v === "string"; }
+  function all(list, test) { return Array.isArray(list) && list.every(test); }
+  function has(object, keys, test) { return isObject(object) && keys.every(function (k) { return test(object[k]); }); }
+
+  function isCounts(c) { return has(c, ["total", "finished", "closed", "done", "in_progress", "overdue"], isNumber); }
+  function isEvaluation(ev) {
+    return ev === null || (has(ev, ["members", "probationary", "participants", "rated", "excellent", "qualified", "basic",
+      "unqualified", "full_members"], isNumber) && (ev.participation_rate === null || isNumber(ev.participation_rate)) &&
+      (ev.shares === null || has(ev.shares, ["excellent", "qualified", "basic", "unqualified"], isNumber)));
+  }
+  function isItem(item) {
+    return has(item, ["id", "problem", "owner", "deadline", "status", "status_label"], isText) &&
+      typeof item.overdue === "boolean";
+  }
+  function isIndex(i) {
+    return has(i, ["organization", "period", "as_of", "build"], isText) && all(i.branches, isText) &&
+      has(i.settings, ["seconds", "refresh", "scale"], isNumber) && isObject(i.overview) &&
+      has(i.overview, ["branches", "temporary_branches"], isNumber) && isCounts(i.overview.counts) &&
+      isObject(i.overview.evaluation) && isEvaluation(i.overview.evaluation);
+  }
+  function isBranch(b) {
+    return has(b, ["id", "name", "kind"], isText) && isCounts(b.counts) && isEvaluation(b.evaluation) && all(b.items, isItem);
+  }
+  function isOverdue(d) { return isObject(d) && isNumber(d.total) && all(d.items, function (i) { return isItem(i) && isText(i.branch); }); }
+
+  function getJSON(path, valid) {
     return fetch(base + path, { cache: "no-store" }).then(function (response) {
       if (!response.ok) { throw new Error(path + ": " + response.status); }
       return response.json();
+    }).then(function (data) {
+      if (!valid(data)) { throw new Error(path + ": unexpected content"); }
+      return data;
     });
   }
 
@@ -227,6 +262,7 @@
   /* Lay rows out on as many slides as they need: measured in the real stage, never scrolled. */
   function paginate(makeSlide, rows, withBranch, empty) {
     var pages = [], next = 0;
+    rows = rows.slice(0, MAX_ROWS);
     do {
       var s = makeSlide(pages.length + 1);
       s.querySelector(".slide__page").textContent = "9/9";   /* measure with the label in place */
@@ -276,6 +312,9 @@
       cards.appendChild(card(c.overdue, "逾期", c.overdue ? "alert" : null));
       s.appendChild(cards);
       s.appendChild(progressBar(c));
+      if (branch.items.length < c.total) {
+        s.appendChild(el("p", "report", "共 " + c.total + " 项，这里显示逾期和未完成的 " + branch.items.length + " 项；完整清单请看网站"));
+      }
       return s;
     }, branch.items, false, "暂无公开的整改事项");
   }
@@ -308,8 +347,8 @@
 
   function pagesFor(step) {
     if (step === "overview") { return Promise.resolve(overviewSlide(state.index)); }
-    if (step === "overdue") { return getJSON("overdue.json").then(overdueSlides); }
-    return getJSON("branches/" + encodeURIComponent(step.slice(7)) + ".json").then(branchSlides);
+    if (step === "overdue") { return getJSON("overdue.json", isOverdue).then(overdueSlides); }
+    return getJSON("branches/" + encodeURIComponent(step.slice(7)) + ".json", isBranch).then(branchSlides);
   }
 
   function position(step) {
@@ -322,7 +361,23 @@
     state.timer = setTimeout(advance, delay);
   }
 
+  /* Whatever goes wrong with one step (data, layout), the rotation goes on. */
   function advance() {
+    try {
+      next();
+    } catch (error) {
+      state.pages = [];
+      failed();
+    }
+  }
+
+  function failed() {
+    /* Server briefly away or a file of the wrong shape: keep what is on screen, try the next slide a little later. */
+    state.failures += 1;
+    schedule(state.failures >= state.steps.length ? state.settings.seconds * 1000 : 200);
+  }
+
+  function next() {
     if (state.pages.length) {
       show(state.pages.shift(), position(state.steps[state.step]));
       return schedule(state.settings.seconds * 1000);
@@ -340,29 +395,28 @@
       state.failures = 0;
       state.pages = pages;
       advance();
-    }, function () {
-      /* Server briefly away: keep what is on screen, try the next slide a little later. */
-      state.failures += 1;
-      schedule(state.failures >= state.steps.length ? state.settings.seconds * 1000 : 200);
-    });
+    }).catch(failed);
   }
 
   function poll() {
-    getJSON("index.json").then(function (index) {
+    getJSON("index.json", isIndex).then(function (index) {
       if (index.build !== state.index.build) { state.pending = index; }
-    }, function () { /* keep showing the last content; try again at the next poll */ });
+    }).catch(function () { /* keep showing the last content; try again at the next poll */ });
     setTimeout(poll, state.settings.refresh * 1000);
   }
 
   function start() {
-    getJSON("index.json").then(function (index) {
-      state.index = index;
-      state.steps = stepsOf(index);
+    getJSON("index.json", isIndex).then(function (index) {
+      var steps = stepsOf(index);
       applySettings(index);
+      state.index = index;
+      state.steps = steps;
       setTimeout(poll, state.settings.refresh * 1000);
       advance();
-    }, function () {
-      setTimeout(start, 10000);
+    }).catch(function () {
+      /* Not there yet, or not a board's index: try again soon, then every 10 seconds. */
+      setTimeout(start, state.retry);
+      state.retry = Math.min(state.retry * 2, 10000);
     });
   }
 
