@@ -35,16 +35,18 @@ class Options:
     screen: ScreenSettings = field(default_factory=ScreenSettings)
     previous: changes.Previous = field(default_factory=changes.Previous)
     ledger_page_rows: int = LEDGER_PAGE_ROWS
+    site_url: str = ""  # where the site is published: QR codes on print and screen point there
 
     def fingerprint(self) -> str:
         """Everything besides the content that changes the output."""
         return (f"{__version__}|{self.audience.key}|{self.as_of}|{self.excellent_ceiling}|{self.screen}"
-                f"|{self.ledger_page_rows}")
+                f"|{self.ledger_page_rows}|{self.site_url}")
 
 
 def make_options(content_dir: str | Path, audience: str | None = None, as_of: str | None = None,
                  excellent_ceiling: float | None = None, screen: ScreenSettings | None = None,
-                 previous: changes.Previous | None = None, ledger_page_rows: int | None = None) -> Options:
+                 previous: changes.Previous | None = None, ledger_page_rows: int | None = None,
+                 site_url: str | None = None) -> Options:
     """Options from the strings users type; empty means default."""
     chosen = parse_choice(audience, Audience) if audience else Audience.PUBLIC
     if chosen is None:
@@ -60,7 +62,7 @@ def make_options(content_dir: str | Path, audience: str | None = None, as_of: st
     if rows < 1:
         raise OptionError(f"ledger_page_rows（整改台账每页行数）至少是 1，不能是 {rows}")
     return Options(Path(content_dir), chosen, day, ceiling, screen or ScreenSettings(), previous or changes.Previous(),
-                   rows)
+                   rows, site_url or "")
 
 
 @dataclass(frozen=True)
@@ -109,12 +111,13 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     build = build_id(content, options)
     snapshot = changes.snapshot(figures)
     history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build)
-    pages = {**render_pages(figures, history, options.ledger_page_rows, memo), **render_print(public, memo)}
+    pages = {**render_pages(figures, history, options.ledger_page_rows, memo),
+             **render_print(public, memo, options.site_url)}
     if memo is not None:
         memo.finish()
     data = {
         **render_data(figures),
-        **screen_files(public, options.screen, build),
+        **screen_files(public, options.screen, build, options.site_url),
         changes.SNAPSHOT_PATH: _json(snapshot),
         changes.CHANGES_PATH: _json(history),
         changes.BUILD_PATH: _json({"build": build, "as_of": options.as_of.isoformat(), "audience": options.audience.key}),

@@ -25,6 +25,7 @@ from . import schema
 from .dates import chinese
 from .figures import BranchFigures, Figures, ledger, summary
 from .model import Branch, Item, Status
+from .qr import code_for
 
 GRADE_LABELS = tuple((key, schema.EVALUATION[key].label) for key in schema.GRADES)
 STATUS_MARKS = dict(zip((s.key for s in Status), "○◐●✔", strict=True))  # print and screen readers tell them apart
@@ -237,12 +238,15 @@ class Pager:
         return ledger_page_path(number).removesuffix(".md") + "/"
 
 
-def render_print(public: Figures, memo: Memo | None = None) -> dict[str, str]:
-    """The bulletin-board document ``/print/``; given the public figures only."""
+def render_print(public: Figures, memo: Memo | None = None, site_url: str = "") -> dict[str, str]:
+    """The bulletin-board document ``/print/``; given the public figures only.
+
+    With ``site_url`` each branch's page carries a QR code of its address on the site.
+    """
     if public.audience.key != "public":
         raise ValueError("the printed bulletin board shows the public board only")
-    sections = [_per_branch(memo, "print_branch.md.j2", public, bf, "print.md",
-                            lambda t, bf=bf: Markup(t.render(bf=bf)))
+    sections = [_per_branch(memo, "print_branch.md.j2", public, bf, f"print.md {site_url}",
+                            lambda t, bf=bf: Markup(t.render(bf=bf, qr=code_for(site_url, f"branches/{bf.branch.id}/"))))
                 for bf in public.branches]
     return {"print.md": _render("print.md.j2", "print.md", f=public, board=public.board, ev=public.evaluation,
                                 sections=sections)}

@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import core, preview, search
 from .changes import read_previous
@@ -69,7 +70,8 @@ def options_of(settings: BoardConfig, config: MkDocsConfig, *, content: Path | N
     if previous is None:
         previous = base_dir / (settings.previous or config.site_dir)
     return core.make_options(content, audience or settings.audience, as_of, settings.excellent_ceiling,
-                             ScreenSettings(**settings.screen), read_previous(previous), settings.ledger_page_rows)
+                             ScreenSettings(**settings.screen), read_previous(previous), settings.ledger_page_rows,
+                             config.site_url)
 
 
 def _check_site_dir(config: MkDocsConfig, options: core.Options) -> None:
@@ -201,7 +203,17 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return unstash_html(html, self.now.blocks.pop(page.file.src_uri, []))
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-        """Ledger pages after the first are not in the nav: light its tab (整改台账) while one renders."""
+        """Ledger pages after the first are not in the nav: light its tab (整改台账) while one renders.
+
+        Our titles are raw HTML (``<h1 id="title">``), unseen by the toc; putting the
+        title on top of the toc, as a Markdown ``#`` heading would be, makes the
+        theme's skip link ("跳转至") jump to it, past the header and tabs.
+        """
+        toc = list(page.toc)
+        if 'id="title"' in (page.content or "") and not (toc and toc[0].level == 1):
+            title = AnchorLink(page.title or "", "title", 1)
+            title.children = toc
+            page.toc = TableOfContents([title])
         if (ledger_page_number(page.file.src_uri) or 1) > 1:
             first = ledger_page_path(1)
             self.now.lit = next((p for p in nav.pages if p.file.src_uri == first), None)

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from . import schema
 from .figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledger
 from .model import Item, Status
+from .qr import code_for
 
 SCREEN_DIR = "data/screen"
 OVERDUE_SHOWN = 100  # a lobby shows the longest-overdue items; the full list is on the site
@@ -72,25 +73,35 @@ def _item(bf: BranchFigures, item: Item) -> dict:
     }
 
 
-def _branch(bf: BranchFigures) -> dict:
+def _qr(site_url: str, path: str) -> dict | None:
+    """A slide's QR code (``size`` and ``path``, drawn by screen.js), or None without ``site_url``."""
+    code = code_for(site_url, path)
+    return code.as_json() if code else None
+
+
+def _branch(bf: BranchFigures, site_url: str) -> dict:
     first = sorted(range(len(bf.items)), key=lambda n: (not bf.is_overdue(bf.items[n]), bf.items[n].status.finished, n))
     return {
         "id": bf.branch.id, "name": bf.branch.name, "kind": bf.branch.kind.label,
         "evaluation": _evaluation(bf.evaluation), "counts": _counts(bf.counts, [bf]),
         "items": [_item(bf, bf.items[n]) for n in sorted(first[:ITEMS_SHOWN])],
+        "qr": _qr(site_url, f"branches/{bf.branch.id}/"),
     }
 
 
-def screen_files(figures: Figures, settings: ScreenSettings, build: str) -> dict[str, str]:
+def screen_files(figures: Figures, settings: ScreenSettings, build: str, site_url: str = "") -> dict[str, str]:
     """``{path: JSON}`` for the screen; ``figures`` must be the public figures.
 
     ``build`` is the build id the screen polls: when it changes, the board was republished.
+    With ``site_url`` every slide carries a QR code: a branch's slide its page, the
+    overview the site, the overdue list the ledger.
     """
     if figures.audience.key != "public":
         raise ValueError("the lobby screen shows the public board only")
-    files = {f"{SCREEN_DIR}/branches/{bf.branch.id}.json": _dump(_branch(bf)) for bf in figures.branches}
+    files = {f"{SCREEN_DIR}/branches/{bf.branch.id}.json": _dump(_branch(bf, site_url)) for bf in figures.branches}
     overdue = [{"branch": bf.branch.name, **_item(bf, item)} for bf, item in ledger(figures) if bf.is_overdue(item)]
-    files[f"{SCREEN_DIR}/overdue.json"] = _dump({"items": overdue[:OVERDUE_SHOWN], "total": len(overdue)})
+    files[f"{SCREEN_DIR}/overdue.json"] = _dump({"items": overdue[:OVERDUE_SHOWN], "total": len(overdue),
+                                                 "qr": _qr(site_url, "ledger/")})
     index = {
         "organization": figures.board.organization,
         "period": figures.board.period,
@@ -104,6 +115,7 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str) -> dict
         "branches": [bf.branch.id for bf in figures.branches],
         "build": build,
         "labels": labels(),
+        "qr": _qr(site_url, ""),
     }
     files[f"{SCREEN_DIR}/index.json"] = _dump(index)
     return files

@@ -109,12 +109,37 @@
 
   /* ---- slides ---------------------------------------------------------------------------- */
 
-  function slide(id, title) {
+  /* The slide's QR code (only when the board has a site_url): a path of squares from the data, set as an attribute. */
+  function qrCode(qr) {
+    var ns = "http://www.w3.org/2000/svg", quiet = 4, side = qr.size + 2 * quiet;
+    var figure = el("figure", "slide__qr");
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", -quiet + " " + -quiet + " " + side + " " + side);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "二维码：" + qr.url);
+    var paper = document.createElementNS(ns, "rect");
+    paper.setAttribute("x", -quiet);
+    paper.setAttribute("y", -quiet);
+    paper.setAttribute("width", side);
+    paper.setAttribute("height", side);
+    paper.setAttribute("fill", "#fff");
+    var code = document.createElementNS(ns, "path");
+    code.setAttribute("d", qr.path);
+    code.setAttribute("fill", "#000");
+    svg.appendChild(paper);
+    svg.appendChild(code);
+    figure.appendChild(svg);
+    figure.appendChild(el("figcaption", null, "扫码查看"));
+    return figure;
+  }
+
+  function slide(id, title, qr) {
     var section = el("section", "slide");
     section.setAttribute("data-slide", id);
     var head = el("div", "slide__head");
     head.appendChild(el("h1", "slide__title", title));
     head.appendChild(el("span", "slide__page"));
+    if (qr) { head.appendChild(qrCode(qr)); }
     section.appendChild(head);
     return section;
   }
@@ -173,7 +198,7 @@
 
   function overviewSlide(index) {
     var o = index.overview, ev = o.evaluation, c = o.counts;
-    var s = slide("overview", index.period + "组织生活会和民主评议党员情况");
+    var s = slide("overview", index.period + "组织生活会和民主评议党员情况", index.qr);
     var cards = el("div", "cards cards--overview");
     cards.appendChild(card(o.branches, "党支部"));
     cards.appendChild(card(o.temporary_branches, "临时党支部"));
@@ -299,7 +324,7 @@
   function branchSlides(branch) {
     var ev = branch.evaluation, c = branch.counts;
     return paginate(function () {
-      var s = slide("branch:" + branch.id, branch.name);
+      var s = slide("branch:" + branch.id, branch.name, branch.qr);
       var cards = el("div", "cards");
       if (ev) {
         cards.appendChild(card(ev.members, labels.evaluation.members));
@@ -322,7 +347,7 @@
   function overdueSlides(data) {
     var title = "逾期未完成的整改事项（" + (data.items.length < data.total
       ? "共 " + data.total + " 项，显示逾期最久的 " + data.items.length + " 项）" : data.total + " 项）");
-    return paginate(function () { return slide("overdue", title); }, data.items, true, "所有整改事项均在整改时限内");
+    return paginate(function () { return slide("overdue", title, data.qr); }, data.items, true, "所有整改事项均在整改时限内");
   }
 
   /* ---- rotation ---------------------------------------------------------------------------- */
