@@ -1,4 +1,4 @@
-"""Take the README's screenshots of a built site (headless Debian Chromium, 1440×900),
+"""Take the README's screenshots of a built site (headless Debian Chromium, 1440×900 and phones at 360×740),
 the lobby screen's slides, and the first pages of the printed bulletin board (pdftoppm).
 
 Usage: python docs/screenshots.py [SITE_DIR] [OUT_DIR]
@@ -23,6 +23,13 @@ PAGES = {
     "overview": ("", None),
     "branch-list": ("branches/jiguan-3/", "#rectifications"),
     "ledger": ("ledger/", None),
+}
+# Phones (360 × 740): name → (path, element to scroll to the top, or None, 大字模式 on)
+PHONE = {
+    "overview-phone": ("", None, False),
+    "branch-list-phone": ("branches/jiguan-3/", "#rectifications", False),
+    "ledger-phone": ("ledger/", None, False),
+    "branch-list-phone-large": ("branches/jiguan-3/", "#rectifications", True),
 }
 # Lobby screen: name → slide to wait for, at each size
 SCREEN = {"overview": "overview", "branch": "branch:jiguan-3", "overdue": "overdue"}
@@ -50,6 +57,16 @@ def main(site: Path, out: Path) -> None:
                 page.locator(anchor).scroll_into_view_if_needed()
                 page.evaluate(f"window.scrollTo(0, document.querySelector('{anchor}').offsetTop - 80)")
             page.screenshot(path=str(out / f"{name}.png"))
+        for name, (path, anchor, large) in PHONE.items():
+            phone = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+            if large:
+                phone.add_init_script("localStorage.setItem('board-large-print', '1')")
+            page = phone.new_page()
+            page.goto(base + path, wait_until="networkidle")
+            if anchor:
+                page.evaluate(f"window.scrollTo(0, document.querySelector('{anchor}').offsetTop - 60)")
+            page.screenshot(path=str(out / f"{name}.png"))
+            phone.close()
         for width, height in SCREEN_SIZES:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(base + "screen/?seconds=4")

@@ -398,6 +398,70 @@ def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) ->
     click.echo(f"已生成 PDF：{out}（{paper.upper()}{'横向' if landscape else '纵向'}）")
 
 
+def _article_approval(options: core.Options, checked: core.Checked):
+    """HOOK (issue 15): whether the public content is approved, and by whom.
+
+    Until the approval records exist, every article is a preview (marked 预览稿);
+    the approval module's "is this content approved" answer goes here.
+    """
+    from .article import Approval
+
+    return Approval(approved=False)
+
+
+def _refuse_inputs(config, options: core.Options, out: Path) -> None:
+    """Stop before ``out`` is, holds or sits inside the content folder, or is or holds the project folder.
+
+    (The shared output check of the "safety" work replaces this once it is on main.)
+    """
+    target = Path(os.path.realpath(out.absolute()))
+    content = Path(os.path.realpath(options.content_dir.absolute()))
+    project = Path(os.path.realpath(Path(config.config_file_path).absolute().parent))
+    if content.is_relative_to(target) or target.is_relative_to(content) or project.is_relative_to(target):
+        _fail(f"输出位置 {out} 是（或包含、或在）内容文件夹或项目文件夹：请换一个位置，例如 公众号。什么都没有改动。")
+
+
+@main.command()
+@_common
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="写出文章和长图的文件夹")
+@click.option("--browser", help="Chromium/Chrome/Edge 的路径（默认自动查找）")
+def article(config_file, content, audience, as_of, verbose, out, browser) -> None:
+    """写出公众号文章（只含公开内容）：一个可粘贴到公众号编辑器的 HTML 文件，和一张 1080 像素宽的总览长图。"""
+    import tempfile
+
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from .article import ARTICLE_FILE, LONG_IMAGE_FILE, render_article
+    from .figures import compute
+    from .model import Audience
+    from .printing import PrintError, find_browser, to_png
+
+    if audience == "party":
+        _fail("公众号文章只能用公开内容生成，不能加 --audience party。")
+    config = _load(config_file, verbose, content=content, audience="public", as_of=as_of)
+    options = _options(config)
+    target = Path(out)
+    _refuse_inputs(config, options, target)
+    checked = _validate(options)
+    _report(checked, strict=False)
+    public = compute(checked.content, Audience.PUBLIC, options.as_of)
+    html = render_article(public, _article_approval(options, checked))
+    try:
+        find_browser(browser)
+        target.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="board-article-") as site:
+            config.site_dir = site
+            mkdocs_build(config)
+            height = to_png(Path(site) / "index.html", target / LONG_IMAGE_FILE, browser=browser)
+    except PrintError as exc:
+        _fail(str(exc))
+    partial = target / f".{ARTICLE_FILE}.tmp-{os.getpid()}"
+    partial.write_text(html, encoding="utf-8")
+    partial.replace(target / ARTICLE_FILE)
+    click.echo(f"已写出公众号文章：{target / ARTICLE_FILE}（{_describe(options, checked)}）")
+    click.echo(f"已写出总览长图：{target / LONG_IMAGE_FILE}（1080 × {height} 像素）")
+
+
 @main.command()
 @_common
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="写出 Zensical 项目的文件夹")
@@ -416,7 +480,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
         site_name=config.site_name, site_description=config.site_description, language=theme["language"],
         nav=config.nav or [], extra_css=[str(css) for css in config.extra_css], theme=dict(theme),
         markdown_extensions={name: config.mdx_configs.get(name, {}) for name in config.markdown_extensions},
-        extra=dict(config.extra),
+        extra=dict(config.extra), extra_javascript=[str(script) for script in config.extra_javascript],
     )
     with staged(Path(out)) as work:
         docs = work / zensical.DOCS_DIR

@@ -107,6 +107,11 @@ def _url_from(page: str):
     return url
 
 
+def render_template(template: str, **context) -> str:
+    """Any template of ``templates/`` with the pages' environment (escaping, filters, labels); not a page."""
+    return _ENV.get_template(template).render(**context)
+
+
 def _render(template: str, page: str, **context) -> str:
     return _ENV.get_template(template).render(url=_url_from(page), **context)
 

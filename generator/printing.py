@@ -63,3 +63,122 @@ def to_pdf(page: Path, out: Path, *, paper: str = "A4", landscape: bool = False,
             partial.replace(out)
         finally:
             partial.unlink(missing_ok=True)
+
+
+LONG_IMAGE_WIDTH = 1080  # px: what WeChat shows at full width on a phone
+LONG_IMAGE_MAX_HEIGHT = 16384  # px: the longest image Chromium draws in one piece
+LONG_IMAGE_CLASS = "board-longshot"  # board.css drops the header, tabs and footer from the image
+
+
+class _Pipe:
+    """Chromium's DevTools protocol over ``--remote-debugging-pipe`` (fds 3 and 4): no port, no extra package."""
+
+    def __init__(self, executable: str, profile: str, timeout: float) -> None:
+        import fcntl
+
+        to_browser, self._write = os.pipe()
+        self._read, from_browser = os.pipe()
+
+        def child() -> None:  # the browser reads commands on fd 3 and answers on fd 4
+            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_browser, from_browser)]
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        command = [executable, *_browser_flags(profile), "--remote-debugging-pipe", "about:blank"]
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, close_fds=False, preexec_fn=child)  # noqa: PLW1509
+        os.close(to_browser)
+        os.close(from_browser)
+        self._buffer = b""
+        self._next = 0
+        self._deadline = timeout
+
+    def call(self, method: str, session: str | None = None, **params) -> dict:
+        import json
+        import select
+        import time
+
+        self._next += 1
+        message = {"id": self._next, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._write, json.dumps(message).encode() + b"\0")
+        end = time.monotonic() + self._deadline
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                reply = json.loads(raw)
+                if reply.get("id") == self._next:
+                    if "error" in reply:
+                        raise PrintError(f"浏览器没能生成长图：{method}: {reply['error'].get('message')}")
+                    return reply.get("result", {})
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self._read], [], [], left)[0]:
+                raise PrintError(f"浏览器没能生成长图：{method} 超时")
+            chunk = os.read(self._read, 1 << 20)
+            if not chunk:
+                raise PrintError(f"浏览器没能生成长图：浏览器意外退出。{self._error()}")
+            self._buffer += chunk
+
+    def _error(self) -> str:
+        self.process.kill()
+        return (self.process.communicate(timeout=10)[1] or b"").decode(errors="replace").strip()[-300:]
+
+    def close(self) -> None:
+        for fd in (self._write, self._read):
+            os.close(fd)
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=10)
+
+
+def _browser_flags(profile: str) -> list[str]:
+    flags = ["--headless", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+             "--disable-component-update", f"--user-data-dir={profile}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    return flags
+
+
+def to_png(page: Path, out: Path, *, width: int = LONG_IMAGE_WIDTH, browser: str | None = None) -> int:
+    """A long image of one local HTML page, ``width`` px wide and as tall as the page (up to
+    ``LONG_IMAGE_MAX_HEIGHT``); written beside ``out`` first, then renamed.  Returns the height."""
+    import base64
+    import time
+
+    if os.name != "posix":
+        raise PrintError("长图需要在 Linux 或 macOS 上生成；也可以在浏览器里打开网站首页后截长图。")
+    executable = find_browser(browser)
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    with tempfile.TemporaryDirectory(prefix="board-png-") as profile:
+        pipe = _Pipe(executable, profile, timeout=120)
+        try:
+            target = pipe.call("Target.createTarget", url="about:blank")["targetId"]
+            session = pipe.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            pipe.call("Emulation.setDeviceMetricsOverride", session, width=width, height=900, deviceScaleFactor=1,
+                      mobile=False)
+            pipe.call("Page.navigate", session, url=page.resolve().as_uri())
+            ready = ("new Promise(done => { const go = () => document.fonts.ready.then(() => setTimeout(done, 300));"
+                     " document.readyState === 'complete' ? go() : addEventListener('load', go); })")
+            for _ in range(100):  # navigate answers before the new document exists: wait until it is ours
+                if pipe.call("Runtime.evaluate", session, expression="location.protocol")["result"].get("value") == "file:":
+                    break
+                time.sleep(0.05)
+            pipe.call("Runtime.evaluate", session, expression=ready, awaitPromise=True)
+            pipe.call("Runtime.evaluate", session,
+                      expression=f"document.documentElement.classList.add('{LONG_IMAGE_CLASS}')")
+            height = pipe.call("Runtime.evaluate", session,
+                               expression="Math.ceil(document.documentElement.scrollHeight)")["result"]["value"]
+            height = min(int(height), LONG_IMAGE_MAX_HEIGHT)
+            pipe.call("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1,
+                      mobile=False)
+            shot = pipe.call("Page.captureScreenshot", session, format="png",
+                             clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})
+            partial.write_bytes(base64.b64decode(shot["data"]))
+            partial.replace(out)
+        finally:
+            pipe.close()
+            partial.unlink(missing_ok=True)
+    return height

@@ -52,12 +52,12 @@ def _table(name: str, values: Mapping[str, Any]) -> list[str]:
 
 def project(*, site_name: str, site_description: str | None, language: str, nav: Sequence[Any],
             extra_css: Sequence[str], theme: Mapping[str, Any], markdown_extensions: Mapping[str, Mapping],
-            extra: Mapping[str, Any]) -> str:
+            extra: Mapping[str, Any], extra_javascript: Sequence[str] = ()) -> str:
     """The ``zensical.toml`` text of a rendered board."""
     head = {
         "site_name": site_name, "site_description": site_description,
         "docs_dir": DOCS_DIR, "site_dir": "site", "use_directory_urls": True,
-        "extra_css": list(extra_css), "nav": list(nav),
+        "extra_css": list(extra_css), "extra_javascript": list(extra_javascript) or None, "nav": list(nav),
     }
     look = {
         "custom_dir": THEME_DIR, "variant": "classic",  # classic: Material's look, which board.css is made for

@@ -245,3 +245,37 @@ def png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", head[16:24])
+
+
+def test_article_for_the_wechat_editor_and_its_long_image(browser, sites, tmp_path):
+    out = tmp_path / "公众号"
+    common = ("--config", str(CONFIG), "--content", str(sites.content), "--as-of", AS_OF)
+    result = invoke("article", *common, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    html = (out / "公众号文章.html").read_text(encoding="utf-8")
+    for kept_out in ("<style", "<script", "class=", " id=", "<link", "<img", "src=", "href="):
+        assert kept_out not in html
+    assert all(name in html for name in ("第一党支部", "第二党支部", "临时党支部（专项工作）"))
+    assert PARTY_ONLY not in html
+    assert "预览稿" in html  # no approval records: a preview
+    overview = (sites.public_dir / "index.html").read_text(encoding="utf-8")
+    report = re.search(r'<p class="board-report">(.*?)</p>', overview, re.S).group(1)
+    assert report in html  # the same report paragraph as the site's
+    alpha = html[html.index("第一党支部</h3>"):html.index("第二党支部</h3>")]
+    groups = re.findall(r">(.) (未开始|整改中|已完成|已销号)（(\d+) 项）<", alpha)
+    assert [(g, n) for _, g, n in groups] == [("整改中", "1"), ("已完成", "1"), ("已销号", "1")]
+    assert "▲ 已逾期" in alpha  # overdue said in words, not only in red
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto((out / "公众号文章.html").as_uri())
+    widths = page.evaluate("[document.documentElement.scrollWidth, ...[...document.querySelectorAll('table')]"
+                           ".map(t => t.getBoundingClientRect().width)]")
+    page.close()
+    assert max(widths) <= 360, widths
+    width, height = png_size(out / "总览长图.png")
+    assert width == 1080 and height > 900
+    for wrong in (sites.content, sites.content / "branches", REPO):  # never into the content or over the project
+        before = sorted(p.name for p in sites.content.rglob("*"))
+        refused = invoke("article", *common, "--out", str(wrong))
+        assert refused.exit_code == 1 and "内容文件夹或项目文件夹" in refused.output
+        assert sorted(p.name for p in sites.content.rglob("*")) == before
+    assert invoke("article", *common, "--audience", "party", "--out", str(out)).exit_code == 1

@@ -41,6 +41,7 @@ def test_render_writes_a_zensical_project(project):
     config = tomllib.loads((project / "zensical.toml").read_text(encoding="utf-8"))["project"]
     assert config["site_name"] == "党务公开栏" and config["theme"]["language"] == "zh"
     assert config["theme"]["font"] is False and config["extra_css"] == ["assets/board.css"]
+    assert config["extra_javascript"] == ["assets/reader.js"]  # the 大字模式 switch
     assert (project / config["theme"]["custom_dir"] / "print.html").is_file()
     assert (project / config["docs_dir"] / "index.md").is_file()
 
@@ -52,6 +53,7 @@ def test_zensical_builds_every_page(site):
     assert "公开栏打印版" in "".join(read_html(site / "print" / "index.html").text)
     assert any(attrs.get("id") == "screen" for _, attrs in read_html(site / "screen" / "index.html").tags)
     assert (site / "data" / "screen" / "index.json").is_file() and (site / "assets" / "board.css").is_file()
+    assert 'src="../assets/reader.js"' in (site / "ledger" / "index.html").read_text(encoding="utf-8")
     beta = site / "branches" / "beta" / "index.html"
     assert NAME in "".join(read_html(beta).text)
 
