@@ -409,7 +409,7 @@ def _article_approval(options: core.Options, checked: core.Checked):
     return Approval(approved=False)
 
 
-def _refuse_inputs(config, options: core.Options, out: Path) -> None:
+def _refuse_inputs(config: MkDocsConfig, options: core.Options, out: Path) -> None:
     """Stop before ``out`` is, holds or sits inside the content folder, or is or holds the project folder.
 
     (The shared output check of the "safety" work replaces this once it is on main.)
@@ -421,25 +421,24 @@ def _refuse_inputs(config, options: core.Options, out: Path) -> None:
         _fail(f"输出位置 {out} 是（或包含、或在）内容文件夹或项目文件夹：请换一个位置，例如 公众号。什么都没有改动。")
 
 
+ARTICLE_IS_PUBLIC = _audience_option(("party",), "公众号文章发到单位以外，只含公开内容，没有党内版", hidden=False)
+
+
 @main.command()
-@_common
+@_common(audience=ARTICLE_IS_PUBLIC)
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="写出文章和长图的文件夹")
 @click.option("--browser", help="Chromium/Chrome/Edge 的路径（默认自动查找）")
-def article(config_file, content, audience, as_of, verbose, out, browser) -> None:
+def article(config_file, content, as_of, verbose, out, browser) -> None:
     """写出公众号文章（只含公开内容）：一个可粘贴到公众号编辑器的 HTML 文件，和一张 1080 像素宽的总览长图。"""
     import tempfile
-
-    from mkdocs.commands.build import build as mkdocs_build
 
     from .article import ARTICLE_FILE, LONG_IMAGE_FILE, render_article
     from .figures import compute
     from .model import Audience
     from .printing import PrintError, find_browser, to_png
 
-    if audience == "party":
-        _fail("公众号文章只能用公开内容生成，不能加 --audience party。")
-    config = _load(config_file, verbose, content=content, audience="public", as_of=as_of)
-    options = _options(config)
+    config = _open(config_file, verbose, content)
+    options = _options(config, content, "public", as_of)
     target = Path(out)
     _refuse_inputs(config, options, target)
     checked = _validate(options)
@@ -450,8 +449,7 @@ def article(config_file, content, audience, as_of, verbose, out, browser) -> Non
         find_browser(browser)
         target.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="board-article-") as site:
-            config.site_dir = site
-            mkdocs_build(config)
+            _mkdocs_build(config, Path(site), options, checked)
             height = to_png(Path(site) / "index.html", target / LONG_IMAGE_FILE, browser=browser)
     except PrintError as exc:
         _fail(str(exc))
