@@ -274,6 +274,6 @@ def test_article_for_the_wechat_editor_and_its_long_image(browser, sites, tmp_pa
     for wrong in (sites.content, sites.content / "branches", REPO):  # never into the content or over the project
         before = sorted(p.name for p in sites.content.rglob("*"))
         refused = invoke("article", *common, "--out", str(wrong))
-        assert refused.exit_code == 1 and "内容文件夹或项目文件夹" in refused.output
+        assert refused.exit_code == 1 and "什么都没有改动" in refused.output
         assert sorted(p.name for p in sites.content.rglob("*")) == before
     assert invoke("article", *common, "--audience", "party", "--out", str(out)).exit_code == 1
