@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import gc
 import logging
 import os
 import shutil
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import core
+from . import core, speed
 from .figures import visible
 from .load import display_path
 from .model import Kind, printable
@@ -112,10 +111,7 @@ def _guard(func: Callable) -> Callable:
                 raise
             _fail(f"内部错误：{type(exc).__name__}: {exc}（设置 BOARD_DEBUG=1 可查看详细信息）")
         finally:
-            # The process ends next: without this, the collector walks a big board's model
-            # once more while Python shuts down (a second on a 3,000-branch board).
-            if gc.get_freeze_count():  # a big board was read (``load``)
-                gc.freeze()
+            speed.before_exit()
 
     return wrapper
 

@@ -16,8 +16,9 @@ from .dates import DateError, parse_date
 from .figures import Figures, compute
 from .load import load_content, parse_choice
 from .model import Audience, Content, Problem, Severity
-from .pages import LEDGER_PAGE_ROWS, Memo, render_data, render_pages, render_print
+from .pages import LEDGER_PAGE_ROWS, render_data, render_pages, render_print
 from .screen import ScreenSettings, screen_files
+from .speed import Memo
 
 AS_OF_RANGE = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))  # page dates, sitemap and archive times must fit
 
@@ -99,7 +100,7 @@ class Site:
 def generate(options: Options, memo: Memo | None = None, checked: Checked | None = None) -> Site:
     """Everything the site needs, or no pages at all when the content has errors.
 
-    ``memo``: what the last build rendered per branch (``mkdocs serve``; see ``pages.Memo``).
+    ``memo``: what the last build rendered per branch (``mkdocs serve``; see ``speed.Memo``).
     ``checked``: ``validate(options)`` when the caller has it already (one validation per build).
     """
     checked = checked or validate(options)

@@ -103,11 +103,11 @@ ItemCounts = dataclasses.make_dataclass("ItemCounts", [(name, int) for name in I
 ItemCounts.__module__ = __name__
 
 
-def item_counts(items: tuple[Item, ...], overdue: frozenset[int]) -> ItemCounts:
+def item_counts(items: tuple[Item, ...], overdue: frozenset[str]) -> ItemCounts:
     by_status = {status.key: 0 for status in Status}
     for item in items:
         by_status[item.status.key] += 1
-    return ItemCounts(total=len(items), **by_status, overdue=sum(1 for item in items if id(item) in overdue))
+    return ItemCounts(total=len(items), **by_status, overdue=sum(1 for item in items if item.id in overdue))
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,10 @@ class BranchFigures:
     evaluation: EvaluationFigures | None
     items: tuple[Item, ...]
     counts: ItemCounts
-    overdue: frozenset[int]
+    overdue: frozenset[str]  # the ids of the overdue items (unique within a branch)
 
     def is_overdue(self, item: Item) -> bool:
-        return id(item) in self.overdue
+        return item.id in self.overdue
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Figures:
 
 def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> BranchFigures:
     items = tuple(item for item in branch.items if visible(item, audience))
-    overdue = frozenset(id(item) for item in items if is_overdue(item, as_of))
+    overdue = frozenset(item.id for item in items if is_overdue(item, as_of))
     evaluation = None
     if branch.evaluation is not None:
         evaluation = evaluation_figures(_counts_of(branch.evaluation), branch.evaluation.opinions or 0)

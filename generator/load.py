@@ -1,31 +1,26 @@
 """Content folder → typed model, with every parse problem found at once.
 
 Each field is parsed exactly once here; everything after this module works on
-the typed model in ``model``.  Per-file results are kept by the file's bytes, in
-memory (``board build`` checks, then MkDocs builds; ``mkdocs serve`` rebuilds)
-and on disk between runs (``cache``), so only what changed is parsed again.
+the typed model in ``model``.  Files are parsed through ``speed.Reading``, which
+reuses the results of unchanged files and spreads big boards over every core;
+parsing itself is the plain functions below.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import contextlib
+import dataclasses
 import datetime as dt
 import difflib
 import functools
-import gc
 import hashlib
-import multiprocessing
 import os
-import pickle
 import re
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from . import cache, schema
+from . import schema
 from .dates import FORMS_HINT, DateError, parse_date
 from .model import (
     Board,
@@ -41,6 +36,7 @@ from .model import (
     Problem,
 )
 from .source import Node, parse_yaml, read_bytes, refused
+from .speed import Reading, Source
 
 BRANCH_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # always used with fullmatch (``$`` lets "x\n" through)
 MAX_DIGITS = 9  # counts and sort keys: nobody has a billion members, and Python refuses 4,300-digit ints
@@ -264,51 +260,35 @@ def load_content(content_dir: Path, progress: Callable[[int, int], None] | None 
     checks can still run on it and the clerk sees every problem at once.
     """
     problems: list[Problem] = []
-    digests: list[bytes] = []
-    with _collector_paused():
-        board = _load_board_file(content_dir, problems, digests)
-        branches = _load_branch_files(content_dir, problems, digests, progress)
-        _set_aside(len(branches))
+    sources: list[Source] = []
+    with Reading() as reading:
+        board = _load_board_file(content_dir, reading, problems, sources)
+        branches = _load_branch_files(content_dir, reading, problems, sources, progress)
     if board is None:
         return None, problems
     ordered = tuple(sorted(branches, key=lambda b: b.sort_key))
-    return Content(board, ordered, hashlib.sha256(b"".join(digests)).hexdigest()), problems
+    digest = hashlib.sha256(b"".join(s.path.name.encode() + s.digest for s in sources)).hexdigest()
+    return Content(board, ordered, digest), problems
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a board is read.
-
-    Reading creates hundreds of thousands of small objects that all survive, so
-    the collector would walk them again and again (half the time of reading a
-    3,000-branch board from the cache) to find nothing: the model has no cycles.
-    """
-    was_enabled = gc.isenabled()
-    if gc.get_freeze_count():  # a big board read before (mkdocs serve): let it be collected now
-        gc.unfreeze()
-        gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def _read(paths: list[Path], problems: list[Problem], sources: list[Source]) -> list[Source]:
+    """The readable files among ``paths`` (each added to ``sources``); problems for the others."""
+    read = []
+    folders: dict[Path, str] = {}
+    for path in paths:
+        if path.parent not in folders:  # resolving every file's path took longer than reading it
+            folders[path.parent] = display_path(path.parent)
+        shown = os.path.normpath(os.path.join(folders[path.parent], path.name))
+        data, found = read_bytes(path, shown)
+        problems.extend(found)
+        if data is not None:
+            read.append(Source(path, shown, data))
+    sources.extend(read)
+    return read
 
 
-def _set_aside(branches: int) -> None:
-    """Keep what a big board read into out of the collector's walks (``gc.freeze``).
-
-    Re-enabling the collector is not enough: the first full collection after
-    reading walks every object just made, 0.6 s at 3,000 branches, to free
-    nothing.  Frozen objects are still freed when no longer used; the next read
-    unfreezes them (``_collector_paused``), so a long ``mkdocs serve`` keeps
-    nothing frozen longer than one rebuild.  Small boards are left as they are.
-    """
-    if branches >= PARALLEL_FROM:
-        gc.freeze()
-
-
-def _load_board_file(content_dir: Path, problems: list[Problem], digests: list[bytes]) -> Board | None:
+def _load_board_file(content_dir: Path, reading: Reading, problems: list[Problem], sources: list[Source],
+                     ) -> Board | None:
     path = content_dir / "board.yml"
     shown = display_path(path)
     if not path.exists():
@@ -318,12 +298,15 @@ def _load_board_file(content_dir: Path, problems: list[Problem], digests: list[b
     if reason:
         problems.append(Problem(shown, 0, reason))
         return None
-    [(board, found)] = _parse_many([path], _parse_board, digests)
+    read = _read([path], problems, sources)
+    if not read:
+        return None
+    [(board, found)] = reading.parse(_board_of, read)
     problems.extend(found)
     return board
 
 
-def _load_branch_files(content_dir: Path, problems: list[Problem], digests: list[bytes],
+def _load_branch_files(content_dir: Path, reading: Reading, problems: list[Problem], sources: list[Source],
                        progress: Callable[[int, int], None] | None = None) -> list[Branch]:
     folder = content_dir / "branches"
     shown = display_path(folder)
@@ -347,7 +330,7 @@ def _load_branch_files(content_dir: Path, problems: list[Problem], digests: list
         else:
             usable.append(path)
     branches = []
-    for branch, found in _parse_many(usable, _parse_branch, digests, progress):
+    for branch, found in reading.parse(_branch_of, _read(usable, problems, sources), progress):
         problems.extend(found)
         if branch is not None:
             branches.append(branch)
@@ -368,86 +351,19 @@ def _bad_file_name(stem: str, number: int) -> str:
     )
 
 
-_CACHE: OrderedDict[str, tuple] = OrderedDict()
-_CACHE_SIZE = 8192
+def _board_of(source: Source) -> tuple[Board | None, tuple[Problem, ...]]:
+    """One ``board.yml``: (board or None, problems)."""
+    root, problems = parse_yaml(source.data, source.shown)
+    return (None if root is None else _parse_board(root, source.path, source.shown, problems)), tuple(problems)
 
 
-PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
-
-
-def _parse_job(job: tuple[Callable, Path, str, bytes]) -> tuple:
-    """Parse one file: (result or None, problems)."""
-    parse, path, shown, data = job
-    root, problems = parse_yaml(data, shown)
-    return (None if root is None else parse(root, path, shown, problems)), tuple(problems)
-
-
-def _parse_job_bytes(job: tuple) -> bytes:
-    """``_parse_job`` in a worker, pickled once: the bytes it sends are the bytes the parent stores."""
-    return cache.encode(_parse_job(job))
-
-
-def _parse_many(paths: list[Path], parse: Callable, digests: list[bytes],
-                progress: Callable[[int, int], None] | None = None) -> list[tuple]:
-    """Parse files in order, reusing results for the very same bytes (any mtime).
-
-    Results come from memory (``mkdocs serve`` rebuilds), else from the disk
-    cache (``cache``), else files are parsed, spread over every core when there
-    are many: parsing is most of ``board check`` on a city-wide board.
-    """
-    place = cache.folder()
-    read: list[tuple[int, str, tuple]] = []  # (position in results, cache key, job) per readable file
-    results: list[tuple | None] = []
-    folders: dict[Path, str] = {}
-    for path in paths:
-        if path.parent not in folders:  # resolving every file's path took longer than reading it
-            folders[path.parent] = display_path(path.parent)
-        shown = os.path.normpath(os.path.join(folders[path.parent], path.name))
-        data, problems = read_bytes(path, shown)
-        if data is None:
-            results.append((None, tuple(problems)))
-            continue
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        digests.append(path.name.encode() + digest)
-        read.append((len(results), cache.key(parse.__name__, shown, digest), (parse, path, shown, data)))
-        results.append(None)
-    stored = cache.find(place, [name for _, name, _ in read if name not in _CACHE])
-    misses: list[tuple[int, str]] = []
-    jobs: list[tuple] = []
-    for index, name, job in read:
-        found = _CACHE.get(name) or cache.decode(stored.get(name))
-        if found is not None:
-            results[index] = _CACHE[name] = found
-            _CACHE.move_to_end(name)
-        else:
-            misses.append((index, name))
-            jobs.append(job)
-    new: list[tuple[str, bytes]] = []
-    for done, ((index, name), (result, blob)) in enumerate(zip(misses, _run(jobs, place), strict=True), start=1):
-        results[index] = _CACHE[name] = result
-        if blob is not None:
-            new.append((name, blob))
-        if progress:
-            progress(done, len(jobs))
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    cache.keep(place, new)
-    return results  # type: ignore[return-value]
-
-
-def _run(jobs: list[tuple], place: Path | None) -> Iterator[tuple[tuple, bytes | None]]:
-    """Each job's result and, when there is a cache to keep it in, its pickle."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for job in jobs:
-            result = _parse_job(job)
-            yield result, (cache.encode(result) if place is not None else None)
-        return
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        chunks = max(1, len(jobs) // (workers * 8))
-        for blob in pool.map(_parse_job_bytes, jobs, chunksize=chunks):
-            yield pickle.loads(blob), blob
+def _branch_of(source: Source) -> tuple[Branch | None, tuple[Problem, ...]]:
+    """One branch file: (branch or None, problems); the branch carries its file's key."""
+    root, problems = parse_yaml(source.data, source.shown)
+    branch = None if root is None else _parse_branch(root, source.path, source.shown, problems)
+    if branch is not None:
+        branch = dataclasses.replace(branch, key=source.key(_branch_of.__name__))
+    return branch, tuple(problems)
 
 
 def load_branch_text(text: str, path: Path) -> tuple[Branch | None, list[Problem]]:

@@ -160,6 +160,7 @@ class Branch(declared(schema.BRANCH)):
     id: str
     path: str
     lines: Lines
+    key: str = ""  # its file's bytes and path, hashed (``speed.Source.key``): the same key, the same branch
 
     @property
     def sort_key(self) -> tuple[int, int, str]:

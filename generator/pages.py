@@ -10,12 +10,15 @@ go into front matter already HTML-escaped, because Material prints
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 import math
 import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 import yaml
@@ -24,8 +27,9 @@ from markupsafe import Markup, escape
 from . import schema
 from .dates import chinese
 from .figures import BranchFigures, Figures, ledger, summary
-from .model import Branch, Item, Status
+from .model import Item, Status
 from .qr import code_for
+from .speed import Memo
 
 GRADE_LABELS = tuple((key, schema.EVALUATION[key].label) for key in schema.GRADES)
 STATUS_MARKS = dict(zip((s.key for s in Status), "○◐●✔", strict=True))  # print and screen readers tell them apart
@@ -116,40 +120,29 @@ def _render(template: str, page: str, **context) -> str:
     return _ENV.get_template(template).render(url=_url_from(page), **context)
 
 
-class Memo:
-    """What was rendered from each branch, kept between ``mkdocs serve`` rebuilds.
-
-    A branch read from unchanged bytes is the very same object (``load`` keeps
-    parse results), and what is rendered from it depends only on it, the date,
-    the audience and where the page sits (``figures.branch_figures``).  So
-    after one edit one branch in fifty is rendered again, not all of them.
-    Only the last build's fragments are kept; one-off builds use no memo.
-    """
-
-    def __init__(self) -> None:
-        self._last: dict[tuple, tuple[Branch, jinja2.Template, object]] = {}
-        self._now: dict[tuple, tuple[Branch, jinja2.Template, object]] = {}
-
-    def fragment(self, key: tuple, branch: Branch, template: jinja2.Template, render: Callable[[], object]) -> object:
-        """``render()``'s value, reused when ``key`` last came from this very branch and template."""
-        found = self._last.get(key)
-        value = found[2] if found and found[0] is branch and found[1] is template else render()
-        self._now[key] = (branch, template, value)
-        return value
-
-    def finish(self) -> None:
-        """This build's fragments are the ones the next build may reuse."""
-        self._last, self._now = self._now, {}
-
-
 def _per_branch(memo: Memo | None, name: str, figures: Figures, bf: BranchFigures, place: str,
                 render: Callable[[jinja2.Template], object]) -> object:
-    """One branch's fragment from template ``name`` for ``place`` (a page, or a depth), through the memo if any."""
+    """One branch's fragment from template ``name`` for ``place`` (a page, or a depth), through the memo if any.
+
+    What it depends on is the memo's key: the branch's file (``Branch.key``), the
+    templates' sources, the date, the audience and the place (``figures.branch_figures``).
+    """
     template = _ENV.get_template(name)
-    if memo is None:
+    if memo is None or not bf.branch.key:
         return render(template)
-    key = (name, place, bf.branch.id, figures.as_of, figures.audience)
-    return memo.fragment(key, bf.branch, template, lambda: render(template))
+    key = (bf.branch.key, name, _template_source(name), place, figures.as_of, figures.audience)
+    return memo.fragment(key, lambda: render(template))
+
+
+def _template_source(name: str) -> tuple[str, ...]:
+    """The source of template ``name`` and of the macros it imports, hashed (read again once edited)."""
+    paths = [Path(_ENV.get_template(n).filename) for n in (name, "_macros.md.j2")]
+    return tuple(_digest(path, path.stat().st_mtime_ns) for path in paths)
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(path: Path, mtime_ns: int) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
 def branch_page(figures: Figures, index: int, memo: Memo | None = None) -> tuple[str, str]:
@@ -192,7 +185,7 @@ def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo 
     """The ledger in pages of ``rows_per_page`` rows (one page for a bureau; a city's would be tens of MB)."""
     rows = ledger(figures)
     count = max(1, math.ceil(len(rows) / rows_per_page))
-    made: dict[tuple[str, str], dict[int, Markup]] = {}
+    made: dict[tuple[str, str], dict[str, Markup]] = {}
     pages = {}
     for number in range(1, count + 1):
         path = ledger_page_path(number)
@@ -204,7 +197,7 @@ def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo 
 
 
 def _ledger_rows(figures: Figures, rows: list[tuple[BranchFigures, Item]], page: str, memo: Memo | None,
-                 made: dict[tuple[str, str], dict[int, Markup]]) -> list[Markup]:
+                 made: dict[tuple[str, str], dict[str, Markup]]) -> list[Markup]:
     """Each row's HTML (``ledger_rows.md.j2``), in ledger order, each rendered once.
 
     A row depends on its branch and on how deep its page sits (its link is
@@ -220,9 +213,9 @@ def _ledger_rows(figures: Figures, rows: list[tuple[BranchFigures, Item]], page:
         kept = made.get((bf.branch.id, depth))
         if kept is None:
             kept = made[bf.branch.id, depth] = _per_branch(memo, "ledger_rows.md.j2", figures, bf, depth, lambda _: {})
-        row = kept.get(id(item))
+        row = kept.get(item.id)
         if row is None:
-            row = kept[id(item)] = module.row(bf, item)
+            row = kept[item.id] = module.row(bf, item)
         shown.append(row)
     return shown
 

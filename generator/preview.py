@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from .pages import Memo
 from .search import Segmenter
+from .speed import Memo
 
 
 class TemplateCode(jinja2.BytecodeCache):

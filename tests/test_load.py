@@ -9,8 +9,9 @@ import pytest
 
 from conftest import evaluation, item, tiny_board, write_yaml
 from generator.dates import DateError, parse_date
-from generator.load import PARALLEL_FROM, load_content, suggest_branch_id
+from generator.load import load_content, suggest_branch_id
 from generator.model import Audience, DeadlineKind, Kind, Status
+from generator.speed import PARALLEL_FROM
 
 
 def messages(content_dir):

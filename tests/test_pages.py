@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import evaluation, item, tiny_board, write_yaml
-from generator import core
-from generator.pages import Memo, ledger_page_number, ledger_page_path, stash_html
+from generator import core, speed
+from generator.pages import ledger_page_number, ledger_page_path, stash_html
+from generator.speed import Memo
 
 TEMPLATES = Path(core.__file__).parent / "templates"
 BLOCK_ELEMENTS = ("table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li", "p", "div", "section", "nav",
@@ -91,3 +92,14 @@ def test_no_html_block_is_cut_by_a_blank_line(tmp_path, audience):
             for tag in BLOCK_ELEMENTS:
                 opened = len(re.findall(rf"<{tag}[\s>]", block))
                 assert opened == block.count(f"</{tag}>"), (path, tag, block[:200])
+
+
+def test_a_memo_is_keyed_by_content_not_by_the_objects_read(tmp_path):
+    root, memo = board(tmp_path), Memo()
+    first = pages(root, memo)
+    speed.forget()  # the files are parsed again: other objects, the same content
+    again = pages(root, memo)
+    assert again["branches/a.md"] is first["branches/a.md"]  # reused all the same
+    copy = board(tmp_path / "copy")  # the same bytes elsewhere: other paths, so rendered afresh
+    elsewhere = pages(copy, memo)["branches/a.md"]
+    assert elsewhere == first["branches/a.md"] and elsewhere is not first["branches/a.md"]

@@ -103,7 +103,7 @@ def test_pages_and_search_index_after_edits_under_serve_equal_a_full_build(tmp_p
     text = re.sub("<[^>]*>", "", "".join(d["title"] + d["text"] for d in words))
     assert "档案整理" in text and "理论学习流于形式" in text  # beta kept, alpha indexed again
     assert "群众" not in text and "丙支部" not in text  # old alpha text and gamma are gone
-    # Pages rendered partly from the last build's fragments (pages.Memo) are what a full build makes.
+    # Pages rendered partly from the last build's fragments (speed.Memo) are what a full build makes.
     for page, html in pages.items():
         assert _content(html) == _content((built / page / "index.html").read_text(encoding="utf-8")), page
     assert "理论学习流于形式" in pages["ledger/"] and "档案整理" in pages["print/"]
