@@ -75,19 +75,23 @@ def clean_env(**settings: str) -> dict[str, str]:
     return {**env, "NO_MKDOCS_2_WARNING": "1", **settings}
 
 
-def board(*args: str) -> Run:
+def board(*args: str, env: dict[str, str] | None = None) -> Run:
     """The ``board`` command run in this process (click's CliRunner), from the repository folder.
 
     The same code, messages and exit status as ``board_cli``, without starting
-    Python and importing MkDocs again; use ``board_cli`` where the process itself
-    is under test (signals, tracebacks on stderr, the environment).
+    Python and importing MkDocs again; each run starts with nothing kept in
+    memory, like a new process.  ``env``: variables set for this run only.
+    Use ``board_cli`` where the process itself is under test (signals,
+    tracebacks on stderr, the environment).
     """
     from click.testing import CliRunner
 
+    from generator import speed
     from generator.cli import main
 
+    speed.forget()
     with contextlib.chdir(REPO):
-        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        result = CliRunner(env=env).invoke(main, list(args), catch_exceptions=False)
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
@@ -102,7 +106,7 @@ def board_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> R
 
 
 def build_site(content: Path, site: Path, *extra: str) -> Run:
-    run = board_cli("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site),
+    run = board("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site),
                     "--as-of", AS_OF, *extra)
     assert run.code == 0, run.err
     return run

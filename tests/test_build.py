@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, REPO, board_cli, build_site, clean_env, evaluation, item, read_html, tiny_board
+from conftest import AS_OF, CONFIG, REPO, build_site, clean_env, evaluation, item, read_html, tiny_board
+from conftest import board as cli  # this module's ``board`` is its content fixture
 
 HOSTILE = ("A|B <script>alert(1)</script> {{ x }} {% if %} **粗** `code` [x](javascript:alert(1)) "
            "&amp; \"q\" 's' <!-- c --> ![i](http://example.com/i.png)\n第二行 | --- |")
@@ -145,7 +146,7 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     build_site(content, site)
     before = tree_digest(site)
     (content / "branches" / "first.yml").write_text("name: 甲\nevaluation: {members: -3}\n", encoding="utf-8")
-    run = board_cli("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site))
+    run = cli("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site))
     assert run.code == 1 and "Traceback" not in run.err
     assert "first.yml:2: members（党员总数）不能是负数（-3）" in run.err
     assert tree_digest(site) == before
@@ -178,7 +179,7 @@ def test_interrupted_build_leaves_previous_site_untouched(tmp_path, sig):
 
 def test_render_writes_markdown_for_any_builder(board, tmp_path):
     out = tmp_path / "md"
-    run = board_cli("render", "--config", str(CONFIG), "--content", str(board), "--out", str(out), "--as-of", AS_OF)
+    run = cli("render", "--config", str(CONFIG), "--content", str(board), "--out", str(out), "--as-of", AS_OF)
     assert run.code == 0, run.err
     docs = out / "docs"
     assert sorted(str(p.relative_to(docs)) for p in docs.rglob("*.md")) == [
@@ -206,7 +207,7 @@ def test_full_disk_leaves_previous_site_untouched(tmp_path, small_disk):
     before = tree_digest(site)
     free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
     (small_disk / "filler").write_bytes(b"\0" * (free - 512 * 1024))
-    run = board_cli("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site),
+    run = cli("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(site),
                     "--as-of", AS_OF)
     assert run.code == 1 and "磁盘空间不足" in run.err and "Traceback" not in run.err
     assert tree_digest(site) == before
@@ -229,7 +230,7 @@ def test_a_long_ledger_is_split_into_linked_pages(tmp_path):
             item(id=f"0{n}", problem=f"台账第{n}行", deadline=deadlines[n - 1]) for n in (2, 4)]},
     })
     site = tmp_path / "site"
-    run = board_cli("build", "--config", str(project / "site-config.yml"), "--content", str(content),
+    run = cli("build", "--config", str(project / "site-config.yml"), "--content", str(content),
                     "--site-dir", str(site), "--as-of", AS_OF, "--strict")
     assert run.code == 0, run.err
     pages = [site / "ledger" / "index.html", site / "ledger" / "2" / "index.html", site / "ledger" / "3" / "index.html"]

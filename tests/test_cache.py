@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from conftest import AS_OF, REPO, board_cli, evaluation, item, tiny_board, write_yaml
+from conftest import AS_OF, REPO, board, evaluation, item, tiny_board, write_yaml
 from generator import cache
 
 
 def check(content, cache_dir, *extra):
-    return board_cli("check", "--content", str(content), "--as-of", AS_OF, *extra,
+    return board("check", "--content", str(content), "--as-of", AS_OF, *extra,
                      env={"BOARD_CACHE_DIR": str(cache_dir)})
 
 
@@ -48,7 +48,7 @@ def test_a_second_check_reads_every_file_from_the_cache(tmp_path):
 
 def test_cached_and_uncached_checks_say_the_same(tmp_path):
     content, cache_dir = broken_board(tmp_path / "content"), tmp_path / "cache"
-    off = board_cli("check", "--content", str(content), "--as-of", AS_OF, env={"BOARD_CACHE_DIR": "off"})
+    off = board("check", "--content", str(content), "--as-of", AS_OF, env={"BOARD_CACHE_DIR": "off"})
     cold, warm = check(content, cache_dir), check(content, cache_dir)
     assert off.code == cold.code == warm.code == 1
     assert off.err == cold.err == warm.err

@@ -11,7 +11,7 @@ from conftest import CONFIG, board, board_cli, clean_env, evaluation, item, tiny
 
 
 def check(content, *extra):
-    return board_cli("check", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", *extra)
+    return board("check", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", *extra)
 
 
 def test_check_passes_and_says_what_it_saw(board_dir):
@@ -25,7 +25,7 @@ def test_every_error_at_once_as_path_line_message(tmp_path):
         "a": {"name": "甲", "evaluation": evaluation(members="三十"), "rectifications": [item(status="完了")]},
         "b": {"name": "乙", "rectifications": [item(deadline="2024-02-30")]},
     })
-    run = check(root)
+    run = board_cli("check", "--config", str(CONFIG), "--content", str(root), "--as-of", "2024-07-01")  # a real process
     assert run.code == 1 and "Traceback" not in run.err
     lines = run.err.strip().splitlines()
     assert lines[0].endswith("branches/a.yml:3: members（党员总数）应为不小于 0 的整数，现在是“三十”")
@@ -46,7 +46,7 @@ def test_gbk_content_builds_correctly(tmp_path):
     root = tiny_board(tmp_path / "c")
     path = root / "branches" / "first.yml"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
-    run = board_cli("build", "--config", str(CONFIG), "--content", str(root), "--site-dir", str(tmp_path / "site"),
+    run = board("build", "--config", str(CONFIG), "--content", str(root), "--site-dir", str(tmp_path / "site"),
                     "--as-of", "2024-07-01")
     assert run.code == 0, run.err
     assert "first.yml:1: 警告：文件不是 UTF-8 编码" in run.err
@@ -56,12 +56,12 @@ def test_gbk_content_builds_correctly(tmp_path):
 def test_bad_options_and_missing_config_are_sentences(board_dir, tmp_path):
     run = board_cli("check", "--config", str(CONFIG), "--content", str(board_dir), "--as-of", "2024-13-01")
     assert run.code == 1 and "as-of" in run.err and "没有 13 月" in run.err and "Traceback" not in run.err
-    run = board_cli("check", "--config", str(tmp_path / "nope.yml"))
+    run = board("check", "--config", str(tmp_path / "nope.yml"))
     assert run.code == 1 and "找不到配置文件" in run.err
-    run = board_cli("check", "--config", str(CONFIG), "--content", str(tmp_path / "nowhere"))
+    run = board("check", "--config", str(CONFIG), "--content", str(tmp_path / "nowhere"))
     assert run.code == 1 and "找不到内容文件夹" in run.err
     (tmp_path / "empty").mkdir()
-    run = board_cli("check", "--config", str(CONFIG), "--content", str(tmp_path / "empty"))
+    run = board("check", "--config", str(CONFIG), "--content", str(tmp_path / "empty"))
     assert run.code == 1 and "缺少 board.yml" in run.err and "Traceback" not in run.err
 
 

@@ -8,14 +8,14 @@ import shutil
 
 from openpyxl import load_workbook
 
-from conftest import CONFIG, REPO, board_cli
+from conftest import CONFIG, REPO, board
 from generator.importer import import_items, read_sheets, rectification_table
 from generator.load import load_content
 
 
 def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):
     out = tmp_path / "模板.xlsx"
-    run = board_cli("template", str(out))
+    run = board("template", str(out))
     assert run.code == 0, run.err
     book = load_workbook(out)
     ws = book["整改清单"]
@@ -36,7 +36,7 @@ def test_export_then_import_gives_the_same_content(tmp_path):
     shutil.copytree(REPO / "content", content)
     before, _ = load_content(content)
     out = tmp_path / "全部.xlsx"
-    run = board_cli("export", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
+    run = board("export", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
     assert run.code == 0, run.err
     book = load_workbook(out)
     assert {"整改台账", "民主评议"} <= set(book.sheetnames) and len(book.sheetnames) == len(before.branches) + 2
@@ -45,11 +45,11 @@ def test_export_then_import_gives_the_same_content(tmp_path):
     for branch in before.branches:
         path = content / "branches" / f"{branch.id}.yml"
         written = path.read_bytes()
-        run = board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25",
-                        str(out), "--branch", branch.id)
+        run = board("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25",
+                    str(out), "--branch", branch.id)
         assert run.code == 0, run.err
         assert "文件没有改动" in run.out and path.read_bytes() == written, run.out
-    run = board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
+    run = board("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
     assert run.code == 0, run.err
     after, _ = load_content(content)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, board_cli, build_site, evaluation, item, tiny_board
+from conftest import AS_OF, CONFIG, board, build_site, evaluation, item, tiny_board
 from generator.printing import PrintError, find_browser, to_pdf
 
 pytestmark = pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and shutil.which("pdftotext")),
@@ -33,7 +33,7 @@ def long_item(n: int) -> dict:
 
 
 def pdf(content: Path, out: Path, *extra: str) -> list[str]:
-    run = board_cli("pdf", "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF, "--out", str(out),
+    run = board("pdf", "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF, "--out", str(out),
                     *extra)
     assert run.code == 0, run.err
     return pages_of(out)

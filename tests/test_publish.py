@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, board_cli, build_site, item, tiny_board
+from conftest import AS_OF, CONFIG, board, build_site, item, tiny_board
 
 READER = r'''
 import json, sys, time
@@ -36,7 +36,7 @@ print(json.dumps({"reads": reads, "errors": errors}))
 
 
 def publish(content: Path, root: Path, *extra: str, as_of: str = AS_OF):
-    return board_cli("publish", "--config", str(CONFIG), "--content", str(content), "--to", str(root),
+    return board("publish", "--config", str(CONFIG), "--content", str(content), "--to", str(root),
                      "--as-of", as_of, *extra)
 
 
@@ -77,12 +77,12 @@ def test_rollback_serves_the_previous_board_and_releases_lists_them(tmp_path):
     assert publish(a, root).code == 0
     assert publish(b, root).code == 0
     assert organization(root) == "乙单位党委"
-    listing = board_cli("releases", "--to", str(root))
+    listing = board("releases", "--to", str(root))
     lines = listing.out.splitlines()
     assert len(lines) == 2 and lines[0].startswith("*") and "← 当前在线" in lines[0] and "2 个支部，1 项" in lines[0]
-    run = board_cli("rollback", "--to", str(root))
+    run = board("rollback", "--to", str(root))
     assert run.code == 0 and organization(root) == "甲单位党委"
-    again = board_cli("rollback", "--to", str(root))
+    again = board("rollback", "--to", str(root))
     assert again.code == 1 and "没有更早的版本" in again.err
 
 
@@ -161,7 +161,7 @@ def test_check_publish_and_releases_count_alike(tmp_path):
     content = tiny_board(tmp_path / "c", {"x": {"name": "第一支部", "rectifications": [item()]},
                                           "t": {"name": "专班临时党支部", "kind": "临时党支部"}})
     size = "2 个支部（含临时党支部 1 个），1 项整改事项"
-    check = board_cli("check", "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF)
+    check = board("check", "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF)
     published = publish(content, tmp_path / "www")
-    listing = board_cli("releases", "--to", str(tmp_path / "www"))
+    listing = board("releases", "--to", str(tmp_path / "www"))
     assert [size in run.out for run in (check, published, listing)] == [True, True, True], (check.out, listing.out)

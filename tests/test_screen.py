@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import AS_OF, board_cli, build_site, evaluation, item, needs_chromium, serve_folder, tiny_board
+from conftest import AS_OF, board, build_site, evaluation, item, needs_chromium, serve_folder, tiny_board
 from generator import core
 from generator.figures import compute
 from generator.load import load_content
@@ -177,7 +177,7 @@ def test_screen_data_is_public_even_in_a_party_build(tmp_path):
 
 
 def test_settings_come_from_site_config_and_url(tmp_path):
-    run = board_cli("render", "--config", str(Path(__file__).parent.parent / "site-config.yml"), "--content",
+    run = board("render", "--config", str(Path(__file__).parent.parent / "site-config.yml"), "--content",
                     str(screen_board(tmp_path / "c")), "--out", str(tmp_path / "md"), "--as-of", AS_OF)
     assert run.code == 0, run.err
     data = tmp_path / "md" / "docs" / "data"

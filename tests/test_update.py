@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 from test_importer import messy_workbook, office_csv, office_workbook, tally_workbook
 
-from conftest import CONFIG, board_cli, evaluation, item, tiny_board, write_yaml
+from conftest import CONFIG, board, evaluation, item, tiny_board, write_yaml
 from generator.load import load_content
 
 BRANCH_TEXT = """# 机关第一党支部 — 由党委办维护，请勿删除本行注释
@@ -34,7 +34,7 @@ meeting: {date: 2024-02-10, supervisor: 局党委委员 李某某}
 
 
 def run_import(content, *args):
-    return board_cli("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", *args)
+    return board("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", *args)
 
 
 def test_import_replaces_only_the_list_and_keeps_comments(tmp_path):

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import AS_OF, CONFIG, board_cli, clean_env, item, needs_chromium, read_html, serve_folder, tiny_board
+from conftest import AS_OF, CONFIG, board, clean_env, item, needs_chromium, read_html, serve_folder, tiny_board
 
 NAME = "第二党支部 A&B <i>"
 
@@ -24,7 +24,7 @@ def project(tmp_path_factory) -> Path:
         "beta": {"name": NAME, "kind": "临时党支部", "rectifications": [item(problem="理论学习不够深入系统")]},
     })
     out = root / "out"
-    run = board_cli("render", "--config", str(CONFIG), "--content", str(content), "--out", str(out), "--as-of", AS_OF)
+    run = board("render", "--config", str(CONFIG), "--content", str(content), "--out", str(out), "--as-of", AS_OF)
     assert run.code == 0, run.err
     return out
 
@@ -96,7 +96,7 @@ def test_render_again_compares_with_the_last_zensical_site(tmp_path):
     for status in ("整改中", "已完成"):
         content = tiny_board(tmp_path / status, {"alpha": {"name": "第一党支部", "rectifications": [
             item(status=status, completed="2024-06-01" if status == "已完成" else None)]}})
-        run = board_cli("render", "--config", str(CONFIG), "--content", str(content), "--out", str(out), "--as-of", AS_OF)
+        run = board("render", "--config", str(CONFIG), "--content", str(content), "--out", str(out), "--as-of", AS_OF)
         assert run.code == 0, run.err
         zensical = subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=out, env=clean_env(),
                                   capture_output=True, text=True, timeout=300)
