@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from . import schema
 from .figures import GRADES, grade_shares
 from .model import Branch, Content, Evaluation, Item, Problem, Severity, Status
 
@@ -46,9 +47,9 @@ def _check_evaluation(path: str, ev: Evaluation, ceiling: float) -> Iterator[Pro
     line = ev.lines
     graded = sum(_grades(ev).values())
     if graded != ev.rated:
+        terms = " + ".join(f"{schema.EVALUATION[grade].label} {count}" for grade, count in _grades(ev).items())
         yield Problem(path, line["rated"], (
-            f"评定结果相加不等于参加组织评定人数：优秀 {ev.excellent} + 合格 {ev.qualified} + "
-            f"基本合格 {ev.basic} + 不合格 {ev.unqualified} = {graded}，而 rated（参加组织评定）是 {ev.rated}"
+            f"评定结果相加不等于参加组织评定人数：{terms} = {graded}，而 rated（{schema.EVALUATION['rated'].label}）是 {ev.rated}"
         ))
     if ev.rated > ev.participants:
         yield Problem(path, line["rated"], f"参加组织评定 {ev.rated} 人，多于参加评议 {ev.participants} 人")
