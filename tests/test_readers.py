@@ -46,7 +46,7 @@ def reader_board(root: Path) -> Path:
         "beta": {"name": "第二党支部", "order": 2, "evaluation": evaluation(),
                  "rectifications": [item(id="1", problem="调查研究不够深入", status="未开始", deadline="2024-12-31")]},
         "gamma": {"name": "临时党支部（专项工作）", "order": 3, "kind": "临时党支部", "rectifications": []},
-    }, notice={"from": "2024-06-20", "to": "2024-07-20"}, feedback=["电话：0000-1234567", "局机关一楼意见箱"])
+    }, notice={"from": "2024-06-20", "to": "2024-07-20"}, feedback=["电话：0000-1234567（党委办）", "电子邮箱：dangwei-feedback@example.gov.cn", "局机关一楼意见箱"])
 
 
 @dataclass
@@ -182,6 +182,8 @@ def test_large_print_switch_is_remembered_and_fits_320_px(browser, sites):
             assert page.evaluate("document.documentElement.classList.contains('board-large')"), name
             assert page.locator("[data-board-large]").get_attribute("aria-pressed") == "true", name
             problems[name] = page.evaluate(LAYOUT) + page.evaluate(SMALL_TARGETS)
+        if name == "print":  # sized in pt, so the whole document is zoomed
+            assert page.evaluate("document.querySelector('.print-text').currentCSSZoom") >= 1.5
         page.close()
     assert {k: v for k, v in problems.items() if v} == {}
     page = open_page(context, sites.public + "print/")
