@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -78,11 +79,26 @@ def dump(data: CommentedMap) -> str:
     return buffer.getvalue()
 
 
+def mode_for(path: Path) -> int:
+    """The permissions a rewritten ``path`` keeps: its own, or a new file's (umask applied).
+
+    A temporary file is private (``mkstemp``: 0600); renamed over a branch file as it is,
+    it would lock out a publish timer running as another user.
+    """
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: never a half-written branch file."""
+    """Write beside the file, then rename over it: never a half-written branch file; its mode is kept."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(temp, path)

@@ -482,18 +482,23 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
-def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name) -> None:
+@click.option("--yes", is_flag=True, help="确认导入会删除支部大部分事项、或改变事项公开范围的表格")
+def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, yes) -> None:
     """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表。有任何错误则什么都不改。"""
     from .importer import SheetError
-    from .update import import_evaluation, import_rectifications
+    from .update import Unconfirmed, import_evaluation, import_rectifications
 
     options = _options(_open(config_file, verbose, content), content, None, as_of)
     try:
         if branch_id:
             report = import_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name,
-                                           name=name, as_of=options.as_of)
+                                           name=name, as_of=options.as_of, confirmed=yes)
         else:
             report = import_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
+    except Unconfirmed as exc:
+        for risk in exc.problems:
+            click.echo(printable(risk), err=True)
+        _fail("以上改动需要确认：核对表格无误后，加 --yes 重新运行。这次没有导入，支部文件保持不变。")
     except SheetError as exc:
         for problem in exc.problems:
             click.echo(printable(str(problem)), err=True)

@@ -7,16 +7,19 @@ imports back to the same content.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import schema
+from . import branchfile, schema
 from .figures import compute, ledger
 from .model import Audience, Branch, Content, Item, Labeled
 
@@ -33,7 +36,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 def _title(ws: Worksheet, text: str, width: int) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(1, 1, text).font = Font(size=16, bold=True)
+    _put(ws, 1, 1, text).font = Font(size=16, bold=True)  # a branch name may start with "="
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.row_dimensions[1].height = 28
 
@@ -118,7 +121,7 @@ def template(path: Path) -> None:
     ws.cell(rows.stop + 1, 1, "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。")
     tally = _tally_sheet(book)
     _validations(tally, TALLY_COLUMNS, 3, 2 + TEMPLATE_ROWS)
-    book.save(path)
+    save(book, path)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -142,13 +145,31 @@ def _cell_value(item: object, field: schema.Field) -> object:
     return value
 
 
+# Text a spreadsheet would take for a formula (or turn into one when the cell is edited).
+FORMULA_LIKE = ("=", "+", "-", "@")
+
+
+def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """A cell holding ``value`` as it is: text is always text, never a formula.
+
+    openpyxl stores a string that starts with ``=`` as a formula; such text (and text starting
+    with ``+``, ``-`` or ``@``) is written as a string cell with Excel's quote prefix, the way
+    Excel and WPS keep text typed after an apostrophe: shown as typed, read back as typed.
+    """
+    cell = ws.cell(row, column, value)
+    if isinstance(value, str) and value.startswith(FORMULA_LIKE):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def _write_items(ws: Worksheet, first_row: int, rows: list[tuple[Branch | None, Item]]) -> None:
     offset = 1 if rows and rows[0][0] is not None else 0
     for r, (branch, item) in enumerate(rows, start=first_row):
         if branch is not None:
-            ws.cell(r, 1, _cell_value(branch, BRANCH_COLUMN))
+            _put(ws, r, 1, _cell_value(branch, BRANCH_COLUMN))
         for c, field in enumerate(COLUMNS, start=1 + offset):
-            cell = ws.cell(r, c, _cell_value(item, field))
+            cell = _put(ws, r, c, _cell_value(item, field))
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = _BORDER
             if isinstance(cell.value, dt.date):
@@ -163,7 +184,7 @@ def export(content: Content, path: Path, as_of: dt.date) -> None:
     for branch in content.branches:
         ws = book.create_sheet(_sheet_name(branch.name, used))
         unit, when = _list_sheet(ws, f"{branch.name}整改清单（{branch.id}）")
-        ws.cell(*unit, content.board.organization)
+        _put(ws, *unit, content.board.organization)
         ws.cell(*when, as_of).number_format = DATE_FORMAT
         _write_items(ws, 4, [(None, item) for item in branch.items])
         _validations(ws, COLUMNS, 4, 3 + max(len(branch.items), 1))
@@ -176,7 +197,21 @@ def export(content: Content, path: Path, as_of: dt.date) -> None:
     tally = _tally_sheet(book)
     evaluated = [b for b in content.branches if b.evaluation is not None]
     for r, branch in enumerate(evaluated, start=3):
-        tally.cell(r, 1, _cell_value(branch, BRANCH_COLUMN))
+        _put(tally, r, 1, _cell_value(branch, BRANCH_COLUMN))
         for c, field in enumerate(TALLY_COLUMNS[1:], start=2):
-            tally.cell(r, c, _cell_value(branch.evaluation, field))
-    book.save(path)
+            _put(tally, r, c, _cell_value(branch.evaluation, field))
+    save(book, path)
+
+
+def save(book: Workbook, path: Path) -> None:
+    """Write beside ``path`` and rename over it (a failed save leaves the old file), keeping its mode."""
+    path = path.absolute()
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.close(handle)
+        book.save(temp)
+        os.chmod(temp, branchfile.mode_for(path))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,15 @@ from openpyxl.utils.datetime import from_excel
 
 from . import schema
 from .dates import DateError, parse_date
-from .load import parse_choice
+from .load import MAX_DIGITS, parse_choice
 from .model import DeadlineKind, Labeled, Status
-from .source import decode
+from .source import MAX_TEXT_CHARS, control_problem, decode
 
-MAX_ROWS = 20_000
+# Limits, each checked before the work it bounds, each with a message (never a silent cut):
+MAX_ROWS = 20_000  # rows of one sheet
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the file as it is on disk
+MAX_INFLATED_BYTES = 40 * 1024 * 1024  # an .xlsx unpacked (a 3 MB file can hold 800 MB of XML; 20,000 rows are ~10 MB)
+MAX_CELL_CHARS = MAX_TEXT_CHARS  # one cell: the same cap as one text in a branch file
 HEADER_SCAN_ROWS = 30
 
 # Field → header names, most specific first (the first column found wins); from the declaration.
@@ -90,13 +95,58 @@ class Imported:
 
 
 def read_sheets(path: Path) -> list[Sheet]:
-    """Every sheet of an .xlsx, or the one table of a .csv."""
+    """Every sheet of an .xlsx, or the one table of a .csv, within the limits above."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return [_read_csv(path)]
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    raise SheetError([f"{path.name}: 只能导入 .xlsx 或 .csv 文件（WPS/Excel 里“另存为”即可）；.xls 请先另存为 .xlsx"])
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise SheetError([f"{path.name}: 只能导入 .xlsx 或 .csv 文件（WPS/Excel 里“另存为”即可）；.xls 请先另存为 .xlsx"])
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise SheetError([f"{path.name}: 文件太大（{_mb(size)}），最多 {_mb(MAX_FILE_BYTES)}；"
+                          "一个支部的整改清单不会这么大，请检查是否选错了文件，或把表格拆开分别导入"])
+    sheets = [_read_csv(path)] if suffix == ".csv" else _read_xlsx(path)
+    problems = [problem for sheet in sheets for problem in _cell_problems(sheet)]
+    if problems:
+        raise SheetError(problems)
+    return sheets
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _too_many_rows(name: str, rows: int) -> SheetError:
+    return SheetError([f"{name}: 有 {rows} 行，超过上限 {MAX_ROWS} 行；请把表格拆开分别导入（没有导入任何一行）"])
+
+
+def _cell_problems(sheet: Sheet) -> list[str]:
+    """Cells no branch file may hold: too long, or with control characters (terminal escapes, NUL)."""
+    problems = []
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if not isinstance(value, str):
+                continue
+            if len(value) > MAX_CELL_CHARS:
+                problems.append(f"{sheet.ref(r, c)}: 这一格有 {len(value)} 个字，每格最多 {MAX_CELL_CHARS} 个字")
+            elif control := control_problem(value.replace("\r", "")):
+                problems.append(f"{sheet.ref(r, c)}: {control}")
+            if len(problems) >= 50:
+                return [*problems, f"{sheet.name}: ……还有更多格有问题，先改正以上各格"]
+    return problems
+
+
+def _unused_audience_columns(table: Table) -> list[str]:
+    """Columns that look like an audience (是否公开, 公开情况 …) but are not read as 公开范围: never ignored."""
+    header = table.sheet.rows[table.header_row]
+    used = set(table.columns.values())
+    problems = []
+    for column, cell in enumerate(header):
+        name = _normal(cell)
+        if column in used or not any(word in name for word in ("公开", "党内", "保密", "密级")):
+            continue
+        if any(_text(row[column]) for _, row in table.body() if column < len(row)):
+            problems.append(f"{table.sheet.ref(table.header_row, column)}: 不认识的列“{name}”，它的内容不能忽略："
+                            f"请把表头改为“{schema.ITEM['audience'].header}”，每行填 公开 或 党内（不公开的事项写 党内）")
+    return problems
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -105,23 +155,44 @@ def _read_csv(path: Path) -> Sheet:
         raise SheetError([str(p) for p in problems])
     reader = csv.reader(io.StringIO(text))
     try:
-        rows = list(reader)[:MAX_ROWS]
+        rows = list(reader)
     except csv.Error as exc:
         limit = csv.field_size_limit()
         reason = (f"有一格超过 {limit // 1024} KB（{limit} 个字），不像是整改清单的内容"
                   if "field limit" in str(exc) else "格式错误（引号没有成对？）")
         raise SheetError([f"{path.name}: 第 {reader.line_num} 行{reason}；请检查这一行"]) from None
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    if len(rows) > MAX_ROWS:
+        raise _too_many_rows(path.name, len(rows))
     return Sheet(path.stem, [[cell if cell.strip() else None for cell in row] for row in rows], merges_lost=True)
 
 
+def _inflated_size(path: Path) -> int:
+    """What an .xlsx unpacks to, from its directory (zipfile stops at the declared sizes), 0 if not a zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return 0  # not a workbook: load_workbook below says so
+
+
 def _read_xlsx(path: Path) -> list[Sheet]:
+    inflated = _inflated_size(path)
+    if inflated > MAX_INFLATED_BYTES:
+        raise SheetError([f"{path.name}: 工作簿解压后有 {_mb(inflated)}，最多 {_mb(MAX_INFLATED_BYTES)}；"
+                          "请检查是否选错了文件，或删去不需要的工作表、把表格拆开后再导入"])
     try:
         workbook = load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one message
         raise SheetError([f"{path.name}: 无法打开这个 Excel 文件（{type(exc).__name__}）；请用 Excel/WPS 另存为 .xlsx 后再试"]) from None
     sheets = []
     for ws in workbook.worksheets:
-        rows = [list(row) for row in ws.iter_rows(max_row=min(ws.max_row, MAX_ROWS), values_only=True)]
+        rows = [list(row) for row in ws.iter_rows(values_only=True)]
+        while rows and all(value is None or (isinstance(value, str) and not value.strip()) for value in rows[-1]):
+            rows.pop()  # formatted but empty rows at the end
+        if len(rows) > MAX_ROWS:
+            raise _too_many_rows(f"{path.name} 的工作表“{ws.title}”", len(rows))
         for merged in ws.merged_cells.ranges:
             value = ws.cell(merged.min_row, merged.min_col).value
             for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
@@ -280,7 +351,7 @@ def import_items(table: Table) -> Imported:
     A row is an item when it has a problem, or a 序号 and measures; anything else
     (a signature line, a remark) is skipped and reported in ``notes``.
     """
-    problems: list[str] = []
+    problems: list[str] = _unused_audience_columns(table)
     result = Imported([])
     numbers: list[int] = []
     above: dict[str, Any] = {}
@@ -388,7 +459,10 @@ def _cell_count(row: _Row, f: schema.Field, notes: list[str]) -> int | None:
     if text is None:
         return None
     if not re.fullmatch(r"-?\d+" if f.type == "integer" else r"\d+", text):
-        row.error(f.key, f"{f.header}应为{'整数' if f.type == 'integer' else '不小于 0 的整数'}，现在是“{text}”")
+        row.error(f.key, f"{f.header}应为{'整数' if f.type == 'integer' else '不小于 0 的整数'}，现在是“{text[:20]}”")
+        return None
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        row.error(f.key, f"{f.header}数字太大（{len(text)} 位），最多 {MAX_DIGITS} 位")
         return None
     return int(text)
 
@@ -489,7 +563,9 @@ def import_tally(table: Table) -> dict[str, dict[str, int]]:
             value = row.raw(key)
             text = _text(value)
             if text is None or not re.fullmatch(r"\d+", text):
-                row.error(key, f"{TALLY_HEADERS[key][0]}应为不小于 0 的整数，现在是“{text or '空'}”")
+                row.error(key, f"{TALLY_HEADERS[key][0]}应为不小于 0 的整数，现在是“{(text or '空')[:20]}”")
+            elif len(text) > MAX_DIGITS:
+                row.error(key, f"{TALLY_HEADERS[key][0]}数字太大（{len(text)} 位），最多 {MAX_DIGITS} 位")
             else:
                 tally[name][key] = int(text)
     if problems:

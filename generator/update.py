@@ -11,11 +11,12 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from . import branchfile
+from . import branchfile, schema
 from .checks import check_branch
 from .importer import SheetError, Table, import_items, import_tally, read_sheets, rectification_table, tally_table
-from .load import BRANCH_ID, load_branch_text, load_content
-from .model import Branch, Item, Severity
+from .load import BRANCH_ID, display_path, load_branch_text, load_content
+from .model import Audience, Branch, Item, Severity
+from .source import refused
 
 
 def _checked(path: Path, text: str, as_of: dt.date) -> Branch:
@@ -48,12 +49,52 @@ def describe_changes(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
     return lines
 
 
+class Unconfirmed(SheetError):
+    """An import that would delete most of a branch or change an item's audience: it needs ``--yes``."""
+
+
+def _risks(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
+    """What an import must not do unasked: delete most items, or move any item between 公开 and 党内."""
+    before = {item.id: item for item in old}
+    after = {item.id: item for item in new}
+    removed = [i for i in before if i not in after]
+    risks = []
+    if removed and len(removed) * 2 > len(old):
+        listed = "、".join(removed[:20]) + ("……" if len(removed) > 20 else "")
+        risks.append(f"导入会删除 {len(removed)} 项（原有 {len(old)} 项，导入后 {len(new)} 项）：{listed}")
+    for i in after:
+        if i in before and before[i].audience != after[i].audience:
+            risks.append(f"事项 {i} 的公开范围会从“{before[i].audience.label}”改为“{after[i].audience.label}”："
+                         f"{after[i].problem[:30]}")
+    return risks
+
+
+def _keep_audiences(items: list[dict], old: tuple[Item, ...]) -> list[str]:
+    """A sheet without a 公开范围 column: every existing item keeps its audience (a 党内 item never turns public)."""
+    before = {item.id: item.audience for item in old}
+    for item in items:
+        if before.get(item.get("id")) is Audience.PARTY:
+            item["audience"] = Audience.PARTY.label
+    new = sum(1 for item in items if item.get("id") not in before)
+    column = schema.ITEM["audience"].header
+    return [f"表格没有“{column}”列：原有事项保持原来的公开范围"
+            + (f"；新增的 {new} 项按“公开”导入，不公开的请在表格里加“{column}”列写 党内" if new else "")]
+
+
 def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
-                          name: str | None = None, as_of: dt.date | None = None) -> list[str]:
-    """Replace one branch's ``rectifications`` from a sheet; returns the report lines."""
+                          name: str | None = None, as_of: dt.date | None = None, confirmed: bool = False) -> list[str]:
+    """Replace one branch's ``rectifications`` from a sheet; returns the report lines.
+
+    Raises ``Unconfirmed`` (nothing written) when the import would delete most of the
+    branch's items or change an item's audience, unless ``confirmed``.
+    """
     if not BRANCH_ID.fullmatch(branch_id):
         raise SheetError([f"支部编号“{branch_id}”不能用作网址：只能用小写英文字母、数字和连字符“-”"])
     path = content_dir / "branches" / f"{branch_id}.yml"
+    if path.is_symlink() or path.exists():
+        reason = refused(path, content_dir)
+        if reason:
+            raise SheetError([f"{display_path(path)}: {reason}"])
     data = branchfile.read(path)
     if not path.exists():
         if not name:
@@ -61,11 +102,17 @@ def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *
         data["name"] = name
     old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
     hints = (f"（{branch_id}）", str(data.get("name", "")))
-    imported = import_items(rectification_table(read_sheets(sheet_path), sheet, hints))
+    table = rectification_table(read_sheets(sheet_path), sheet, hints)
+    imported = import_items(table)
+    old_items = old_branch.items if old_branch else ()
+    if "audience" not in table.columns and old_items:
+        imported.notes.extend(_keep_audiences(imported.items, old_items))
     written = data.get("rectifications")
     text = branchfile.dump(branchfile.with_rectifications(data, imported.items))
     new_branch = _checked(path, text, as_of or dt.date.today())
-    old_items = old_branch.items if old_branch else ()
+    risks = _risks(old_items, new_branch.items)
+    if risks and not confirmed:
+        raise Unconfirmed(risks)
     if old_branch and len(old_items) == len(new_branch.items) and all(map(_same, old_items, new_branch.items)):
         return [f"{new_branch.name}（{path}）的整改清单和表格一致，文件没有改动", *imported.notes]
     if isinstance(written, list) and old_branch:

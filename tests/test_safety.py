@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -361,7 +362,12 @@ def test_terminal_escape_sequences_from_a_sheet_are_never_echoed_raw(tmp_path):
                      encoding="utf-8")
     run = board("import", str(sheet), "--branch", "first", "--config", str(CONFIG), "--content", str(content))
     assert run.exit_code == 1 and "\x1b" not in run.output and "\x07" not in run.output
-    assert "\\x1b" in run.output
+    assert "s!F2: 文字里有不可见的控制字符 U+001B" in run.output                    # refused, by cell
+    sheet.write_text("序号,存在问题,整改措施,责任人,整改时限,完成情况\n01,\u202e问题倒过来,措施,张,2024-06-30,整改中\n",
+                     encoding="utf-8")
+    run = board("import", str(sheet), "--branch", "first", "--config", str(CONFIG), "--content", str(content),
+                "--as-of", AS_OF)
+    assert run.exit_code == 0 and "\u202e" not in run.output and "\\u202e问题倒过来" in run.output  # shown, not obeyed
 
 
 # ---- 6. the lobby screen keeps going -------------------------------------------------------------------
@@ -424,3 +430,159 @@ def test_the_screen_survives_files_of_the_wrong_shape_and_recovers(browser, tmp_
         page.close()
         server.shutdown()
         server.server_close()
+
+
+# ---- 3. exports hold text, never formulas ----------------------------------------------------------
+
+
+def _import(sheet: Path, content: Path, *extra: str):
+    return board("import", str(sheet), "--branch", "first", "--config", str(CONFIG), "--content", str(content),
+                 "--as-of", AS_OF, *extra)
+
+
+def _csv(path: Path, *rows: list[str]) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    return path
+
+
+HEAD = ["序号", "存在问题", "整改措施", "责任人", "整改时限", "完成情况"]
+
+
+def test_formula_like_text_is_exported_as_text_and_imports_back_exactly(tmp_path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://example.invalid","点这里")'
+    texts = [formula, "+86 0000", "-负号开头", "@提及"]
+    content = tiny_board(tmp_path / "c", branch(*[item(id=str(n), problem=t, owner=t) for n, t in enumerate(texts, 1)]),
+                         organization="=1+1单位")
+    before = _files(content)
+    out = tmp_path / "导出.xlsx"
+    assert board("export", str(out), "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in sheet for sheet in sheets)             # no live formula anywhere
+    book = load_workbook(out)
+    ledger = book["整改台账"]
+    shown = {c.value: c.quotePrefix for row in ledger.iter_rows() for c in row if c.value in texts}
+    assert set(shown) == set(texts) and all(shown.values())               # text, with Excel's quote prefix
+    run = _import(out, content, "--sheet", "第一党支部")
+    assert run.exit_code == 0, run.output
+    assert _files(content) == before                                        # re-import: the same file, byte for byte
+
+
+# ---- 4. imports never lose data silently ----------------------------------------------------------------
+
+
+def test_an_import_that_would_empty_a_branch_needs_yes(tmp_path):
+    content = tiny_board(tmp_path / "c", branch(item(id="1"), item(id="2"), item(id="3")))
+    before = _files(content)
+    blank = tmp_path / "模板.xlsx"
+    assert board("template", str(blank)).exit_code == 0
+    run = _import(blank, content)
+    assert run.exit_code == 1 and "导入会删除 3 项（原有 3 项，导入后 0 项）" in run.output and "--yes" in run.output
+    assert _files(content) == before
+    one = _csv(tmp_path / "one.csv", HEAD, ["1", "理论学习不够深入", "制定学习计划", "张某某", "2024-06-30", "整改中"])
+    run = _import(one, content)
+    assert run.exit_code == 1 and "导入会删除 2 项" in run.output and _files(content) == before
+    run = _import(one, content, "--yes")
+    assert run.exit_code == 0, run.output
+    assert "id: \"2\"" not in (content / "branches" / "first.yml").read_text(encoding="utf-8")
+
+
+def test_an_import_never_turns_a_party_item_public_unasked(tmp_path):
+    content = tiny_board(tmp_path / "c", branch(item(id="1"), item(id="2", problem=SECRET, audience="党内")))
+    rows = [["1", "理论学习不够深入", "制定学习计划", "张某某", "2024-06-30", "已完成"],
+            ["2", SECRET, "制定学习计划", "张某某", "2024-06-30", "整改中"]]
+    for row in rows:
+        row.append("2024-06-01" if row[5] == "已完成" else "")
+    no_column = _csv(tmp_path / "no-column.csv", [*HEAD, "完成时间"], *rows)   # no 公开范围 column at all
+    run = _import(no_column, content)
+    assert run.exit_code == 0, run.output
+    assert "原有事项保持原来的公开范围" in run.output
+    site = tmp_path / "site"
+    assert build(content, site).exit_code == 0
+    assert SECRET not in text_of(site)
+    before = _files(content)
+    for header, value in (("是否公开", "否（仅党内）"), ("公开情况", "不公开")):          # a column we do not read
+        unknown = _csv(tmp_path / "unknown.csv", [*HEAD, "完成时间", header], *[[*r, value] for r in rows])
+        run = _import(unknown, content)
+        assert run.exit_code == 1 and f"unknown!H1: 不认识的列“{header}”" in run.output
+        assert _files(content) == before
+    public = _csv(tmp_path / "public.csv", [*HEAD, "完成时间", "公开范围"], *[[*r, "公开"] for r in rows])
+    run = _import(public, content)
+    assert run.exit_code == 1 and "事项 2 的公开范围会从“党内”改为“公开”" in run.output and _files(content) == before
+
+
+# ---- 5. writes keep the file's mode ------------------------------------------------------------------------
+
+
+def test_an_import_keeps_the_branch_file_readable_by_the_publishing_user(tmp_path):
+    content = tiny_board(tmp_path / "c", branch(item(id="1")))
+    path = content / "branches" / "first.yml"
+    path.chmod(0o664)
+    sheet = _csv(tmp_path / "s.csv", HEAD, ["1", "理论学习不够深入", "制定学习计划", "李某某", "2024-06-30", "整改中"])
+    assert _import(sheet, content).exit_code == 0
+    assert "李某某" in path.read_text(encoding="utf-8")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+    out = tmp_path / "导出.xlsx"
+    out.write_bytes(b"PK\x03\x04")
+    out.chmod(0o640)
+    assert board("export", str(out), "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640 and out.stat().st_size > 1000
+
+
+# ---- 8. spreadsheet limits, checked before the work they bound ---------------------------------------------
+
+
+def test_a_sheet_past_the_row_limit_is_refused_not_cut(tmp_path):
+    from generator.importer import MAX_ROWS
+
+    content = tiny_board(tmp_path / "c")
+    before = _files(content)
+    rows = [[str(n), f"问题{n}", "措施", "张某某", "2024-06-30", "整改中"] for n in range(MAX_ROWS + 5)]
+    run = _import(_csv(tmp_path / "many.csv", HEAD, *rows), content)
+    assert run.exit_code == 1 and f"超过上限 {MAX_ROWS} 行" in run.output and _files(content) == before
+
+
+def test_a_workbook_that_inflates_past_the_limit_is_refused_before_loading(tmp_path):
+    import time
+    import zipfile
+
+    from generator.importer import MAX_INFLATED_BYTES
+
+    content = tiny_board(tmp_path / "c")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (MAX_INFLATED_BYTES + 1))
+    assert bomb.stat().st_size < MAX_INFLATED_BYTES // 100
+    started = time.monotonic()
+    run = _import(bomb, content)
+    assert run.exit_code == 1 and "工作簿解压后有" in run.output and "最多 40.0 MB" in run.output
+    assert time.monotonic() - started < 30                                   # refused, not parsed
+
+
+def test_a_huge_file_or_cell_is_refused_with_its_place(tmp_path):
+    from openpyxl import Workbook
+
+    from generator.importer import MAX_CELL_CHARS, MAX_FILE_BYTES
+
+    content = tiny_board(tmp_path / "c")
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:
+        out.truncate(MAX_FILE_BYTES + 1)                                        # sparse: no disk used
+    run = _import(huge, content)
+    assert run.exit_code == 1 and "文件太大" in run.output
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    sheet.append(HEAD)
+    sheet.append(["1", "长" * (MAX_CELL_CHARS + 1), "措施", "张某某", "2024-06-30", "整改中"])
+    book.save(tmp_path / "cell.xlsx")
+    run = _import(tmp_path / "cell.xlsx", content)
+    assert run.exit_code == 1 and f"清单!B2: 这一格有 {MAX_CELL_CHARS + 1} 个字" in run.output
