@@ -55,9 +55,20 @@ _SPECIAL = re.compile("[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 def _plain(value: object) -> object:
     """Every ``{{ value }}`` that is text: escaped, tabs as ``&#9;`` (Markdown would
     expand them), line breaks as ``<br>``.  Applied by the environment, so no
-    template can forget it."""
-    if not isinstance(value, str) or isinstance(value, Markup):
-        return value
+    template can forget it.  Each distinct text is escaped once per build (an
+    item's texts appear on its branch page, in the ledger and in print)."""
+    if type(value) is not str:
+        return value if not isinstance(value, str) or isinstance(value, Markup) else _escaped(value)
+    found = _ESCAPED.get(value)
+    if found is None:
+        found = _ESCAPED[value] = _escaped(value)
+    return found
+
+
+_ESCAPED: dict[str, Markup] = {}  # emptied by each ``render_pages``
+
+
+def _escaped(value: str) -> Markup:
     if not _SPECIAL.search(value):  # nearly every value: one line, no tabs
         return escape(value)
     lines = (str(escape(line)).replace("\t", "&#9;") for line in value.splitlines() or [""])
@@ -155,6 +166,7 @@ def branch_page(figures: Figures, index: int, memo: Memo | None = None) -> tuple
 def render_pages(figures: Figures, history: list[dict] | None = None,
                  ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path under the docs folder."""
+    _ESCAPED.clear()  # texts of the last build (serve) need not stay
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party")
     ev = figures.evaluation
     history = history or []
