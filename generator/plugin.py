@@ -35,6 +35,7 @@ from .pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash
 from .progress import Progress
 from .publish import OutputError, check_output
 from .screen import THEMES, ScreenSettings
+from .speed import Memo
 
 log = logging.getLogger("mkdocs.plugins.board")
 
@@ -151,7 +152,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook keeps one plugin object across ``mkdocs serve`` rebuilds (see ``preview``)."""
         self.serving = command == "serve"
-        self.kept, self.last_good = preview.Kept(), None
+        self.kept.memo, self.last_good = Memo(), None  # a new session starts from no pages
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Generate every page first: a content error stops the build before MkDocs touches site_dir."""
@@ -229,9 +230,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return output
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2.Environment
-        """Serving: compile the theme's templates once, not on every rebuild."""
-        if self.serving:
-            env.bytecode_cache = self.kept.templates
+        """Compile the theme's templates once per process, not on every (re)build."""
+        env.bytecode_cache = self.kept.templates
         return env
 
     def on_post_build(self, config: MkDocsConfig) -> None:

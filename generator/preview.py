@@ -1,11 +1,12 @@
-"""What a ``mkdocs serve`` rebuild reuses from the build before it.
+"""What a ``mkdocs serve`` rebuild (or any later build in the same process) reuses.
 
 Why: a clerk saves one branch file and wants to see it at once, but MkDocs
 rebuilds the whole site each time.  The theme's templates need not be compiled
 again: MkDocs makes a new Jinja environment per build, which compiles
-Material's templates again.  ``TemplateCode`` keeps the compiled code (Jinja's
-own bytecode cache; a changed template has another checksum).  (The search
-index is made from the model, each string cut once: see ``search``.)
+Material's templates again (two thirds of a small board's build).
+``TemplateCode`` keeps the compiled code (Jinja's own bytecode cache; a
+changed template has another checksum).  (The search index is made from the
+model, each string cut once: see ``search``.)
 
 Nothing here knows MkDocs; the plugin keeps one ``Kept`` from build to build.
 """
@@ -39,5 +40,5 @@ class Kept:
     """What one build leaves for the next in the same process (``mkdocs serve`` rebuilds)."""
 
     memo: Memo = field(default_factory=Memo)  # serving: each unchanged branch's page, print section, ledger rows
-    templates: TemplateCode = field(default_factory=TemplateCode)  # serving: Material's compiled templates
+    templates: TemplateCode = field(default_factory=TemplateCode)  # every build: Material's compiled templates
     segmenter: Segmenter = field(default_factory=Segmenter)  # every build: each string's search words, cut once
