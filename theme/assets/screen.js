@@ -273,13 +273,15 @@
     cell.textContent = text.slice(0, low) + "…（详见网站）";
   }
 
-  /* Few rows: let them grow (larger text, taller rows) into the free space of their one slide. */
+  /* Few rows: let them grow (larger text, taller rows) into the free space of their one slide,
+     as long as a line of the problem column still holds ten characters (the other columns grow with the text). */
   function grow(table, box) {
     var base = parseFloat(window.getComputedStyle(table).fontSize), low = 1, high = 2.2;
+    var problem = table.querySelector(".cell-problem");
     for (var i = 0; i < 8; i += 1) {
       var mid = (low + high) / 2;
       table.style.fontSize = base * mid + "px";
-      if (overflows(box)) { high = mid; } else { low = mid; }
+      if (overflows(box) || problem.clientWidth < 10 * base * mid) { high = mid; } else { low = mid; }
     }
     table.style.fontSize = base * low + "px";
   }
