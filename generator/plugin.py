@@ -140,9 +140,12 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def _options(self, config: MkDocsConfig) -> tuple[core.Options, core.Checked | None]:
         if self._given is None:
             try:
-                return options_of(self.config, config), None
+                options = options_of(self.config, config)
             except core.OptionError as exc:
                 raise PluginError(f"board 插件设置有误：{exc}") from None
+            if self.serving:  # mkdocs serve put its own address in site_url: no QR code may point there
+                options = dataclasses.replace(options, site_url="")
+            return options, None
         options, checked = self._given
         self._given = (options, None)  # a serve rebuild reads the content again
         if self.serving and not self.config.previous:  # the change log compares with the last rebuild
