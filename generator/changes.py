@@ -24,6 +24,7 @@ from . import schema
 from .figures import Figures
 
 MAX_ENTRIES = 50
+APPROVAL_KEYS = ("reviewed_by", "reviewed_on", "approved_by", "approved_on")
 MAX_LISTED = 100  # per kind and entry: a city-wide first publish must not make a 1 MB change log
 SNAPSHOT_PATH = "data/snapshot.json"
 CHANGES_PATH = "data/changes.json"
@@ -81,7 +82,8 @@ def history(previous: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None,
     return entries[:MAX_ENTRIES]
 
 
-def carry(previous: Previous, current: dict[str, Any], as_of: str, build: str) -> list[dict[str, Any]]:
+def carry(previous: Previous, current: dict[str, Any], as_of: str, build: str,
+          approval: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The change log this build shows, rebuilt from what its audience may see.
 
     Only an output this audience wrote is compared with or carried forward (a
@@ -95,7 +97,10 @@ def carry(previous: Previous, current: dict[str, Any], as_of: str, build: str) -
         previous = Previous()
     shown = current["items"]
     kept = [_visible(e, shown) for e in previous.history if e["audience"] == audience]
-    return history(kept, entry(previous.snapshot, current, as_of, build))
+    new = entry(previous.snapshot, current, as_of, build)
+    if new is not None and approval is not None:  # who reviewed and approved this version (approval.State.view)
+        new["approval"] = dict(approval)
+    return history(kept, new)
 
 
 def _visible(entry: dict[str, Any], shown: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -191,6 +196,9 @@ def _entry(data: Any) -> dict[str, Any] | None:
     counts = data.get("counts")
     if not isinstance(counts, dict) or not all(_count(counts.get(k)) for k in shapes):
         return None
+    signed = data.get("approval")
+    approval = ({"approval": {k: signed[k] for k in APPROVAL_KEYS}}
+                if isinstance(signed, dict) and all(_text(signed.get(k)) for k in APPROVAL_KEYS) else {})
     return {"as_of": data["as_of"], "build": data["build"], "audience": data["audience"], **lists,
             "figures": [{f: c.get(f) for f in ("name", "from", "to")} for c in figures],
-            "counts": {k: int(counts[k]) for k in shapes}}
+            "counts": {k: int(counts[k]) for k in shapes}, **approval}

@@ -7,6 +7,7 @@ by a complete build.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import functools
 import logging
@@ -19,7 +20,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import core, speed
+from . import approval, core, speed
+from .dates import DateError, parse_date
 from .figures import visible
 from .load import display_path
 from .model import Kind, printable
@@ -266,6 +268,8 @@ def check(config_file, content, audience, as_of, verbose, strict) -> None:
     checked = _validate(options)
     _report(checked, strict, all_warnings=True)
     click.echo(f"检查通过：{_describe(options, checked)}。")
+    if checked.approval is not None:
+        click.echo(f"{approval.status(checked.approval)}。")
 
 
 @main.command()
@@ -284,6 +288,8 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
     with staged(target) as work:
         _mkdocs_build(config, work, options, checked)
     click.echo(f"网站已生成：{display_path(target)}（{_describe(options, checked)}）")
+    if checked.approval is not None:
+        click.echo(f"{approval.status(checked.approval)}。")
 
 
 def _to_option(func: Callable) -> Callable:
@@ -313,7 +319,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     options = _options(config, content, audience, as_of, previous=live)
     checked = _validate(options)
     _report(checked, strict=False)
-    build = core.build_id(checked.content, options)
+    if options.approval:  # 先审后公开: the gate has no switch here (site-config.yml `approval: off` only)
+        why = approval.refusal(checked.approval)
+        if why is not None:
+            _fail(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    build = core.build_id(checked.content, options, core.signoff(checked, options)[0])
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
         return
@@ -361,8 +371,72 @@ def releases_(root) -> None:
         size = count_text(regular + temporary if isinstance(regular, int) and isinstance(temporary, int) else "?",
                           temporary, items.get("total", "?"))
         summary = f"{size}，逾期 {items.get('overdue', '?')} 项，数据截至 {release.summary.get('as_of', '?')}"
-        click.echo(f"{'*' if release.live else ' '} {release.time}  {release.audience_label}  {release.build}  {summary}"
+        signed = release.summary.get("approval")
+        if isinstance(signed, dict):
+            signoff = (f"审核 {signed.get('reviewed_by', '?')}（{signed.get('reviewed_on', '?')}），"
+                       f"审批 {signed.get('approved_by', '?')}（{signed.get('approved_on', '?')}）")
+        else:
+            signoff = "未经审批"
+        click.echo(f"{'*' if release.live else ' '} {release.time}  {release.audience_label}  {release.build}  {summary}；{signoff}"
                    f"{'  ← 当前在线' if release.live else ''}")
+
+
+def _sign(step: approval.Step, config_file, content, audience, as_of, verbose, by, on, note) -> None:
+    """``board review`` / ``board approve``: show what is signed off, then append the record."""
+    today = dt.date.today()
+    try:
+        day = parse_date(on) if on else today
+    except DateError as exc:
+        _fail(f"--on：{exc}")
+    options = _options(_open(config_file, verbose, content), content, audience, as_of)
+    if not options.approval:
+        _fail(f"{config_file} 里设置了 approval: off（不审批）：不需要也不记录审核、审批。")
+    checked = _validate(options)
+    _report(checked, strict=False)
+    if checked.approval is None:  # errors were reported above; cannot happen without them
+        _fail("内容有错误，不能审核、审批。")
+    try:
+        record, warnings = approval.sign(step, by, day, note, checked.content, checked.log, checked.approval, today)
+    except approval.Refused as exc:
+        _fail(f"不能{step.label}：{exc}")
+    click.echo(f"{step.label}（{record.by}，{record.on}）的内容：")
+    if step is approval.Step.APPROVE:
+        review = checked.approval.review
+        click.echo(f"审核：{review.by}（{review.on}）审核的正是这一内容{f'，意见：{review.note}' if review.note else ''}")
+    for line in approval.describe(checked.content, checked.approval):
+        click.echo(line)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    path = approval.append(options.content_dir, record)
+    then = ("下一步：审批人运行 board approve --by 姓名" + ("" if options.audience.key == "public" else f" --audience {options.audience.key}")
+            if step is approval.Step.REVIEW else "现在可以发布：board publish --to 发布目录")
+    click.echo(f"已记入 {display_path(path)}（第 {len(checked.log.records) + 1} 条记录）。{then}")
+
+
+def _sign_options(func: Callable) -> Callable:
+    for option in reversed([
+        click.option("--by", required=True, help="经办人姓名"),
+        click.option("--on", help="日期 YYYY-MM-DD（默认今天）"),
+        click.option("--note", help="意见，例如“已做保密审查”"),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command()
+@_common
+@_sign_options
+def review(config_file, content, audience, as_of, verbose, by, on, note) -> None:
+    """审核（保密审查、必要性和准确性）：列出要公开的内容，并在 approvals.yml 登记审核记录。"""
+    _sign(approval.Step.REVIEW, config_file, content, audience, as_of, verbose, by, on, note)
+
+
+@main.command()
+@_common
+@_sign_options
+def approve(config_file, content, audience, as_of, verbose, by, on, note) -> None:
+    """审批：须先有同一内容的审核记录；列出要公开的内容，并在 approvals.yml 登记审批记录。"""
+    _sign(approval.Step.APPROVE, config_file, content, audience, as_of, verbose, by, on, note)
 
 
 @main.command()

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, changes, checks
+from . import __version__, approval, changes, checks
 from .dates import DateError, parse_date
 from .figures import Figures, compute
-from .load import load_content, parse_choice
+from .load import display_path, load_content, parse_choice
 from .model import Audience, Content, Problem, Severity
 from .pages import LEDGER_PAGE_ROWS, render_data, render_pages, render_print
 from .screen import ScreenSettings, screen_files
@@ -37,17 +37,18 @@ class Options:
     previous: changes.Previous = field(default_factory=changes.Previous)
     ledger_page_rows: int = LEDGER_PAGE_ROWS
     site_url: str = ""  # where the site is published: QR codes on print and screen point there
+    approval: bool = True  # the review-and-approval gate (site-config.yml `approval: off` turns it off)
 
     def fingerprint(self) -> str:
         """Everything besides the content that changes the output."""
         return (f"{__version__}|{self.audience.key}|{self.as_of}|{self.excellent_ceiling}|{self.screen}"
-                f"|{self.ledger_page_rows}|{self.site_url}")
+                f"|{self.ledger_page_rows}|{self.site_url}|{self.approval}")
 
 
 def make_options(content_dir: str | Path, audience: str | None = None, as_of: str | None = None,
                  excellent_ceiling: float | None = None, screen: ScreenSettings | None = None,
                  previous: changes.Previous | None = None, ledger_page_rows: int | None = None,
-                 site_url: str | None = None) -> Options:
+                 site_url: str | None = None, approval: bool = True) -> Options:
     """Options from the strings users type; empty means default."""
     chosen = parse_choice(audience, Audience) if audience else Audience.PUBLIC
     if chosen is None:
@@ -63,13 +64,15 @@ def make_options(content_dir: str | Path, audience: str | None = None, as_of: st
     if rows < 1:
         raise OptionError(f"ledger_page_rows（整改台账每页行数）至少是 1，不能是 {rows}")
     return Options(Path(content_dir), chosen, day, ceiling, screen or ScreenSettings(), previous or changes.Previous(),
-                   rows, site_url or "")
+                   rows, site_url or "", approval)
 
 
 @dataclass(frozen=True)
 class Checked:
     content: Content | None
     problems: list[Problem]
+    log: approval.Log | None = None  # approvals.yml (None: the gate is off)
+    approval: approval.State | None = None  # where this audience's content stands (None: gate off, or errors)
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,12 +83,22 @@ class Checked:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
-def validate(options: Options, progress: Callable[[int, int], None] | None = None) -> Checked:
-    """Load and check the content: every problem at once, sorted by file and line."""
+def validate(options: Options, progress: Callable[[int, int], None] | None = None,
+             today: dt.date | None = None) -> Checked:
+    """Load and check the content and its approvals: every problem at once, sorted by file and line."""
     content, problems = load_content(options.content_dir, progress)
     if content is not None:
         problems = problems + checks.check(content, options.as_of, options.excellent_ceiling)
-    return Checked(content, sorted(problems))
+    if not options.approval:
+        return Checked(content, sorted(problems))
+    log, found = approval.load(options.content_dir, display_path(options.content_dir / approval.FILE_NAME),
+                               today or dt.date.today())
+    problems += found
+    state = None
+    if content is not None and not any(p.severity is Severity.ERROR for p in problems):
+        state = approval.state(content, log, options.audience)
+        problems += approval.content_problems(content, log, state)
+    return Checked(content, sorted(problems), log, state)
 
 
 @dataclass(frozen=True)
@@ -95,6 +108,9 @@ class Site:
     pages: dict[str, str]
     data: dict[str, str]
     build: str = ""
+    signed: dict[str, str] | None = None  # who reviewed and approved what this site shows (None: not approved)
+    preview: bool = False  # the gate is on and the content is not approved: every page says 预览稿
+
 
 
 def generate(options: Options, memo: Memo | None = None, checked: Checked | None = None) -> Site:
@@ -109,26 +125,36 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     content = checked.content
     figures = compute(content, options.audience, options.as_of)
     public = figures if options.audience is Audience.PUBLIC else compute(content, Audience.PUBLIC, options.as_of)
-    build = build_id(content, options)
+    signed, preview = signoff(checked, options)
+    build = build_id(content, options, signed)
     snapshot = changes.snapshot(figures)
-    history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build)
-    pages = {**render_pages(figures, history, options.ledger_page_rows, memo),
-             **render_print(public, memo, options.site_url)}
+    # The new entry registers who reviewed and approved the version it describes.
+    history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build, signed)
+    pages = {**render_pages(figures, history, options.ledger_page_rows, memo, signed=signed, preview=preview),
+             **render_print(public, memo, options.site_url, signed=signed, preview=preview)}
     if memo is not None:
         memo.finish()
     data = {
-        **render_data(figures),
-        **screen_files(public, options.screen, build, options.site_url),
+        **render_data(figures, signed),
+        **screen_files(public, options.screen, build, options.site_url, signed=signed, preview=preview),
         changes.SNAPSHOT_PATH: _json(snapshot),
         changes.CHANGES_PATH: _json(history),
         changes.BUILD_PATH: _json({"build": build, "as_of": options.as_of.isoformat(), "audience": options.audience.key}),
     }
-    return Site(checked, figures, pages, data, build)
+    return Site(checked, figures, pages, data, build, signed, preview)
 
 
-def build_id(content: Content, options: Options) -> str:
-    """The id of what this content and these options build (without building it)."""
-    return changes.build_id(content.digest, options.fingerprint())
+def signoff(checked: Checked, options: Options) -> tuple[dict[str, str] | None, bool]:
+    """(who reviewed and approved, or None; whether the site is a preview) for checked content."""
+    if not options.approval:
+        return None, False
+    signed = checked.approval.view() if checked.approval is not None else None
+    return signed, signed is None
+
+
+def build_id(content: Content, options: Options, signed: dict[str, str] | None = None) -> str:
+    """The id of what this content, these options and this sign-off build (without building it)."""
+    return changes.build_id(content.digest, options.fingerprint(), _json(signed))
 
 
 def _json(data: object) -> str:

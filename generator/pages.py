@@ -91,6 +91,14 @@ def _cn_date(value: dt.date | str) -> str:
     return chinese(value)
 
 
+def _css_string(text: str) -> Markup:
+    """A CSS string literal that shows ``text`` as typed, safe inside ``<style>`` (no < > & " \\ raw)."""
+    def char(c: str) -> str:
+        return f"\\{ord(c):x} " if c in '"\\<>&\'' or ord(c) < 0x20 or c in "\x7f\u2028\u2029" else c
+
+    return Markup('"' + "".join(char(c) for c in text) + '"')
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
@@ -101,7 +109,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_plain,
     )
-    env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date)
+    env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS,
                        statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES)
     return env
@@ -164,10 +172,15 @@ def branch_page(figures: Figures, index: int, memo: Memo | None = None) -> tuple
 
 
 def render_pages(figures: Figures, history: list[dict] | None = None,
-                 ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None) -> dict[str, str]:
-    """Every Markdown page of the site, keyed by its path under the docs folder."""
+                 ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None,
+                 signed: dict[str, str] | None = None, preview: bool = False) -> dict[str, str]:
+    """Every Markdown page of the site, keyed by its path under the docs folder.
+
+    ``signed``: who reviewed and approved it (``approval.State.view``); ``preview``: not approved.
+    """
     _ESCAPED.clear()  # texts of the last build (serve) need not stay
-    common = dict(f=figures, board=figures.board, party=figures.audience.key == "party")
+    common = dict(f=figures, board=figures.board, party=figures.audience.key == "party", signed=signed,
+                  preview=preview)
     ev = figures.evaluation
     history = history or []
     pages = {
@@ -248,10 +261,12 @@ class Pager:
         return ledger_page_path(number).removesuffix(".md") + "/"
 
 
-def render_print(public: Figures, memo: Memo | None = None, site_url: str = "") -> dict[str, str]:
+def render_print(public: Figures, memo: Memo | None = None, site_url: str = "", signed: dict[str, str] | None = None,
+                 preview: bool = False) -> dict[str, str]:
     """The bulletin-board document ``/print/``; given the public figures only.
 
     With ``site_url`` each branch's page carries a QR code of its address on the site.
+    ``signed``: who reviewed and approved it; ``preview``: not approved (marked on every printed page).
     """
     if public.audience.key != "public":
         raise ValueError("the printed bulletin board shows the public board only")
@@ -259,7 +274,7 @@ def render_print(public: Figures, memo: Memo | None = None, site_url: str = "") 
                             lambda t, bf=bf: Markup(t.render(bf=bf, qr=code_for(site_url, f"branches/{bf.branch.id}/"))))
                 for bf in public.branches]
     return {"print.md": _render("print.md.j2", "print.md", f=public, board=public.board, ev=public.evaluation,
-                                sections=sections)}
+                                sections=sections, signed=signed, preview=preview)}
 
 
 _BLOCK = re.compile(r"(?m)^<(?!!--)[^\n]*(?:\n(?!\n)[^\n]*)*")
@@ -288,6 +303,7 @@ def unstash_html(html: str, blocks: list[str]) -> str:
     return _TOKEN_HTML.sub(lambda m: blocks[int(m.group(1))], html)
 
 
-def render_data(figures: Figures) -> dict[str, str]:
-    """Non-page files of the site: ``data/summary.json``."""
-    return {SUMMARY_PATH: json.dumps(summary(figures), ensure_ascii=False, indent=2) + "\n"}
+def render_data(figures: Figures, signed: dict[str, str] | None = None) -> dict[str, str]:
+    """Non-page files of the site: ``data/summary.json`` (with who reviewed and approved it, or null)."""
+    data = {**summary(figures), "approval": signed}
+    return {SUMMARY_PATH: json.dumps(data, ensure_ascii=False, indent=2) + "\n"}

@@ -55,6 +55,7 @@ class BoardConfig(base.Config):
     screen = c.SubConfig(ScreenConfig)
     previous = c.Optional(c.Type(str))  # the last output, for the change log; default: site_dir
     ledger_page_rows = c.Type(int, default=LEDGER_PAGE_ROWS)
+    approval = c.Type(bool, default=True)  # `approval: off`: no review-and-approval gate, no preview mark
 
 
 def options_of(settings: BoardConfig, config: MkDocsConfig, *, content: Path | None = None,
@@ -72,7 +73,7 @@ def options_of(settings: BoardConfig, config: MkDocsConfig, *, content: Path | N
         previous = base_dir / (settings.previous or config.site_dir)
     return core.make_options(content, audience or settings.audience, as_of, settings.excellent_ceiling,
                              ScreenSettings(**settings.screen), read_previous(previous), settings.ledger_page_rows,
-                             config.site_url)
+                             config.site_url, settings.approval)
 
 
 def _check_site_dir(config: MkDocsConfig, options: core.Options) -> None:
@@ -233,7 +234,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return output
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2.Environment
-        """Compile the theme's templates once per process, not on every (re)build."""
+        """The preview mark for the theme (partials/board-approval.html); theme templates compiled once per process."""
+        env.globals["board_preview"] = self.now.site.preview
         env.bytecode_cache = self.kept.templates
         return env
 

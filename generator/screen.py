@@ -89,12 +89,14 @@ def _branch(bf: BranchFigures, site_url: str) -> dict:
     }
 
 
-def screen_files(figures: Figures, settings: ScreenSettings, build: str, site_url: str = "") -> dict[str, str]:
+def screen_files(figures: Figures, settings: ScreenSettings, build: str, site_url: str = "",
+                 signed: dict[str, str] | None = None, preview: bool = False) -> dict[str, str]:
     """``{path: JSON}`` for the screen; ``figures`` must be the public figures.
 
     ``build`` is the build id the screen polls: when it changes, the board was republished.
     With ``site_url`` every slide carries a QR code: a branch's slide its page, the
     overview the site, the overdue list the ledger.
+    ``preview``: the content is not approved, the screen says 预览稿 (``signed``: who approved it).
     """
     if figures.audience.key != "public":
         raise ValueError("the lobby screen shows the public board only")
@@ -116,6 +118,8 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str, site_ur
         "build": build,
         "labels": labels(),
         "qr": _qr(site_url, ""),
+        "preview": preview,
+        "approval": signed,
     }
     files[f"{SCREEN_DIR}/index.json"] = _dump(index)
     return files

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, board, build_site, item, tiny_board
+from conftest import AS_OF, CONFIG, approve_board, board, build_site, item, tiny_board
 
 READER = r'''
 import json, sys, time
@@ -36,6 +36,8 @@ print(json.dumps({"reads": reads, "errors": errors}))
 
 
 def publish(content: Path, root: Path, *extra: str, as_of: str = AS_OF):
+    """Reviewed, approved (test_approval.py tests the gate itself) and published."""
+    approve_board(content)
     return board("publish", "--config", str(CONFIG), "--content", str(content), "--to", str(root),
                      "--as-of", as_of, *extra)
 

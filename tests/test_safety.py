@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, CONFIG, item, needs_chromium, serve_folder, tiny_board, write_yaml
+from conftest import AS_OF, CONFIG, approve_board, item, needs_chromium, serve_folder, tiny_board, write_yaml
 from generator import changes, core
 from generator.cli import main
 from generator.pages import LEDGER_PAGE_ROWS
@@ -43,6 +43,8 @@ def build(content: Path, site: Path, *extra: str, as_of: str = AS_OF):
 
 
 def publish(content: Path, root: Path, *extra: str, as_of: str = AS_OF):
+    """Reviewed, approved (test_approval.py tests that gate) and published."""
+    approve_board(content, extra[extra.index("--audience") + 1] if "--audience" in extra else "public")
     return board("publish", "--config", str(CONFIG), "--content", str(content), "--to", str(root),
                  "--as-of", as_of, *extra)
 

@@ -96,6 +96,7 @@
     document.getElementById("screen-org").textContent = index.organization;
     document.getElementById("screen-period").textContent = index.period + " 党务公开";
     document.getElementById("screen-asof").textContent = "数据截至 " + cnDate(index.as_of);
+    document.getElementById("screen-preview").hidden = !index.preview;  /* 预览稿: not approved */
     fit();
   }
 
