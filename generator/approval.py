@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from . import schema
 from .dates import DateError, parse_date
 from .figures import visible
 from .model import Audience, Branch, Content, Labeled, Problem, Severity
@@ -40,7 +41,6 @@ KEYS = ("step", "by", "on", "note", "audience", "fingerprint", "files")
 REQUIRED = ("step", "by", "on", "audience", "fingerprint")
 FINGERPRINT_CHARS = 16
 FILE_PRINT_CHARS = 12
-SKIPPED_FIELDS = frozenset(("lines", "path", "digest"))  # where a value came from, not what it says
 HEADER = ("# 审核和审批记录（先审后公开）：由 board review 和 board approve 追加，请不要手工修改。\n"
           "# 每条记录：step 步骤（审核/审批）、by 经办人、on 日期、note 意见、audience 公开范围、\n"
           "# fingerprint 该范围读者所见内容的指纹、files 各内容文件的指纹。\n")
@@ -76,20 +76,37 @@ class Log:
 
 
 def _plain(value: Any) -> Any:
-    """A model value as JSON: dataclasses field by field (minus where they came from), enums by key."""
+    """A value of a declared field as JSON: enums by key, dates as ISO, dataclasses (a deadline) field by field."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # Unset fields are left out: a field a later version adds does not void an approval.
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name not in SKIPPED_FIELDS and getattr(value, f.name) not in (None, (), [], {})}
+                if getattr(value, f.name) is not None}
     if isinstance(value, enum.Enum):
         return value.key if isinstance(value, Labeled) else value.name
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def _declared(obj: Any, record: schema.Record) -> dict[str, Any]:
+    """The declared fields (``schema``) of a model object, by YAML key: what a clerk wrote, nothing else.
+
+    Where a value came from (file, line, cache key) is not content; unset fields are left
+    out, so a field a later version declares does not void an approval.
+    """
+    out = {}
+    for f in record.fields:
+        value = getattr(obj, f.name)
+        if value is None or value == ():
+            continue
+        if f.type == "record":
+            out[f.key] = _declared(value, f.record)
+        elif f.type == "records":
+            out[f.key] = [_declared(v, f.record) for v in value]
+        else:
+            out[f.key] = _plain(value)
+    return out
 
 
 def _digest(value: Any, chars: int) -> str:
@@ -102,15 +119,17 @@ def branch_file(branch: Branch) -> str:
     return f"branches/{branch.id}.yml"
 
 
-def _seen(branch: Branch, audience: Audience) -> Branch:
-    return dataclasses.replace(branch, items=tuple(i for i in branch.items if visible(i, audience)))
+def _seen(branch: Branch, audience: Audience) -> dict[str, Any]:
+    """A branch as ``audience`` sees it: its declared fields with only the items shown, and its id (the URL)."""
+    shown = dataclasses.replace(branch, items=tuple(i for i in branch.items if visible(i, audience)))
+    return {"id": branch.id, **_declared(shown, schema.BRANCH)}
 
 
 def file_prints(content: Content, audience: Audience) -> dict[str, str]:
     """``{file: short fingerprint}`` of what ``audience`` sees of each content file."""
-    prints = {"board.yml": _digest(_plain(content.board), FILE_PRINT_CHARS)}
+    prints = {"board.yml": _digest(_declared(content.board, schema.BOARD), FILE_PRINT_CHARS)}
     for branch in content.branches:
-        prints[branch_file(branch)] = _digest(_plain(_seen(branch, audience)), FILE_PRINT_CHARS)
+        prints[branch_file(branch)] = _digest(_seen(branch, audience), FILE_PRINT_CHARS)
     return prints
 
 

@@ -17,7 +17,7 @@ from conftest import (
     CONFIG,
     REPO,
     approve_board,
-    board_cli,
+    board,
     build_site,
     item,
     needs_chromium,
@@ -97,6 +97,9 @@ def test_the_fingerprint_ignores_the_date_comments_and_layout_but_not_the_order(
     first = content / "branches" / "first.yml"
     first.write_text("# 注释\n" + first.read_text(encoding="utf-8").replace("name:", "name:  "), encoding="utf-8")
     assert core.validate(core.make_options(content, "public", "2030-01-01")).approval.approved
+    moved = tmp_path / "elsewhere" / "content"  # where it came from (folder, cache key) is not content
+    shutil.copytree(content, moved)
+    assert validate(moved).approval.approved
     edit(content / "branches" / "second.yml", "order: 2", "order: 0")
     assert not validate(content).approval.approved
 
@@ -232,7 +235,7 @@ def test_the_sample_content_is_approved(audience):
 
 
 def cli(command: str, content: Path, *extra: str):
-    return board_cli(command, "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF, *extra)
+    return board(command, "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF, *extra)
 
 
 def test_publish_is_refused_until_reviewed_and_approved_then_names_both(tmp_path):
@@ -269,7 +272,7 @@ def test_publish_is_refused_until_reviewed_and_approved_then_names_both(tmp_path
     summary = json.loads((live / "data" / "summary.json").read_text(encoding="utf-8"))
     assert summary["approval"] == {"reviewed_by": "王某某", "reviewed_on": TODAY.isoformat(),
                                    "approved_by": "李某某", "approved_on": TODAY.isoformat()}
-    listed = board_cli("releases", "--to", str(root))
+    listed = board("releases", "--to", str(root))
     assert f"审核 王某某（{TODAY}），审批 李某某（{TODAY}）" in listed.out
 
     before = os.readlink(live)
@@ -280,7 +283,7 @@ def test_publish_is_refused_until_reviewed_and_approved_then_names_both(tmp_path
     history = json.loads((live / "data" / "changes.json").read_text(encoding="utf-8"))
     assert history[0]["approval"]["reviewed_by"] == "赵某某"  # registered with the version it approved
     assert "审核：赵某某　审批：钱某某" in "".join(read_html(live / "changes" / "index.html").text)
-    listed = board_cli("releases", "--to", str(root)).out.splitlines()
+    listed = board("releases", "--to", str(root)).out.splitlines()
     assert "审核 赵某某" in listed[0] and "审核 王某某" in listed[1]
 
     before = os.readlink(live)
@@ -324,12 +327,12 @@ def no_gate_config(tmp_path: Path) -> Path:
 def test_approval_off_in_site_config_is_the_only_way_past_the_gate(tmp_path):
     content = two_audiences(tmp_path / "c")
     config = no_gate_config(tmp_path)
-    run = board_cli("publish", "--config", str(config), "--content", str(content), "--as-of", AS_OF,
+    run = board("publish", "--config", str(config), "--content", str(content), "--as-of", AS_OF,
                     "--to", str(tmp_path / "www"))
     assert run.code == 0, run.err
     index = (tmp_path / "www" / "current" / "index.html").read_text(encoding="utf-8")
     assert "预览稿" not in index and "审核：" not in index
-    refused = board_cli("review", "--config", str(config), "--content", str(content), "--by", "王某某")
+    refused = board("review", "--config", str(config), "--content", str(content), "--by", "王某某")
     assert refused.code == 1 and "approval: off" in refused.err
     assert publish_flags_are_no_way_around() == set()
 
