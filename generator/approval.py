@@ -339,6 +339,13 @@ def state(content: Content, log: Log, audience: Audience) -> State:
     )
 
 
+STALE = "生成的是预览稿"  # ends the warning that content changed since its approval (review/approve say it better)
+
+
+def is_stale_warning(problem: Problem) -> bool:
+    return problem.severity is Severity.WARNING and STALE in problem.message
+
+
 def content_problems(content: Content, log: Log, current: State) -> list[Problem]:
     """The current review and approval against the content itself.
 
@@ -359,7 +366,7 @@ def content_problems(content: Content, log: Log, current: State) -> list[Problem
         problems.append(Problem(
             log.path, current.last_approve.line,
             f"{current.audience.label}版内容在 {current.last_approve.on} 审批后有改动（{changed}），"
-            f"生成的是预览稿；发布前需要重新审核、审批", Severity.WARNING))
+            f"{STALE}；发布前需要重新审核、审批", Severity.WARNING))
     return problems
 
 

@@ -7,6 +7,7 @@ by a complete build.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import functools
@@ -392,7 +393,8 @@ def _sign(step: approval.Step, config_file, content, audience, as_of, verbose, b
     if not options.approval:
         _fail(f"{config_file} 里设置了 approval: off（不审批）：不需要也不记录审核、审批。")
     checked = _validate(options)
-    _report(checked, strict=False)
+    _report(dataclasses.replace(checked, problems=[p for p in checked.problems if not approval.is_stale_warning(p)]),
+            strict=False)
     if checked.approval is None:  # errors were reported above; cannot happen without them
         _fail("内容有错误，不能审核、审批。")
     try:
@@ -536,7 +538,8 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
         site_name=config.site_name, site_description=config.site_description, language=theme["language"],
         nav=config.nav or [], extra_css=[str(css) for css in config.extra_css], theme=dict(theme),
         markdown_extensions={name: config.mdx_configs.get(name, {}) for name in config.markdown_extensions},
-        extra=dict(config.extra), extra_javascript=[str(script) for script in config.extra_javascript],
+        extra={**dict(config.extra), "board_preview": site.preview},  # Zensical runs no plugin: the mark rides here
+        extra_javascript=[str(script) for script in config.extra_javascript],
     )
     with staged(Path(out)) as work:
         docs = work / zensical.DOCS_DIR

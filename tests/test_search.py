@@ -99,6 +99,7 @@ def page_texts(site: Path) -> dict[str, str]:
     for path in sorted(site.glob("branches/*/index.html")):
         raw = path.read_text(encoding="utf-8")
         article = raw[raw.index("<article"):raw.index('<p class="board-back">')]
+        article = re.sub(r'<div class="board-(?:preview|watermark)".*?</div>', "", article, flags=re.S)  # page chrome
         texts[path.parent.relative_to(site).as_posix() + "/"] = "".join(read_html_text(article))
     return texts
 

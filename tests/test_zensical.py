@@ -56,6 +56,7 @@ def test_zensical_builds_every_page(site):
     assert 'src="../assets/reader.js"' in (site / "ledger" / "index.html").read_text(encoding="utf-8")
     beta = site / "branches" / "beta" / "index.html"
     assert NAME in "".join(read_html(beta).text)
+    assert "预览稿 · 未经审批" in "".join(read_html(beta).text)  # not approved: marked without our plugin too
 
 
 def test_zensical_site_loads_nothing_from_outside(site):
