@@ -46,7 +46,8 @@ E = TypeVar("E", bound=Labeled)
 def display_path(path: Path) -> str:
     """A path as the clerk sees it: relative to where they ran the command."""
     try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
+        # abspath, not resolve: a link (refused later) is named where it is, not where it points
+        return os.path.relpath(path) if Path(os.path.abspath(path)).is_relative_to(os.getcwd()) else str(path)
     except (OSError, ValueError):
         return str(path)
 

@@ -122,9 +122,9 @@ def staged(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(target)
     work = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
-    try:
+    try:  # made inside the try: a Ctrl-C right after mkdir still removes it
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
         yield work
         swap_in(work, target)
     finally:
