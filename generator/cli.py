@@ -471,14 +471,12 @@ def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) ->
 
 
 def _article_approval(options: core.Options, checked: core.Checked):
-    """HOOK (issue 15): whether the public content is approved, and by whom.
-
-    Until the approval records exist, every article is a preview (marked 预览稿);
-    the approval module's "is this content approved" answer goes here.
-    """
+    """Whether the public content is approved, and by whom (the approval records, as the site's marks)."""
     from .article import Approval
 
-    return Approval(approved=False)
+    signed, preview = core.signoff(checked, options)
+    signed = signed or {}
+    return Approval(approved=not preview, reviewer=signed.get("reviewed_by", ""), approver=signed.get("approved_by", ""))
 
 
 ARTICLE_IS_PUBLIC = _audience_option(("party",), "公众号文章发到单位以外，只含公开内容，没有党内版", hidden=False)

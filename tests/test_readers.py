@@ -4,6 +4,7 @@ QR codes, and the 公众号 article.  One board (not the repo's), built once per
 from __future__ import annotations
 
 import re
+import shutil
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,3 +280,11 @@ def test_article_for_the_wechat_editor_and_its_long_image(browser, sites, tmp_pa
         assert refused.exit_code == 1 and "什么都没有改动" in refused.output
         assert sorted(p.name for p in sites.content.rglob("*")) == before
     assert invoke("article", *common, "--audience", "party", "--out", str(out)).exit_code == 1
+    signed = tmp_path / "signed"  # reviewed and approved: no preview mark, the signers named
+    shutil.copytree(sites.content, signed)
+    mine = ("--config", str(CONFIG), "--content", str(signed), "--as-of", AS_OF)
+    for step, who in (("review", "审核人甲"), ("approve", "审批人乙")):
+        assert invoke(step, *mine, "--by", who, "--on", AS_OF).exit_code == 0
+    assert invoke("article", *mine, "--out", str(out)).exit_code == 0
+    html = (out / "公众号文章.html").read_text(encoding="utf-8")
+    assert "预览稿" not in html and "审核：审核人甲" in html and "审批：审批人乙" in html
