@@ -134,19 +134,46 @@ def _cell_problems(sheet: Sheet) -> list[str]:
     return problems
 
 
+_PARTY_WORDS = re.compile(r"党内|不公开|不宜公开|不予公开|保密|涉密|密级")
+
+
 def _unused_audience_columns(table: Table) -> list[str]:
-    """Columns that look like an audience (是否公开, 公开情况 …) but are not read as 公开范围: never ignored."""
+    """Columns that look like an audience (是否公开, 公开情况 …) but are not read as 公开范围: never ignored.
+
+    Told by the header, or by what is written under it (a column 范围 holding 仅党内).
+    """
     header = table.sheet.rows[table.header_row]
     used = set(table.columns.values())
     problems = []
+    fix = f"请把表头改为“{schema.ITEM['audience'].header}”，每行填 公开 或 党内（不公开的事项写 党内）"
     for column, cell in enumerate(header):
         name = _normal(cell)
-        if column in used or not any(word in name for word in ("公开", "党内", "保密", "密级")):
+        if column in used:
             continue
-        if any(_text(row[column]) for _, row in table.body() if column < len(row)):
-            problems.append(f"{table.sheet.ref(table.header_row, column)}: 不认识的列“{name}”，它的内容不能忽略："
-                            f"请把表头改为“{schema.ITEM['audience'].header}”，每行填 公开 或 党内（不公开的事项写 党内）")
+        texts = [(n, text) for n, row in table.body() if column < len(row) and (text := _text(row[column]))]
+        if not texts:
+            continue
+        if any(word in name for word in ("公开", "党内", "保密", "密级")):
+            problems.append(f"{table.sheet.ref(table.header_row, column)}: 不认识的列“{name}”，它的内容不能忽略：{fix}")
+            continue
+        marked = next(((n, text) for n, text in texts if _PARTY_WORDS.search(text)), None)
+        if marked:
+            problems.append(f"{table.sheet.ref(marked[0], column)}: 程序不读“{name or '没有表头的'}”列，但这一格写着"
+                            f"“{marked[1][:20]}”，不能忽略：如果它说的是公开范围，{fix}；否则请删去这一列")
     return problems
+
+
+def unread_columns(table: Table) -> list[str]:
+    """Columns with content that no field reads (the clerk is told: never dropped without a word)."""
+    header = table.sheet.rows[table.header_row]
+    used = set(table.columns.values())
+    notes = []
+    for column in range(max(len(row) for row in table.sheet.rows)):
+        if column in used or not any(column < len(row) and _text(row[column]) for _, row in table.body()):
+            continue
+        name = _normal(header[column]) if column < len(header) else ""
+        notes.append(f"{table.sheet.name} 的 {get_column_letter(column + 1)} 列“{name or '没有表头'}”程序不认识，没有导入")
+    return notes
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -186,6 +213,9 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         workbook = load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one message
         raise SheetError([f"{path.name}: 无法打开这个 Excel 文件（{type(exc).__name__}）；请用 Excel/WPS 另存为 .xlsx 后再试"]) from None
+    uncomputed = _uncomputed_formulas(path, workbook)
+    if uncomputed:
+        raise SheetError(uncomputed)
     sheets = []
     for ws in workbook.worksheets:
         rows = [list(row) for row in ws.iter_rows(values_only=True)]
@@ -201,6 +231,32 @@ def _read_xlsx(path: Path) -> list[Sheet]:
                         rows[r][c] = value
         sheets.append(Sheet(ws.title, rows))
     return sheets
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _uncomputed_formulas(path: Path, workbook: Any) -> list[str]:
+    """Formula cells the file holds no result for (written by a program, never opened in Excel/WPS).
+
+    Read for their values they look empty, so a 公开范围 of ``=IF(…,"党内")`` would turn
+    the item public and a formula in 整改进展 would be dropped without a word.
+    """
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        if not any(_FORMULA.search(archive.read(n)) for n in sheets):
+            return []
+    problems = []
+    formulas = load_workbook(path, data_only=False)
+    for values, cells in zip(workbook.worksheets, formulas.worksheets, strict=True):
+        for row in cells.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and values[cell.coordinate].value is None:
+                    problems.append(f"{values.title}!{cell.coordinate}: 这一格是公式“{str(cell.value)[:40]}”，文件里没有它的计算结果"
+                                    "（没有在 Excel/WPS 里保存过）：请用 Excel/WPS 打开、保存后再导入，或把它改成文字")
+                    if len(problems) >= 50:
+                        return [*problems, f"{values.title}: ……还有更多公式，先处理以上各格"]
+    return problems
 
 
 # ---- finding the table --------------------------------------------------------------------------
@@ -375,6 +431,7 @@ def import_items(table: Table) -> Imported:
     _check_ids(result.items, numbers, table, problems)
     if problems:
         raise SheetError(problems)
+    result.notes.extend(unread_columns(table))
     return result
 
 

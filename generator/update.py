@@ -53,6 +53,17 @@ class Unconfirmed(SheetError):
     """An import that would delete most of a branch or change an item's audience: it needs ``--yes``."""
 
 
+def _counterparts(item_id: object, problem: object, old: tuple[Item, ...]) -> list[Item]:
+    """The file's items a sheet row stands for: those with its problem text, else the one with its id.
+
+    Text first: a sheet whose rows were renumbered (a row deleted, 序号 filled again)
+    gives an item's id to another item, never its audience.
+    """
+    text = " ".join(str(problem or "").split())
+    same_text = [o for o in old if " ".join(o.problem.split()) == text]
+    return same_text or [o for o in old if o.id == item_id]
+
+
 def _risks(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
     """What an import must not do unasked: delete most items, or move any item between 公开 and 党内."""
     before = {item.id: item for item in old}
@@ -62,18 +73,21 @@ def _risks(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
     if removed and len(removed) * 2 > len(old):
         listed = "、".join(removed[:20]) + ("……" if len(removed) > 20 else "")
         risks.append(f"导入会删除 {len(removed)} 项（原有 {len(old)} 项，导入后 {len(new)} 项）：{listed}")
-    for i in after:
-        if i in before and before[i].audience != after[i].audience:
-            risks.append(f"事项 {i} 的公开范围会从“{before[i].audience.label}”改为“{after[i].audience.label}”："
-                         f"{after[i].problem[:30]}")
+    for i, item in after.items():
+        for was in _counterparts(i, item.problem, old):
+            if was.audience != item.audience:
+                moved = "" if was.id == i else f"（原来的事项 {was.id}）"
+                risks.append(f"事项 {i}{moved or ' '}的公开范围会从“{was.audience.label}”改为“{item.audience.label}”："
+                             f"{item.problem[:30]}")
     return risks
 
 
 def _keep_audiences(items: list[dict], old: tuple[Item, ...]) -> list[str]:
-    """A sheet without a 公开范围 column: every existing item keeps its audience (a 党内 item never turns public)."""
-    before = {item.id: item.audience for item in old}
+    """A sheet without a 公开范围 column: every existing item keeps its audience (a 党内 item never turns public),
+    found by its problem text, else by its id."""
+    before = {item.id for item in old}
     for item in items:
-        if before.get(item.get("id")) is Audience.PARTY:
+        if any(o.audience is Audience.PARTY for o in _counterparts(item.get("id"), item.get("problem"), old)):
             item["audience"] = Audience.PARTY.label
     new = sum(1 for item in items if item.get("id") not in before)
     column = schema.ITEM["audience"].header

@@ -1,0 +1,75 @@
+"""Attacks on a board made in a temporary folder, each test named after what it protects.
+
+A careless clerk and someone who controls a spreadsheet: what got past the
+earlier safety pass (issue 13) and is guarded here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from test_safety import HEAD, SECRET, _csv, _files, _import, branch, build, text_of
+
+from conftest import item, tiny_board
+
+
+def _three(tmp_path: Path) -> Path:
+    return tiny_board(tmp_path / "c", branch(item(id="01", problem="公开的问题一"),
+                                             item(id="02", problem=SECRET, audience="党内"),
+                                             item(id="03", problem="公开的问题三")))
+
+
+def _xlsx(path: Path, *rows: list) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "整改清单"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_renumbered_sheet_never_gives_a_party_item_the_audience_of_its_new_number(tmp_path):
+    content = _three(tmp_path)
+    # Item 01 was deleted in the sheet and 序号 filled again: the 党内 item now has number 01.
+    rows = [["01", SECRET, "制定学习计划", "张某某", "2024-06-30", "整改中"],
+            ["02", "公开的问题三", "制定学习计划", "张某某", "2024-06-30", "整改中"]]
+    run = _import(_csv(tmp_path / "renumbered.csv", HEAD, *rows), content)
+    assert run.exit_code == 0, run.output
+    site = tmp_path / "site"
+    assert build(content, site).exit_code == 0
+    published = text_of(site)
+    assert SECRET not in published and "公开的问题三" in published         # each text keeps its own audience
+    content = _three(tmp_path / "again")
+    before = _files(content)
+    with_column = _csv(tmp_path / "blank-audience.csv", [*HEAD, "公开范围"], *[[*r, ""] for r in rows])
+    run = _import(with_column, content)                                   # the column there, the cell left blank
+    assert run.exit_code == 1 and "事项 01（原来的事项 02）的公开范围会从“党内”改为“公开”" in run.output
+    assert _files(content) == before
+
+
+def test_a_column_the_importer_does_not_read_cannot_hide_a_party_mark(tmp_path):
+    content = tiny_board(tmp_path / "c", {})
+    rows = [["01", "公开的问题一", "措施", "张某某", "2024-06-30", "整改中", ""],
+            ["02", SECRET, "措施", "张某某", "2024-06-30", "整改中", "仅党内"]]
+    sheet = _csv(tmp_path / "range.csv", [*HEAD, "范围"], *rows)
+    run = _import(sheet, content, "--name", "第一党支部")
+    assert run.exit_code == 1 and "range!G3: 程序不读“范围”列，但这一格写着“仅党内”" in run.output
+    assert not (content / "branches" / "first.yml").exists()
+    other = _csv(tmp_path / "other.csv", [*HEAD, "附件"], *[[*r[:6], "会议记录"] for r in rows])
+    run = _import(other, content, "--name", "第一党支部")
+    assert run.exit_code == 0 and "other 的 G 列“附件”程序不认识，没有导入" in run.output   # told, not dropped silently
+
+
+def test_a_formula_without_a_stored_result_is_refused_not_read_as_empty(tmp_path):
+    content = tiny_board(tmp_path / "c", branch(item(id="01"), item(id="02", problem=SECRET, audience="党内")))
+    before = _files(content)
+    sheet = _xlsx(tmp_path / "程序生成.xlsx", [*HEAD, "公开范围", "整改进展"],
+                  ["01", "理论学习不够深入", "制定学习计划", "张某某", "2024-06-30", "整改中", "公开", '=CONCAT("已","学习")'],
+                  ["02", SECRET, "制定学习计划", "张某某", "2024-06-30", "整改中", '=IF(1,"党内","党内")', ""])
+    run = _import(sheet, content)
+    assert run.exit_code == 1
+    assert "整改清单!H2: 这一格是公式“=CONCAT(\"已\",\"学习\")”，文件里没有它的计算结果" in run.output
+    assert "整改清单!G3: 这一格是公式" in run.output and "Traceback" not in run.output
+    assert _files(content) == before
