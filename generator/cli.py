@@ -317,7 +317,8 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     except releases.PublishError as exc:
         _fail(f"发布失败：{exc}；当前网站保持不变。")
     live = releases.live(root)
-    options = _options(config, content, audience, as_of, previous=live)
+    # The change log compares with the live release; a first publish has none (never the project's site/).
+    options = _options(config, content, audience, as_of, previous=live or root / releases.CURRENT)
     checked = _validate(options)
     _report(checked, strict=False)
     if options.approval:  # 先审后公开: the gate has no switch here (site-config.yml `approval: off` only)
@@ -526,8 +527,8 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     from . import zensical
 
     config = _open(config_file, verbose, content)
-    last = Path(out) / "site"  # the change log compares with the last Zensical build
-    options = _options(config, content, audience, as_of, previous=last if last.is_dir() else None)
+    # The change log compares with the last Zensical build in DIR (none yet: nothing, never the project's site/).
+    options = _options(config, content, audience, as_of, previous=Path(out) / "site")
     _check_output(config, options, out, marker=Path(zensical.DOCS_DIR) / MARKER)
     site = core.generate(options)
     _report(site.checked, strict=False)

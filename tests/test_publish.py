@@ -167,3 +167,24 @@ def test_check_publish_and_releases_count_alike(tmp_path):
     published = publish(content, tmp_path / "www")
     listing = board("releases", "--to", str(tmp_path / "www"))
     assert [size in run.out for run in (check, published, listing)] == [True, True, True], (check.out, listing.out)
+
+
+def test_a_first_publish_or_render_compares_with_nothing_not_the_projects_site(tmp_path):
+    import shutil
+
+    project = tmp_path / "project"               # a project whose site/ holds another board's build
+    project.mkdir()
+    shutil.copy(CONFIG, project / "site-config.yml")
+    (project / "theme").symlink_to(CONFIG.parent / "theme")
+    other = tiny_board(tmp_path / "other", {"o": {"name": "别的支部", "rectifications": [item(problem="别的问题")]}})
+    config = str(project / "site-config.yml")
+    assert board("build", "--config", config, "--content", str(other), "--as-of", AS_OF).code == 0
+    assert (project / "site" / "data" / "snapshot.json").is_file()
+    content = tiny_board(tmp_path / "c")
+    approve_board(content)
+    run = board("publish", "--config", config, "--content", str(content), "--to", str(tmp_path / "www"), "--as-of", AS_OF)
+    assert run.code == 0, run.err
+    assert json.loads((tmp_path / "www" / "current" / "data" / "changes.json").read_text(encoding="utf-8")) == []
+    run = board("render", "--config", config, "--content", str(content), "--out", str(tmp_path / "z"), "--as-of", AS_OF)
+    assert run.code == 0, run.err
+    assert json.loads((tmp_path / "z" / "docs" / "data" / "changes.json").read_text(encoding="utf-8")) == []
