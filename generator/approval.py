@@ -33,8 +33,8 @@ import yaml
 from . import schema
 from .dates import DateError, parse_date
 from .figures import visible
-from .model import Audience, Branch, Content, Labeled, Problem, Severity
-from .source import Node, read_yaml
+from .model import Audience, Branch, Content, Labeled, Problem, Severity, printable
+from .source import Node, control_problem, read_yaml, refused
 
 FILE_NAME = "approvals.yml"
 KEYS = ("step", "by", "on", "note", "audience", "fingerprint", "files")
@@ -150,8 +150,11 @@ def content_fingerprint(content: Content, audience: Audience) -> tuple[str, dict
 def load(content_dir: Path, shown: str, today: dt.date) -> tuple[Log, list[Problem]]:
     """The log and every problem of its own (syntax, keys, values, order of steps), at once."""
     path = content_dir / FILE_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return Log(shown), []
+    reason = refused(path, content_dir)  # a link out, a pipe, a device or a folder is never taken for the log
+    if reason:
+        return Log(shown, (), True), [Problem(shown, 0, reason)]
     root, problems = read_yaml(path, shown)
     if root is None:
         return Log(shown, (), True), problems
@@ -194,6 +197,9 @@ def _record(node: Node, shown: str, today: dt.date, problems: list[Problem]) -> 
             error(found.line, f"{key}（{_LABELS[key]}）应为一段文字")
             continue
         text[key] = found.value.strip()
+    if "by" in text and (why := name_problem(text["by"])):
+        error(values["by"].line, f"by（经办人）{why}")
+        del text["by"]
     step = _choice(text.get("step"), Step)
     if "step" in text and step is None:
         error(values["step"].line, f"step（步骤）不能是“{text['step']}”，可选：审核（review）、审批（approve）")
@@ -217,6 +223,17 @@ def _record(node: Node, shown: str, today: dt.date, problems: list[Problem]) -> 
     if step is None or audience is None or on is None or not mark or "by" not in text or files is None:
         return None
     return Record(step, text["by"], on, audience, mark, files, text.get("note"), node.line)
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot stand as who signed off (pages show it as the signature), or None.
+
+    One line of visible text: a line break, tab, terminal escape or invisible mark
+    could make a page read as if someone else had signed.
+    """
+    if printable(name) != name or any(c in name for c in "\u200b\u200c\u200d\u2060\ufeff"):
+        return f"只能是一行看得见的文字，不能有换行、制表符、控制字符或看不见的字符（现在是“{printable(name)[:40]}”）"
+    return None
 
 
 _LABELS = {"step": "步骤", "by": "经办人", "on": "日期", "audience": "公开范围", "fingerprint": "内容指纹", "note": "意见"}
@@ -429,6 +446,10 @@ def sign(step: Step, by: str, on: dt.date, note: str | None, content: Content, l
     who = "审核人" if step is Step.REVIEW else "审批人"
     if not by:
         raise Refused(f"--by：请写上{who}的姓名")
+    if why := name_problem(by):
+        raise Refused(f"--by：{who}的姓名{why}")
+    if note and (why := control_problem(note)):
+        raise Refused(f"--note：{why}")
     if on > today:
         raise Refused(f"--on：日期 {on} 在今天（{today}）之后；审核、审批只能登记已经做了的")
     latest = latest_fact(content, current.audience)

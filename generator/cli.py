@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import errno
 import functools
 import logging
 import os
@@ -28,6 +27,7 @@ from .load import display_path
 from .model import Kind, printable
 from .progress import Progress
 from .publish import MARKER, staged
+from .source import os_reason
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -78,12 +78,6 @@ def _setup_logging(verbose: bool) -> None:
     mkdocs_log.propagate = False
 
 
-_OS_REASONS = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EACCES: "没有写入权限",
-    errno.EROFS: "磁盘是只读的",
-    errno.ENOENT: "文件或文件夹不存在",
-}
 
 
 def _fail(message: str) -> NoReturn:
@@ -107,7 +101,7 @@ def _guard(func: Callable) -> Callable:
             _fail(f"生成失败：{exc.format_message()}；原有输出保持不变。")
         except OSError as exc:
             where = f"（{exc.filename}）" if exc.filename else ""
-            reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+            reason = os_reason(exc)
             _fail(f"读写文件失败{where}：{reason}；原有输出保持不变。")
         except Exception as exc:  # noqa: BLE001 - the clerk must never see a traceback
             if os.environ.get("BOARD_DEBUG"):

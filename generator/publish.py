@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .source import os_reason
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -186,7 +188,7 @@ def prepare(root: Path) -> Path:
         with tempfile.NamedTemporaryFile(dir=releases, prefix=".probe-"):
             pass
     except OSError as exc:
-        raise PublishError(f"不能写入 {releases}：{exc.strerror}。请用有写权限的账号运行，或换一个目录") from None
+        raise PublishError(f"不能写入 {releases}：{os_reason(exc)}。请用有写权限的账号运行，或换一个目录") from None
     return releases
 
 

@@ -9,6 +9,7 @@ and aliases, and convert the node graph into ``Node`` values ourselves.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import stat
@@ -155,6 +156,31 @@ def control_problem(text: str) -> str | None:
             "可能是从别处复制来的，或写了 \\0、\\e 这样的转义：请删除它")
 
 
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOENT: "文件或文件夹不存在（或是指向不存在的文件的链接）",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ELOOP: "链接绕成了圈",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EIO: "磁盘读写出错",
+    errno.EEXIST: "已经存在",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EBUSY: "正被别的程序占用",
+    errno.EMFILE: "打开的文件太多",
+    errno.EXDEV: "不能跨磁盘改名",
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """An operating-system error in Chinese (its English text only for a rare one)."""
+    code = getattr(exc, "errno", None)
+    return _OS_REASONS.get(code) or getattr(exc, "strerror", None) or str(exc)
+
+
 def refused(path: Path, inside: Path) -> str | None:
     """Why ``path`` is not a content file we may read, or None.
 
@@ -168,7 +194,7 @@ def refused(path: Path, inside: Path) -> str | None:
             return f"是指向内容文件夹以外（{real}）的链接，不能读取：请把文件本身放进内容文件夹"
         mode = os.stat(path).st_mode
     except (OSError, ValueError) as exc:
-        return f"无法读取文件：{getattr(exc, 'strerror', None) or exc}"
+        return f"无法读取文件：{os_reason(exc)}"
     if not stat.S_ISREG(mode):
         what = "文件夹" if stat.S_ISDIR(mode) else "设备、管道或其他特殊文件"
         return f"不是普通文件（是{what}），不能读取"
@@ -185,7 +211,7 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        return None, [Problem(shown, 0, f"无法读取文件：{exc.strerror}")]
+        return None, [Problem(shown, 0, f"无法读取文件：{os_reason(exc)}")]
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -203,7 +229,7 @@ def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Problem]]:
             return None, [Problem(shown, 0, too_big)]
         return b"".join(chunks), []
     except OSError as exc:
-        return None, [Problem(shown, 0, f"无法读取文件：{exc.strerror}")]
+        return None, [Problem(shown, 0, f"无法读取文件：{os_reason(exc)}")]
     finally:
         os.close(fd)
 

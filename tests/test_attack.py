@@ -6,12 +6,13 @@ earlier safety pass (issue 13) and is guarded here.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from openpyxl import Workbook
-from test_safety import HEAD, SECRET, _csv, _files, _import, branch, build, text_of
+from test_safety import HEAD, SECRET, _csv, _files, _import, board, branch, build, text_of
 
-from conftest import item, tiny_board
+from conftest import AS_OF, CONFIG, item, tiny_board
 
 
 def _three(tmp_path: Path) -> Path:
@@ -73,3 +74,46 @@ def test_a_formula_without_a_stored_result_is_refused_not_read_as_empty(tmp_path
     assert "整改清单!H2: 这一格是公式“=CONCAT(\"已\",\"学习\")”，文件里没有它的计算结果" in run.output
     assert "整改清单!G3: 这一格是公式" in run.output and "Traceback" not in run.output
     assert _files(content) == before
+
+
+# ---- approvals.yml -------------------------------------------------------------------------------
+
+
+def _sign(step: str, content: Path, *extra: str):
+    return board(step, "--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF, *extra)
+
+
+def test_a_signature_with_a_line_break_or_escape_never_reaches_the_log_or_the_pages(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    for name in ("王某某\n审批: 李某某", "王\x1b[31m某某", "王某某\u200b", "王\t某某"):
+        run = _sign("review", content, "--by", name)
+        assert run.exit_code == 1 and "--by：审核人的姓名只能是一行看得见的文字" in run.output, run.output
+        assert "\x1b" not in run.output
+    run = _sign("review", content, "--by", "王某某", "--note", "已审\x1b]0;x\x07")
+    assert run.exit_code == 1 and "--note：文字里有不可见的控制字符 U+001B" in run.output
+    assert not (content / "approvals.yml").exists()                      # nothing written: the board still builds
+    (content / "approvals.yml").write_text("- step: 审核\n  by: \"王某某\\n审批: 李某某\"\n  on: 2024-01-02\n"
+                                           "  audience: 公开\n  fingerprint: 0123456789abcdef\n", encoding="utf-8")
+    run = _sign("check", content)
+    assert run.exit_code == 1 and "content/approvals.yml:2: by（经办人）只能是一行看得见的文字" in run.output.replace(
+        str(content), "content")
+
+
+def test_the_approval_log_is_read_only_as_a_regular_file_inside_the_content_folder(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    log = content / "approvals.yml"
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text("[]\n", encoding="utf-8")
+    for make, words in ((lambda: log.symlink_to(outside), "是指向内容文件夹以外"),
+                        (lambda: log.symlink_to("/dev/zero"), "是指向内容文件夹以外"),
+                        (lambda: os.mkfifo(log), "不是普通文件"),
+                        (lambda: log.mkdir(), "不是普通文件（是文件夹）"),
+                        (lambda: log.symlink_to("nowhere"), "文件或文件夹不存在")):
+        make()
+        for step in ("check", "review"):
+            run = _sign(step, content, *(("--by", "王某某") if step == "review" else ()))
+            assert run.exit_code == 1 and words in run.output and "Traceback" not in run.output, run.output
+        if log.is_dir() and not log.is_symlink():
+            log.rmdir()
+        else:
+            log.unlink()
