@@ -208,7 +208,7 @@ def test_sign_refuses_a_future_date_an_unreviewed_approval_and_an_empty_name(tmp
 def test_records_keep_text_as_typed_and_the_log_as_it_was(tmp_path):
     content = two_audiences(tmp_path / "c")
     (content / approval.FILE_NAME).write_text("# 党委办的说明\n", encoding="utf-8")
-    odd = "王某某: \"组长\" # 不是注释\n第二行 *粗* {{ x }}"
+    odd = "王某某: \"组长\" # 不是注释 *粗* {{ x }}"  # one line: a name with a line break is refused (test_attack)
     approve_board(content, reviewer=odd)
     text = (content / approval.FILE_NAME).read_text(encoding="utf-8")
     assert text.startswith("# 党委办的说明\n")
