@@ -98,7 +98,10 @@ def _guard(func: Callable) -> Callable:
             click.echo("已中断；原有输出保持不变。", err=True)
             sys.exit(130)
         except MkDocsException as exc:
-            _fail(f"生成失败：{exc.format_message()}；原有输出保持不变。")
+            said = exc.format_message()
+            if said.startswith("Aborted with"):  # MkDocs' closing line: the reasons were logged above it
+                said = "--strict 模式下警告视为错误，见上面的警告" if "strict" in said else "原因见上面的说明"
+            _fail(f"生成失败：{said}；原有输出保持不变。")
         except OSError as exc:
             where = f"（{exc.filename}）" if exc.filename else ""
             reason = os_reason(exc)
@@ -130,9 +133,8 @@ def _common(func: Callable | None = None, *, audience: Callable | None = None) -
     if func is None:
         return functools.partial(_common, audience=audience)
     options = [
-        click.option("--config", "config_file", default="site-config.yml", show_default=True,
-                     type=click.Path(dir_okay=False), help="MkDocs 配置文件"),
-        click.option("--content", type=click.Path(file_okay=False), help="内容文件夹（默认 content）"),
+        click.option("--config", "config_file", default="site-config.yml", show_default=True, help="MkDocs 配置文件"),
+        click.option("--content", help="内容文件夹（默认 content）"),
         audience or click.option("--audience", type=click.Choice(["public", "party"]),
                                  help="public 公开版 | party 党内版"),
         click.option("--as-of", "as_of", help="数据日期 YYYY-MM-DD（默认今天）"),
@@ -269,7 +271,7 @@ def check(config_file, content, audience, as_of, verbose, strict) -> None:
 
 @main.command()
 @_common
-@click.option("--site-dir", type=click.Path(file_okay=False), help="输出文件夹（默认 site）")
+@click.option("--site-dir", help="输出文件夹（默认 site）")
 @click.option("--strict", is_flag=True, help="内容警告和 MkDocs 警告都视为错误")
 def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> None:
     """生成网站；只有完整生成成功才替换原有输出文件夹。"""
@@ -288,7 +290,7 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
 
 
 def _to_option(func: Callable) -> Callable:
-    return click.option("--to", "root", required=True, type=click.Path(file_okay=False),
+    return click.option("--to", "root", required=True,
                         help="发布目录（网站服务器指向其中的 current）")(func)
 
 
@@ -441,7 +443,7 @@ def approve(config_file, content, audience, as_of, verbose, by, on, note) -> Non
 @click.option("--paper", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True,
               help="纸张大小")
 @click.option("--landscape", is_flag=True, help="横向打印")
-@click.option("--out", default="公开栏.pdf", show_default=True, type=click.Path(dir_okay=False), help="PDF 文件")
+@click.option("--out", default="公开栏.pdf", show_default=True, help="PDF 文件")
 @click.option("--browser", help="Chromium/Chrome/Edge 的路径（默认自动查找）")
 def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) -> None:
     """把公开栏打印版（/print/，只含公开内容）生成 PDF。"""
@@ -479,7 +481,7 @@ ARTICLE_IS_PUBLIC = _audience_option(("party",), "公众号文章发到单位以
 
 @main.command()
 @_common(audience=ARTICLE_IS_PUBLIC)
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="写出文章和长图的文件夹")
+@click.option("--out", required=True, help="写出文章和长图的文件夹")
 @click.option("--browser", help="Chromium/Chrome/Edge 的路径（默认自动查找）")
 def article(config_file, content, as_of, verbose, out, browser) -> None:
     """写出公众号文章（只含公开内容）：一个可粘贴到公众号编辑器的 HTML 文件，和一张 1080 像素宽的总览长图。"""
@@ -515,7 +517,7 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
 
 @main.command()
 @_common
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="写出 Zensical 项目的文件夹")
+@click.option("--out", required=True, help="写出 Zensical 项目的文件夹")
 def render(config_file, content, audience, as_of, verbose, out) -> None:
     """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
     from . import zensical
@@ -548,7 +550,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 
 @main.command(name="import")
 @_common(audience=WHOLE_CONTENT)
-@click.argument("sheet", type=click.Path(exists=True, dir_okay=False))
+@click.argument("sheet")
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
@@ -578,7 +580,7 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
 
 
 @main.command(name="template")
-@click.argument("out", type=click.Path(dir_okay=False))
+@click.argument("out")
 @_guard
 def template_(out) -> None:
     """写出一个空白的整改清单和民主评议统计表（.xlsx），带下拉选项和日期检查。"""
@@ -595,7 +597,7 @@ def template_(out) -> None:
 
 @main.command(name="export")
 @_common(audience=WHOLE_CONTENT)
-@click.argument("out", type=click.Path(dir_okay=False))
+@click.argument("out")
 def export_(config_file, content, as_of, verbose, out) -> None:
     """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计（含党内事项）。"""
     from .export import export

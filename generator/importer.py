@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import io
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from . import schema
 from .dates import DateError, parse_date
 from .load import MAX_DIGITS, parse_choice
 from .model import DeadlineKind, Labeled, Status
-from .source import MAX_TEXT_CHARS, control_problem, decode
+from .source import MAX_TEXT_CHARS, control_problem, decode, os_reason
 
 # Limits, each checked before the work it bounds, each with a message (never a silent cut):
 MAX_ROWS = 20_000  # rows of one sheet
@@ -99,7 +100,13 @@ def read_sheets(path: Path) -> list[Sheet]:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise SheetError([f"{path.name}: 只能导入 .xlsx 或 .csv 文件（WPS/Excel 里“另存为”即可）；.xls 请先另存为 .xlsx"])
-    size = path.stat().st_size
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise SheetError([f"{path}: 无法读取文件：{os_reason(exc)}"]) from None
+    if not stat.S_ISREG(info.st_mode):  # a pipe would never answer, /dev/zero never end
+        raise SheetError([f"{path}: 不是普通文件（是文件夹、设备或管道），不能导入"])
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise SheetError([f"{path.name}: 文件太大（{_mb(size)}），最多 {_mb(MAX_FILE_BYTES)}；"
                           "一个支部的整改清单不会这么大，请检查是否选错了文件，或把表格拆开分别导入"])

@@ -117,3 +117,35 @@ def test_the_approval_log_is_read_only_as_a_regular_file_inside_the_content_fold
             log.rmdir()
         else:
             log.unlink()
+
+
+# ---- every refusal in Chinese, nothing read that never ends ---------------------------------------
+
+
+def test_a_sheet_that_is_a_pipe_or_a_device_is_refused_before_reading(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    before = _files(content)
+    pipe = tmp_path / "管道.csv"
+    os.mkfifo(pipe)
+    device = tmp_path / "zero.xlsx"
+    device.symlink_to("/dev/zero")
+    for sheet in (pipe, device):
+        run = _import(sheet, content)
+        assert run.exit_code == 1 and f"{sheet}: 不是普通文件（是文件夹、设备或管道），不能导入" in run.output
+    run = _import(tmp_path / "没有这个文件.csv", content)
+    assert run.exit_code == 1 and "文件或文件夹不存在" in run.output and "does not exist" not in run.output
+    assert _files(content) == before
+
+
+def test_an_output_or_input_of_the_wrong_kind_is_refused_in_chinese(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    a_file = tmp_path / "文件.txt"
+    a_file.write_text("不要覆盖我\n", encoding="utf-8")
+    common = ("--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF)
+    for args in (("build", "--site-dir", str(a_file)), ("render", "--out", str(a_file)),
+                 ("pdf", "--out", str(tmp_path)), ("export", str(tmp_path)), ("check", "--content", str(a_file)),
+                 ("build", "--site-dir", str(content))):
+        run = board(*args, *common) if args[0] != "check" else board("check", "--config", str(CONFIG), *args[1:])
+        assert run.exit_code == 1, (args, run.output)
+        assert "Error" not in run.output and "Aborted" not in run.output and "Invalid value" not in run.output, run.output
+    assert a_file.read_text(encoding="utf-8") == "不要覆盖我\n"
