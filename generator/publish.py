@@ -270,10 +270,21 @@ def _write_history(root: Path, names: list[str]) -> None:
     os.replace(temporary, root / HISTORY)
 
 
+def _after_every_release(root: Path) -> dt.datetime:
+    """Now, or one second after the newest release when that is not earlier (two publishes in one
+    second, a clock set back): release names sort in the order they were made, which listing,
+    rollback and pruning go by."""
+    now = dt.datetime.now().replace(microsecond=0)
+    newest = max((r.name[:15] for r in releases(root)), default=None)
+    if newest is None:
+        return now
+    return max(now, dt.datetime.strptime(newest, "%Y%m%d-%H%M%S") + dt.timedelta(seconds=1))
+
+
 def install(root: Path, staging: Path, build: str) -> Path:
     """Move a finished build into place as a new release and make it live."""
     with _locked(root):
-        target = root / RELEASES / release_name(build)
+        target = root / RELEASES / release_name(build, _after_every_release(root))
         while target.exists():
             target = target.with_name(target.name + "-1")
         staging.rename(target)

@@ -149,3 +149,30 @@ def test_an_output_or_input_of_the_wrong_kind_is_refused_in_chinese(tmp_path):
         assert run.exit_code == 1, (args, run.output)
         assert "Error" not in run.output and "Aborted" not in run.output and "Invalid value" not in run.output, run.output
     assert a_file.read_text(encoding="utf-8") == "不要覆盖我\n"
+
+
+# ---- releases ------------------------------------------------------------------------------------
+
+
+def test_releases_made_in_one_second_or_after_a_clock_set_back_keep_their_order(tmp_path):
+    from test_safety import publish
+
+    from conftest import approve_board
+    from generator import publish as releases
+
+    content = tiny_board(tmp_path / "c", branch(item(id="01", problem="第一版的问题")))
+    approve_board(content)
+    root = tmp_path / "www"
+    assert publish(content, root).exit_code == 0
+    first = releases.releases(root)[0].path
+    ahead = first.with_name("20991231-235959" + first.name[15:])         # as if the clock was set back since
+    first.rename(ahead)
+    releases.switch(root, ahead)
+    (content / "branches" / "first.yml").write_text((content / "branches" / "first.yml").read_text(
+        encoding="utf-8").replace("第一版的问题", "第二版的问题"), encoding="utf-8")
+    approve_board(content)
+    assert publish(content, root).exit_code == 0
+    listed = releases.releases(root)
+    assert [r.path == ahead for r in listed] == [True, False] and listed[-1].live   # the new one is the newest
+    assert board("rollback", "--to", str(root)).exit_code == 0
+    assert [r.live for r in releases.releases(root)] == [True, False]
