@@ -21,7 +21,84 @@ def check(content: Content, as_of: dt.date, excellent_ceiling: float = DEFAULT_E
     problems = list(_check_notice(content, as_of))
     for branch in content.branches:
         problems.extend(check_branch(branch, as_of, excellent_ceiling))
+    problems.extend(_check_periods(content, as_of, excellent_ceiling))
     return problems
+
+
+def item_key(period_id: str, branch_id: str, item_id: str) -> str:
+    """How ``carried_from`` names an item: ``<period id>/<branch id>/<item id>``."""
+    return f"{period_id}/{branch_id}/{item_id}"
+
+
+def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator[Problem]:
+    """The link to the previous period: it is valid, every ``carried_from`` resolves, nothing open is dropped."""
+    board, previous = content.board, content.previous
+    line = board.lines.get("previous", 0)
+    if previous is not None:
+        earlier = [p for p in check(previous, as_of, ceiling) if p.severity is Severity.ERROR]
+        yield from earlier
+        if earlier:
+            yield Problem(board.path, line, f"previous（上年度内容）“{board.previous}”里的内容有错误（见上），上年度必须是一个能通过检查的公开栏")
+        ids = [board.id]
+        period: Content | None = previous
+        while period is not None:
+            if not period.board.id:
+                yield Problem(period.board.path, period.board.lines.get("period", 0),
+                              f"年度“{period.board.period}”里没有数字，请在 board.yml 加上 id（年度简称，用于网址 /archive/<id>/），例如 id: 2024")
+            elif period.board.id in ids:
+                yield Problem(period.board.path, period.board.lines.get("id") or period.board.lines.get("period", 0),
+                              f"年度简称 id“{period.board.id}”与较晚的年度重复：每个年度的 id 必须不同（它是网址 /archive/{period.board.id}/）")
+            ids.append(period.board.id)
+            period = period.previous
+    origins = {} if previous is None else {
+        item_key(previous.board.id, b.id, i.id): (b, i) for b in previous.branches for i in b.items
+    }
+    carried: dict[str, tuple[str, int]] = {}
+    for branch in content.branches:
+        for item in branch.items:
+            if item.carried_from is None:
+                continue
+            at = item.lines.get("carried_from", 0)
+            problem = _carried_problem(content, item.carried_from, origins)
+            if problem or item.carried_from not in origins:
+                if problem:
+                    yield Problem(branch.path, at, problem)
+                continue
+            if item.carried_from in carried:
+                first = carried[item.carried_from]
+                yield Problem(branch.path, at, f"carried_from（结转自）“{item.carried_from}”已被 {first[0]} 第 {first[1]} 行的事项结转，一项只能结转一次")
+                continue
+            carried[item.carried_from] = (branch.path, at)
+            origin = origins[item.carried_from][1]
+            if origin.audience is not item.audience:
+                yield Problem(branch.path, at, (
+                    f"结转事项的公开范围（{item.audience.label}）与上年度原事项（{origin.audience.label}）不同，请核对"
+                ), Severity.WARNING)
+    if previous is not None:
+        for key, (branch, origin) in origins.items():
+            if not origin.status.finished and key not in carried:
+                yield Problem(branch.path, origin.lines.get("id") or _item_line(origin), (
+                    f"上年度事项未结转：{key}“{origin.problem[:30]}”（{origin.status.label}）；"
+                    f"请在{board.period}的支部文件里结转它（carried_from: {key}），或在{previous.board.period}里改为已完成或已销号"
+                ), Severity.WARNING)
+
+
+def _carried_problem(content: Content, written: str, origins: dict[str, tuple[Branch, Item]]) -> str | None:
+    """Why ``carried_from`` does not name an item of the previous period (None when it does)."""
+    previous = content.previous
+    what = f"carried_from（结转自）“{written}”"
+    if previous is None:
+        if content.board.previous is not None:
+            return None  # the broken previous link is reported once, at board.yml
+        return f"{what}：board.yml 没有写 previous（上年度内容文件夹），无法核对结转来源"
+    period_id, branch_id, item_id = written.split("/", 2)
+    if period_id != previous.board.id:
+        return f"{what}：上年度是 {previous.board.id}（{previous.board.period}），不是 {period_id}"
+    if written in origins:
+        return None
+    if not any(b.id == branch_id for b in previous.branches):
+        return f"{what}：{previous.board.period}没有支部 {branch_id}"
+    return f"{what}：{previous.board.period}的支部 {branch_id} 没有序号为“{item_id}”的事项"
 
 
 def check_branch(branch: Branch, as_of: dt.date, excellent_ceiling: float = DEFAULT_EXCELLENT_CEILING) -> list[Problem]:

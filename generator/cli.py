@@ -287,6 +287,20 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
     click.echo(f"网站已生成：{display_path(target)}（{_describe(options, checked)}）")
     if checked.approval is not None:
         click.echo(f"{approval.status(checked.approval)}。")
+    _archived(config, checked)
+
+
+def _archived(config, checked: core.Checked) -> None:
+    """Which earlier periods went to /archive/, and which were copied from an earlier build."""
+    earlier = []
+    period = checked.content.previous if checked.content else None
+    while period is not None:
+        earlier.append(period.board.period)
+        period = period.previous
+    if earlier:
+        reused = _plugin(config).now.reused
+        kept = f"，其中 {'、'.join(reused)} 沿用上次生成的页面" if reused else ""
+        click.echo(f"历史归档：{'、'.join(earlier)}（/archive/ 下{kept}）")
 
 
 def _to_option(func: Callable) -> Callable:
@@ -334,6 +348,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
         shutil.rmtree(staging, ignore_errors=True)
     removed = releases.prune(root, keep)
     click.echo(f"已发布 {release.name}（{_describe(options, checked)}）；{root / releases.CURRENT} 已指向新版本。")
+    _archived(config, checked)
     if removed:
         click.echo("已清理旧版本：" + "、".join(p.name for p in removed))
 
@@ -536,15 +551,16 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
         extra={**dict(config.extra), "board_preview": site.preview},  # Zensical runs no plugin: the mark rides here
         extra_javascript=[str(script) for script in config.extra_javascript],
     )
+    pages = site.all_pages()
     with staged(Path(out)) as work:
         docs = work / zensical.DOCS_DIR
-        for path, text in {**site.pages, **site.data}.items():
+        for path, text in {**pages, **site.data}.items():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             (docs / path).write_text(text, encoding="utf-8")
         if theme.custom_dir:
             shutil.copytree(theme.custom_dir, work / zensical.THEME_DIR)
         (work / zensical.CONFIG_FILE).write_text(toml, encoding="utf-8")
-    click.echo(f"已写出 {len(site.pages)} 个页面到 {out}（{_describe(options, site.checked)}）；"
+    click.echo(f"已写出 {len(pages)} 个页面到 {out}（{_describe(options, site.checked)}）；"
                f"在该文件夹里运行 zensical build 生成网站")
 
 
@@ -611,6 +627,32 @@ def export_(config_file, content, as_of, verbose, out) -> None:
     branches = checked.content.branches
     size = count_text(len(branches), sum(b.kind is Kind.TEMPORARY for b in branches), sum(len(b.items) for b in branches))
     click.echo(f"已导出：{out}（{size}，含党内事项）")
+
+
+@main.command(name="new-period")
+@_common
+@click.option("--period", "period", required=True, help="新年度的名称，例如 2025年度")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="新年度的内容文件夹（新的或空的），例如 content-2025")
+@click.option("--id", "period_id", help="新年度的简称（网址用；默认取年度里的数字）")
+def new_period(config_file, content, audience, as_of, verbose, period, out, period_id) -> None:
+    """建立下一年度的内容：同样的支部，未完成的整改事项全部结转（carried_from）。"""
+    from .newperiod import NewPeriodError, new_period, refuse_place
+
+    config = _open(config_file, verbose, content)
+    options = _options(config, content, audience, as_of)
+    refused = refuse_place(Path(out), options.content_dir, Path(config.config_file_path).parent)
+    if refused:
+        _fail(f"没有建立新年度：{refused}。")
+    checked = _validate(options)
+    _report(checked, strict=False)
+    try:
+        carried = new_period(checked.content, Path(out), period.strip(), period_id, options.as_of)
+    except NewPeriodError as exc:
+        _fail(f"没有建立新年度：{exc}")
+    for line in carried.report():
+        click.echo(line)
+    click.echo(f"下一步：检查 board check --content {out}；确认后把 site-config.yml 里的 content_dir 改为 {out}"
+               "（上年度会自动生成在网站的 /archive/ 下）。")
 
 
 @main.command()

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, approval, changes, checks
+from . import __version__, approval, changes, checks, periods
 from .dates import DateError, parse_date
 from .figures import Figures, compute
 from .load import display_path, load_content, parse_choice
 from .model import Audience, Content, Problem, Severity
-from .pages import LEDGER_PAGE_ROWS, render_data, render_pages, render_print
+from .pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages, render_print
 from .screen import ScreenSettings, screen_files
 from .speed import Memo
 
@@ -102,6 +102,23 @@ def validate(options: Options, progress: Callable[[int, int], None] | None = Non
 
 
 @dataclass(frozen=True)
+class Archive:
+    """An earlier period's read-only pages under ``archive/<id>/``, rendered only when asked for.
+
+    ``key`` names exactly what they show (that period's content and the ones
+    before it, what the following period carried, the period list, the
+    audience, the options, the generator's version): a shell may keep the
+    output made from them and reuse it while the key stays the same.
+    """
+
+    id: str
+    period: str
+    root: str
+    key: str
+    render: Callable[[], dict[str, str]] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Site:
     checked: Checked
     figures: Figures | None
@@ -110,7 +127,14 @@ class Site:
     build: str = ""
     signed: dict[str, str] | None = None  # who reviewed and approved what this site shows (None: not approved)
     preview: bool = False  # the gate is on and the content is not approved: every page says 预览稿
+    archives: tuple[Archive, ...] = ()
 
+    def all_pages(self) -> dict[str, str]:
+        """The current period's pages and every archived period's (``board render``)."""
+        pages = dict(self.pages)
+        for archive in self.archives:
+            pages.update(archive.render())
+        return pages
 
 
 def generate(options: Options, memo: Memo | None = None, checked: Checked | None = None) -> Site:
@@ -130,7 +154,8 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     snapshot = changes.snapshot(figures)
     # The new entry registers who reviewed and approved the version it describes.
     history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build, signed)
-    pages = {**render_pages(figures, history, options.ledger_page_rows, memo, signed=signed, preview=preview),
+    links = periods.links(content, options.audience)
+    pages = {**render_pages(figures, history, options.ledger_page_rows, memo, links[0], signed=signed, preview=preview),
              **render_print(public, memo, options.site_url, signed=signed, preview=preview)}
     if memo is not None:
         memo.finish()
@@ -141,7 +166,22 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
         changes.CHANGES_PATH: _json(history),
         changes.BUILD_PATH: _json({"build": build, "as_of": options.as_of.isoformat(), "audience": options.audience.key}),
     }
-    return Site(checked, figures, pages, data, build, signed, preview)
+    return Site(checked, figures, pages, data, build, signed, preview, archives(content, options, links))
+
+
+def archives(content: Content, options: Options, links: list[periods.Links]) -> tuple[Archive, ...]:
+    """Every earlier period of ``content``, newest first, each shown as of its own last date."""
+    found = []
+    for period, link in zip(periods.chain(content)[1:], links[1:], strict=True):
+        day = periods.archive_date(period)
+        key = changes.build_id(period.digest, link.token, options.audience.key, day.isoformat(),
+                               str(options.ledger_page_rows), __version__)
+
+        def render(period: Content = period, link: periods.Links = link, day: dt.date = day) -> dict[str, str]:
+            return render_archive(compute(period, options.audience, day), link, options.ledger_page_rows)
+
+        found.append(Archive(period.board.id, period.board.period, link.here.root, key, render))
+    return tuple(found)
 
 
 def signoff(checked: Checked, options: Options) -> tuple[dict[str, str] | None, bool]:

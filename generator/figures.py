@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from .model import Audience, Board, Branch, Content, DeadlineKind, Evaluation, Item, Kind, Status
 from .schema import COUNTS, GRADES, ITEM_COUNTS
@@ -111,12 +111,30 @@ def item_counts(items: tuple[Item, ...], overdue: frozenset[str]) -> ItemCounts:
 
 
 @dataclass(frozen=True)
+class CarriedCounts:
+    """Items continued from the previous period (``carried_from``), by where they stand now."""
+
+    total: int
+    done: int
+    closed: int
+    open: int
+
+
+def carried_counts(items: tuple[Item, ...]) -> CarriedCounts:
+    carried = [item for item in items if item.carried_from is not None]
+    done = sum(1 for item in carried if item.status is Status.DONE)
+    closed = sum(1 for item in carried if item.status is Status.CLOSED)
+    return CarriedCounts(len(carried), done, closed, len(carried) - done - closed)
+
+
+@dataclass(frozen=True)
 class BranchFigures:
     branch: Branch
     evaluation: EvaluationFigures | None
     items: tuple[Item, ...]
     counts: ItemCounts
     overdue: frozenset[str]  # the ids of the overdue items (unique within a branch)
+    carried: CarriedCounts
 
     def is_overdue(self, item: Item) -> bool:
         return item.id in self.overdue
@@ -133,6 +151,8 @@ class Figures:
     branch_count: int
     temporary_count: int
     evaluated_count: int
+    carried: CarriedCounts
+    previous: Board | None  # the previous period's board (``board.yml`` ``previous``), if any
 
 
 def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> BranchFigures:
@@ -141,7 +161,7 @@ def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> Branch
     evaluation = None
     if branch.evaluation is not None:
         evaluation = evaluation_figures(_counts_of(branch.evaluation), branch.evaluation.opinions or 0)
-    return BranchFigures(branch, evaluation, items, item_counts(items, overdue), overdue)
+    return BranchFigures(branch, evaluation, items, item_counts(items, overdue), overdue, carried_counts(items))
 
 
 def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:
@@ -160,6 +180,10 @@ def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:
         branch_count=sum(1 for b in content.branches if b.kind is Kind.BRANCH),
         temporary_count=sum(1 for b in content.branches if b.kind is Kind.TEMPORARY),
         evaluated_count=len(evaluated),
+        carried=CarriedCounts(**{
+            field: sum(getattr(bf.carried, field) for bf in branches) for field in ("total", "done", "closed", "open")
+        }),
+        previous=content.previous.board if content.previous else None,
     )
 
 
@@ -199,6 +223,7 @@ def summary(figures: Figures) -> dict:
             "kind": bf.branch.kind.key,
             "evaluation": _evaluation_json(bf.evaluation) if bf.evaluation else None,
             "rectifications": bf.counts.as_dict(),
+            "carried": asdict(bf.carried),
         }
         for bf in figures.branches
     ]
@@ -208,5 +233,7 @@ def summary(figures: Figures) -> dict:
         "as_of": figures.as_of.isoformat(),
         "audience": figures.audience.key,
         "totals": totals,
+        "previous": figures.previous.id if figures.previous else None,
+        "carried": asdict(figures.carried),
         "branches": branches,
     }

@@ -34,12 +34,14 @@ from .model import (
     Meeting,
     Notice,
     Problem,
+    Severity,
 )
 from .source import Node, parse_yaml, read_bytes, refused
 from .speed import Reading, Source
 
 BRANCH_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # always used with fullmatch (``$`` lets "x\n" through)
 MAX_DIGITS = 9  # counts and sort keys: nobody has a billion members, and Python refuses 4,300-digit ints
+PERIOD_ID = BRANCH_ID  # a period's short name is a URL folder too (archive/<id>/)
 E = TypeVar("E", bound=Labeled)
 
 
@@ -109,6 +111,11 @@ class _Fields:
             if field.required:
                 self.error(node.line, f"{key}（{label}）不能为空")
             return None
+        if field.pattern:
+            if not re.fullmatch(field.pattern, node.value.strip()):
+                self.error(node.line, f"{key}（{label}）“{node.value.strip()}”应写成“{field.form}”，例如 {field.example}")
+                return None
+            return node.value.strip()
         return node.value.strip("\n")
 
     def texts(self, field: schema.Field) -> tuple[str, ...]:
@@ -255,11 +262,17 @@ def _unknown_key(key: str, allowed: Sequence[str], what: str) -> str:
 
 def load_content(content_dir: Path, progress: Callable[[int, int], None] | None = None,
                  ) -> tuple[Content | None, list[Problem]]:
-    """Load ``board.yml`` and every ``branches/*.yml``.
+    """Load ``board.yml`` and every ``branches/*.yml``, then the previous periods it links to.
 
     Whatever parsed is returned even beside errors, so that the cross-field
     checks can still run on it and the clerk sees every problem at once.
     """
+    return _load_period(content_dir, progress, ())
+
+
+def _load_period(content_dir: Path, progress: Callable[[int, int], None] | None,
+                 later: tuple[Path, ...]) -> tuple[Content | None, list[Problem]]:
+    """One period and (through ``previous``) the ones before it; ``later``: the folders that link here."""
     problems: list[Problem] = []
     sources: list[Source] = []
     with Reading() as reading:
@@ -267,9 +280,36 @@ def load_content(content_dir: Path, progress: Callable[[int, int], None] | None 
         branches = _load_branch_files(content_dir, reading, problems, sources, progress)
     if board is None:
         return None, problems
+    previous = None
+    digests = [s.path.name.encode() + s.digest for s in sources]
+    if board.previous is not None:
+        previous = _load_previous(content_dir, board, problems, (*later, content_dir.resolve()))
+        if previous is not None:
+            digests.append(b"previous:" + previous.digest.encode())
     ordered = tuple(sorted(branches, key=lambda b: b.sort_key))
-    digest = hashlib.sha256(b"".join(s.path.name.encode() + s.digest for s in sources)).hexdigest()
-    return Content(board, ordered, digest), problems
+    return Content(board, ordered, hashlib.sha256(b"".join(digests)).hexdigest(), previous), problems
+
+
+def _load_previous(content_dir: Path, board: Board, problems: list[Problem], chain: tuple[Path, ...]) -> Content | None:
+    """The previous period ``board.previous`` names, or None with an error at its line."""
+    line = board.lines.get("previous", 0)
+    folder = (content_dir / board.previous).resolve()
+    written = f"previous（上年度内容）“{board.previous}”"
+    if not (folder / "board.yml").is_file():
+        reason = "这个文件夹不存在" if not folder.is_dir() else "这个文件夹里没有 board.yml"
+        problems.append(Problem(board.path, line, f"{written}：{reason}（按 board.yml 所在文件夹计算：{display_path(folder)}）"))
+        return None
+    if folder in chain:
+        loop = " → ".join(display_path(p) for p in (*chain[chain.index(folder):], folder))
+        problems.append(Problem(board.path, line, f"{written}：上年度链接形成了循环（{loop}），请检查各年度 board.yml 的 previous"))
+        return None
+    previous, found = _load_period(folder, None, chain)
+    errors = [p for p in found if p.severity is Severity.ERROR]
+    problems.extend(errors)  # an earlier period's warnings are history: not repeated every year
+    if errors or previous is None:
+        problems.append(Problem(board.path, line, f"{written}里的内容有错误（见上），上年度必须是一个能通过检查的公开栏"))
+        return None
+    return previous
 
 
 def _read(paths: list[Path], problems: list[Problem], sources: list[Source]) -> list[Source]:
@@ -380,9 +420,23 @@ def _parse_board(root: Node, path: Path, shown: str, problems: list[Problem]) ->
     if f is None:
         return None
     values = f.read(schema.BOARD)
-    if not _complete(schema.BOARD, values):
+    values["id"] = _period_id(f, values["id"], values["period"])
+    if not _complete(schema.BOARD, values) or values["id"] is None:
         return None
     return Board(**values, path=shown, lines=f.lines())
+
+
+def _period_id(f: _Fields, written: str | None, period: str | None) -> str | None:
+    """``id`` as written (None if it cannot be a URL folder), else the digits of ``period`` (2024年度 → 2024).
+
+    Without either it is empty: only an archived period needs one (``checks``).
+    """
+    if written is not None:
+        if not PERIOD_ID.fullmatch(written):
+            f.error(f.get("id").line, f"id（年度简称）“{written}”不能用作网址：只能用小写英文字母、数字和连字符“-”，例如 2024")
+            return None
+        return written
+    return "".join(re.findall(r"[0-9]", period or ""))
 
 
 def _parse_notice(f: _Fields) -> Notice | None:

@@ -171,4 +171,5 @@ class Branch(declared(schema.BRANCH)):
 class Content:
     board: Board
     branches: tuple[Branch, ...]
-    digest: str = ""  # a hash of every file's bytes: "the same content"
+    digest: str = ""  # a hash of every file's bytes (and of the previous periods'): "the same content"
+    previous: Content | None = None  # the previous period (``board.yml`` ``previous``), loaded and valid

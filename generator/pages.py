@@ -28,6 +28,7 @@ from . import schema
 from .dates import chinese
 from .figures import BranchFigures, Figures, ledger, summary
 from .model import Item, Status
+from .periods import Links, item_anchor
 from .qr import code_for
 from .speed import Memo
 
@@ -99,6 +100,16 @@ def _css_string(text: str) -> Markup:
     return Markup('"' + "".join(char(c) for c in text) + '"')
 
 
+def carried_sentence(figures: Figures) -> str | None:
+    """The carry-over line (上年度整改落实情况) of the overview, the screen and the print page; None without a previous period."""
+    previous, c = figures.previous, figures.carried
+    if previous is None:
+        return None
+    if not c.total:
+        return f"{previous.period}没有结转到本年度的{'公开' if figures.audience.key == 'public' else ''}整改事项。"
+    return f"{previous.period}结转事项 {c.total} 项：已完成 {c.done} 项，已销号 {c.closed} 项，仍在整改 {c.open} 项。"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
@@ -109,9 +120,10 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_plain,
     )
-    env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string)
+    env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string, anchor=item_anchor)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS,
-                       statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES)
+                       statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES,
+                       carried_sentence=carried_sentence)
     return env
 
 
@@ -119,9 +131,13 @@ _ENV = _environment()
 
 
 def _url_from(page: str):
-    """Relative links for directory URLs (``branches/x.md`` is served at ``branches/x/``)."""
+    """Relative links for directory URLs (``branches/x.md`` is served at ``branches/x/``).
+
+    ``page`` is the path within its period: ``url(target)`` leads to ``target``
+    of the same period, wherever the period's pages sit (see ``_site_from``).
+    """
     stem = page.removesuffix(".md")
-    folder = "" if stem == "index" else stem
+    folder = "" if stem == "index" else stem.removesuffix("/index")
     depth = folder.count("/") + 1 if folder else 0
 
     def url(target: str) -> str:
@@ -135,21 +151,29 @@ def render_template(template: str, **context) -> str:
     return _ENV.get_template(template).render(**context)
 
 
-def _render(template: str, page: str, **context) -> str:
-    return _ENV.get_template(template).render(url=_url_from(page), **context)
+def _site_from(page: str, base: str = ""):
+    """``site(target)``: a relative link to ``target`` from the site root (another period's page);
+    the period's pages sit under ``base`` (``""``, or ``archive/<id>/`` for an earlier period)."""
+    return _url_from(base + page)
+
+
+def _render(template: str, page: str, base: str = "", **context) -> str:
+    return _ENV.get_template(template).render(url=_url_from(page), site=_site_from(page, base), **context)
 
 
 def _per_branch(memo: Memo | None, name: str, figures: Figures, bf: BranchFigures, place: str,
-                render: Callable[[jinja2.Template], object]) -> object:
+                render: Callable[[jinja2.Template], object], links: Links | None = None) -> object:
     """One branch's fragment from template ``name`` for ``place`` (a page, or a depth), through the memo if any.
 
     What it depends on is the memo's key: the branch's file (``Branch.key``), the
-    templates' sources, the date, the audience and the place (``figures.branch_figures``).
+    templates' sources, the date, the audience, the place (``figures.branch_figures``)
+    and what links across periods (``links``).
     """
     template = _ENV.get_template(name)
     if memo is None or not bf.branch.key:
         return render(template)
-    key = (bf.branch.key, name, _template_source(name), place, figures.as_of, figures.audience)
+    key = (bf.branch.key, name, _template_source(name), place, figures.as_of, figures.audience,
+           links.token if links else "")
     return memo.fragment(key, lambda: render(template))
 
 
@@ -164,23 +188,26 @@ def _digest(path: Path, mtime_ns: int) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
-def branch_page(figures: Figures, index: int, memo: Memo | None = None) -> tuple[str, str]:
+def branch_page(figures: Figures, index: int, memo: Memo | None = None, links: Links | None = None) -> tuple[str, str]:
     bf = figures.branches[index]
     path = f"branches/{bf.branch.id}.md"
-    context = dict(url=_url_from(path), bf=bf, branch=bf.branch, ev=bf.evaluation)
-    return path, _per_branch(memo, "branch.md.j2", figures, bf, path, lambda t: t.render(context))
+    base = links.here.root if links else ""
+    context = dict(url=_url_from(path), site=_site_from(path, base), bf=bf, branch=bf.branch, ev=bf.evaluation,
+                   links=links, archived=bool(links and not links.here.current), board=figures.board)
+    return base + path, _per_branch(memo, "branch.md.j2", figures, bf, path, lambda t: t.render(context), links)
 
 
 def render_pages(figures: Figures, history: list[dict] | None = None,
                  ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None,
-                 signed: dict[str, str] | None = None, preview: bool = False) -> dict[str, str]:
+                 links: Links | None = None, signed: dict[str, str] | None = None,
+                 preview: bool = False) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path under the docs folder.
 
     ``signed``: who reviewed and approved it (``approval.State.view``); ``preview``: not approved.
     """
     _ESCAPED.clear()  # texts of the last build (serve) need not stay
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party", signed=signed,
-                  preview=preview)
+                  preview=preview, links=links, archived=False)
     ev = figures.evaluation
     history = history or []
     pages = {
@@ -189,7 +216,18 @@ def render_pages(figures: Figures, history: list[dict] | None = None,
         "screen.md": _render("screen.md.j2", "screen.md", **common),
     }
     pages.update(ledger_pages(figures, ledger_page_rows, common, memo))
-    pages.update(branch_page(figures, i, memo) for i in range(len(figures.branches)))
+    pages.update(branch_page(figures, i, memo, links) for i in range(len(figures.branches)))
+    return pages
+
+
+def render_archive(figures: Figures, links: Links, ledger_page_rows: int = LEDGER_PAGE_ROWS) -> dict[str, str]:
+    """An earlier period, read-only, under ``archive/<id>/``: overview, ledger and branch pages."""
+    base = links.here.root
+    common = dict(f=figures, board=figures.board, party=figures.audience.key == "party", links=links, archived=True,
+                  signed=None, preview=False)  # an archived period's sign-off is its own year's, not shown again
+    pages = {f"{base}index.md": _render("overview.md.j2", "index.md", base, ev=figures.evaluation, recent=None, **common)}
+    pages.update((base + path, text) for path, text in ledger_pages(figures, ledger_page_rows, common, None, base).items())
+    pages.update(branch_page(figures, i, None, links) for i in range(len(figures.branches)))
     return pages
 
 
@@ -206,7 +244,8 @@ def ledger_page_number(path: str) -> int | None:
     return int(match.group(1)) if match and match.group(1) != "1" else None
 
 
-def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo | None = None) -> dict[str, str]:
+def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo | None = None,
+                 base: str = "") -> dict[str, str]:
     """The ledger in pages of ``rows_per_page`` rows (one page for a bureau; a city's would be tens of MB)."""
     rows = ledger(figures)
     count = max(1, math.ceil(len(rows) / rows_per_page))
@@ -217,7 +256,7 @@ def ledger_pages(figures: Figures, rows_per_page: int, common: dict, memo: Memo 
         first = (number - 1) * rows_per_page
         pager = Pager(number, count, first + 1, min(first + rows_per_page, len(rows)), len(rows))
         shown = _ledger_rows(figures, rows[first:first + rows_per_page], path, memo, made)
-        pages[path] = _render("ledger.md.j2", path, rows=shown, pager=pager, **common)
+        pages[path] = _render("ledger.md.j2", path, base, rows=shown, pager=pager, **common)
     return pages
 
 

@@ -28,7 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from . import core, preview, search
+from . import archives, core, preview, search
 from .changes import read_previous
 from .model import Severity
 from .pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash_html, unstash_html
@@ -38,6 +38,7 @@ from .screen import THEMES, ScreenSettings
 from .speed import Memo
 
 log = logging.getLogger("mkdocs.plugins.board")
+MKDOCS_TEMPLATES = str(Path(__file__).parent / "templates" / "mkdocs")  # theme templates only MkDocs builds get
 
 
 class ScreenConfig(base.Config):
@@ -116,6 +117,9 @@ class _Build:
     lit: Page | None = None  # the nav page lit for a ledger page outside the nav
     progress: Progress = field(default_factory=lambda: Progress("生成页面"))
     done: int = 0  # pages converted so far
+    pages: int = 0  # pages to convert: ours and the archived periods' built this time
+    capture: dict[str, tuple[core.Archive, str, dict[str, bytes]]] = field(default_factory=dict)  # root → HTML
+    reused: list[str] = field(default_factory=list)  # archived periods whose kept pages were copied (``archives``)
 
 
 class BoardPlugin(BasePlugin[BoardConfig]):
@@ -160,6 +164,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Generate every page first: a content error stops the build before MkDocs touches site_dir."""
+        if MKDOCS_TEMPLATES not in config.theme.dirs:  # our sitemap.xml before the theme's
+            config.theme.dirs.insert(0, MKDOCS_TEMPLATES)
         logging.getLogger("jieba").setLevel(logging.WARNING)
         options, checked = self._options(config)
         if not self.serving:
@@ -185,19 +191,35 @@ class BoardPlugin(BasePlugin[BoardConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Ship only generated pages: the content folder's own files (YAML) never do."""
         kept = [f for f in files if f.src_dir != config.docs_dir]
-        generated = {**self.now.site.pages, **self.now.site.data}
+        now = self.now
+        generated = {**now.site.pages, **now.site.data}
         made = [File.generated(config, path, content=text) for path, text in generated.items()]
         if self.now.search is not None:  # cut into words beside MkDocs' page rendering (big boards)
             urls = {f.src_uri: f.url for f in made}
             self.now.index = search.index_later(self.now.search, self.now.site.figures, urls.__getitem__,
                                                 self.kept.segmenter, parallel=not self.serving)
+        # Archived periods: the HTML a build with the same key made (MkDocs copies it), else their
+        # Markdown, whose HTML ``on_post_page`` keeps for the next build (see ``archives``).
+        frame = archives.frame(config.config_file_path, config.theme.custom_dir, dict(config.extra))
+        archived: dict[str, str] = {}
+        for archive in now.site.archives:
+            key = core.changes.build_id(archive.key, frame)
+            built = archives.load(now.options.audience.key, archive.id, key)
+            if built is not None:
+                kept += [File.generated(config, path, content=html) for path, html in built.items()]
+                now.reused.append(archive.period)
+            else:
+                archived.update(archive.render())
+                now.capture[archive.root] = (archive, key, {})
+        made += [File.generated(config, path, content=text) for path, text in archived.items()]
+        now.pages = len(now.site.pages) + len(archived)
         return Files(kept + made)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Hide our raw-HTML blocks from Python-Markdown (``pages.stash_html``); date the page by as-of."""
         now = self.now
         now.done += 1
-        now.progress.update(now.done, len(now.site.pages))
+        now.progress.update(now.done, now.pages)
         if "SOURCE_DATE_EPOCH" not in os.environ:  # the sitemap's dates: the same content gives the same bytes
             page.update_date = now.options.as_of.isoformat()
         text, now.blocks[page.file.src_uri] = stash_html(markdown)
@@ -231,6 +253,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if self.now.lit is not None:
             self.now.lit.active = False
             self.now.lit = None
+        for root, (_, _, html) in self.now.capture.items():
+            if page.file.src_uri.startswith(root):
+                html[page.file.dest_uri] = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
         return output
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2.Environment
@@ -243,14 +268,21 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         """Write Material's search index from the model (``search``), in place of Material's search plugin."""
         now = self.now
         now.progress.close()
+        for archive, key, html in now.capture.values():
+            archives.store(now.options.audience.key, archive.id, key, html)
         if now.index is not None:
             path = Path(config.site_dir) / "search" / "search_index.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(now.index(), encoding="utf-8")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
-        """Rebuild when a content file changes, wherever the content folder is."""
-        content = self.now.options.content_dir.resolve()
-        if not content.is_relative_to(Path(config.docs_dir).resolve()):
-            server.watch(str(content))
+        """Rebuild when a content file changes, wherever the content folder is (and the earlier periods' folders)."""
+        folders = [self.now.options.content_dir.resolve()]
+        period = self.now.site.checked.content.previous if self.now.site.checked.content else None
+        while period is not None:
+            folders.append(Path(period.board.path).parent.resolve())
+            period = period.previous
+        for folder in folders:
+            if not folder.is_relative_to(Path(config.docs_dir).resolve()):
+                server.watch(str(folder))
         return server

@@ -97,6 +97,9 @@ class Field:
     attr: str = ""  # the model's attribute when it is not the key
     searched: bool = False  # text, texts: readers search it; the search index holds it (``search``)
     record: Record | None = None  # record, records: what the nested mapping holds
+    pattern: str = ""  # text: a regular expression the (stripped) value must match
+    form: str = ""  # text with a pattern: how to write it, in words
+    example: str = ""  # text with a pattern: one value that matches
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -176,6 +179,8 @@ NOTICE = Record("Notice", "公示期 notice ", (
 BOARD = Record("Board", "board.yml ", (
     Field("organization", "发布单位", "text", required=True, searched=True),
     Field("period", "年度", "text", required=True),
+    Field("id", "年度简称", "text"),  # for URLs (archive/<id>/); default: the digits of period (load)
+    Field("previous", "上年度内容文件夹", "text"),  # relative to board.yml
     Field("notice", "公示期", "record", record=NOTICE),
     Field("feedback", "意见反馈渠道", "texts", searched=True),
 ))
@@ -225,6 +230,9 @@ ITEM = Record("Item", "整改事项", (
     Field("progress", "整改进展", "text", headers=("整改进展", "进展情况", "进展"), width=30, searched=True),
     Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
           headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),
+    Field("carried_from", "结转自", "text", headers=("结转自", "结转来源"), width=16,
+          pattern=r"[a-z0-9][a-z0-9-]{0,63}/[a-z0-9][a-z0-9-]{0,63}/\S.*", form="年度简称/支部文件名/序号",
+          example="2024/jiguan-1/03"),
 ))
 
 BRANCH = Record("Branch", "支部文件", (

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from . import schema
 from .figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledger
 from .model import Item, Status
+from .pages import carried_sentence
 from .qr import code_for
 
 SCREEN_DIR = "data/screen"
@@ -113,6 +114,8 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str, site_ur
             "branches": figures.branch_count, "temporary_branches": figures.temporary_count,
             "evaluated": figures.evaluated_count, "evaluation": _evaluation(figures.evaluation),
             "counts": _counts(figures.counts, list(figures.branches)),
+            "carried": asdict(figures.carried) if figures.previous else None,
+            "carried_line": carried_sentence(figures),
         },
         "branches": [bf.branch.id for bf in figures.branches],
         "build": build,

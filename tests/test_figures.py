@@ -92,11 +92,12 @@ def test_party_summary_counts_every_item(tmp_path):
 def test_summary_has_exactly_the_designed_keys(tmp_path):
     content, _ = load_content(board_with_items(tmp_path))
     data = summary(compute(content, Audience.PUBLIC, JULY))
-    assert list(data) == ["organization", "period", "as_of", "audience", "totals", "branches"]
+    assert list(data) == ["organization", "period", "as_of", "audience", "totals", "previous", "carried", "branches"]
     assert set(data["totals"]) == {
         "branches", "temporary_branches", "members", "probationary", "participants", "rated", "excellent",
         "qualified", "basic", "unqualified", "opinions", "participation_rate", "shares", "rectifications"}
-    assert set(data["branches"][0]) == {"id", "name", "kind", "evaluation", "rectifications"}
+    assert set(data["branches"][0]) == {"id", "name", "kind", "evaluation", "rectifications", "carried"}
+    assert data["previous"] is None and set(data["carried"]) == {"total", "done", "closed", "open"}
 
 
 def test_ledger_puts_overdue_first_then_by_deadline(tmp_path):

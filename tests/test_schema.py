@@ -29,7 +29,7 @@ def every_field() -> dict:
         if f.type == "enum":
             values[f.key] = [m for m in f.choices if m is not f.default][-1].label
         else:
-            values[f.key] = {
+            values[f.key] = f.example or {
                 "text": f"{f.label}的文字", "texts": [f"{f.label}一", f"{f.label}二"],
                 "deadline": "2024-06-30", "date": "2024-05-20", "count": 3, "integer": -2,
             }[f.type]

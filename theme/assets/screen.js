@@ -220,6 +220,7 @@
     var grades = labels.grades.map(function (g) { return g[1] + " " + ev[g[0]] + " 名"; }).join("、");
     s.appendChild(el("p", "report", "正式党员 " + ev.full_members + " 名，" + labels.evaluation.probationary + " " +
       ev.probationary + " 名；" + labels.evaluation.rated + " " + ev.rated + " 名，评定为" + grades + "。"));
+    if (o.carried_line) { s.appendChild(el("p", "report report--carried", "上年度整改落实情况：" + o.carried_line)); }
     return [s];
   }
 

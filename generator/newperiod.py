@@ -1,0 +1,154 @@
+"""``board new-period``: start next year's content from this year's, every open item carried.
+
+The new folder gets the same branches (name, kind, order, secretary) without
+an evaluation, and in each branch every item that is neither 已完成 nor 已销号,
+with its text, owner, deadline, status and audience, and ``carried_from``
+pointing at the item it continues.  ``board.yml`` links back with
+``previous``.  The folder is written beside its final place and renamed in
+only after it loads and checks like ``board check``: never half a year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from . import branchfile
+from .checks import check, item_key
+from .load import display_path, load_content
+from .model import Audience, Content, Item, Severity
+
+
+class NewPeriodError(RuntimeError):
+    """A new period that cannot be started, in words the clerk can act on."""
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What was carried: per branch (id, name), the items that continue."""
+
+    folder: Path
+    period: str
+    period_id: str
+    branches: tuple[tuple[str, str, tuple[Item, ...]], ...]
+
+    @property
+    def items(self) -> int:
+        return sum(len(items) for _, _, items in self.branches)
+
+    def report(self) -> list[str]:
+        party = sum(1 for _, _, items in self.branches for i in items if i.audience is Audience.PARTY)
+        lines = [f"已建立{self.period}：{display_path(self.folder)}（{len(self.branches)} 个支部，"
+                 f"结转未完成事项 {self.items} 项{f'，其中党内事项 {party} 项' if party else ''}）"]
+        for branch_id, name, items in self.branches:
+            if items:
+                listed = "、".join(f"{i.id}（{i.status.label}）" for i in items)
+                lines.append(f"  {name}（{branch_id}）：结转 {len(items)} 项：{listed}")
+        return lines
+
+
+def open_items(content: Content) -> dict[str, tuple[Item, ...]]:
+    """Branch id → its items that are not finished (every audience): what a new period carries."""
+    return {b.id: tuple(i for i in b.items if not i.status.finished) for b in content.branches}
+
+
+def _item_data(period_id: str, branch_id: str, item: Item) -> dict:
+    data = {
+        "id": item.id, "category": item.category, "source": item.source, "problem": item.problem,
+        "measures": list(item.measures), "target": item.target, "owner": item.owner,
+        "deadline": item.deadline.date.isoformat() if item.deadline.date else item.deadline.kind.label,
+        "status": item.status.label, "progress": item.progress,
+        "audience": item.audience.label if item.audience is Audience.PARTY else None,
+        "carried_from": item_key(period_id, branch_id, item.id),
+    }
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _board_text(content: Content, period: str, period_id: str | None, previous: str) -> str:
+    board = CommentedMap()
+    board["organization"] = content.board.organization
+    board["period"] = period
+    if period_id:
+        board["id"] = period_id
+    board["previous"] = previous
+    if content.board.feedback:
+        board["feedback"] = CommentedSeq(content.board.feedback)
+    board.yaml_set_start_comment(f"由 board new-period 从{content.board.period}建立；previous 指向上年度内容（按本文件所在文件夹计算）")
+    return branchfile.dump(board)
+
+
+def _branch_text(content: Content, branch_id: str, items: tuple[Item, ...]) -> str:
+    branch = next(b for b in content.branches if b.id == branch_id)
+    data = CommentedMap()
+    data["name"] = branch.name
+    data["kind"] = branch.kind.label
+    if branch.order is not None:
+        data["order"] = branch.order
+    if branch.secretary:
+        data["secretary"] = branch.secretary
+    rows = [_item_data(content.board.id, branch.id, item) for item in items]
+    return branchfile.dump(branchfile.with_rectifications(data, rows) if rows else data)
+
+
+def refuse_place(out: Path, content_dir: Path, project: Path) -> str | None:
+    """Why ``out`` must not be written (None when it may): an existing non-empty folder, the content, the project."""
+    target, content, home = out.resolve(), content_dir.resolve(), project.resolve()
+    if target == content or content.is_relative_to(target) or target.is_relative_to(content):
+        return f"{display_path(out)} 是当前内容文件夹或在它里面（或包含它）：新年度要放在另一个文件夹，例如 content-2025"
+    if home.is_relative_to(target):
+        return f"{display_path(out)} 是项目文件夹（或包含它）：新年度要放在一个新的子文件夹里，例如 content-2025"
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        return f"{display_path(out)} 已存在且不是空文件夹：新年度只写进新的或空的文件夹，不会覆盖任何文件"
+    return None
+
+
+def new_period(content: Content, out: Path, period: str, period_id: str | None, as_of: dt.date) -> Carried:
+    """Write the next period's content to ``out`` (refused by the caller via ``refuse_place`` first)."""
+    out = out.absolute()
+    new_id = period_id or "".join(c for c in period if c.isdigit())
+    if not content.board.id:
+        raise NewPeriodError(f"{content.board.path}: 年度“{content.board.period}”里没有数字：请先在 board.yml 加上 id（年度简称，如 2024）")
+    if not new_id:
+        raise NewPeriodError(f"新年度“{period}”里没有数字：请用 --id 给出年度简称（用于网址），例如 --id 2025")
+    taken = {c.board.id for c in _chain(content)}
+    if new_id in taken:
+        raise NewPeriodError(f"年度简称 {new_id} 已被现有年度使用：请换一个 --period，或用 --id 指定另一个简称")
+    work = out.with_name(f".{out.name}.new-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        previous = os.path.relpath(Path(content.board.path).parent.absolute(), out)
+        (work / "board.yml").write_text(_board_text(content, period, period_id, Path(previous).as_posix()), encoding="utf-8")
+        carried = open_items(content)
+        for branch in content.branches:
+            branchfile.write_atomic(work / "branches" / f"{branch.id}.yml", _branch_text(content, branch.id, carried[branch.id]))
+        _verify(work, out, as_of)
+        if out.exists():
+            out.rmdir()  # empty: refuse_place said so
+        work.rename(out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return Carried(out, period, new_id, tuple((b.id, b.name, carried[b.id]) for b in content.branches))
+
+
+def _chain(content: Content) -> list[Content]:
+    found, period = [], content
+    while period is not None:
+        found.append(period)
+        period = period.previous
+    return found
+
+
+def _verify(work: Path, out: Path, as_of: dt.date) -> None:
+    """The new folder loads and checks without errors (as it will once renamed to ``out``)."""
+    loaded, problems = load_content(work)
+    if loaded is not None:
+        problems += check(loaded, as_of)
+    errors = [str(p).replace(work.name, out.name) for p in problems if p.severity is Severity.ERROR]
+    if errors or loaded is None:
+        raise NewPeriodError("新年度的内容没有通过检查，没有写入：\n" + "\n".join(errors))

@@ -1,0 +1,158 @@
+"""Year after year: the chain of periods, what links across them, and the archive's fixed date.
+
+A board's ``board.yml`` may name the previous period's content (``previous``);
+items continued from it carry ``carried_from: "<period id>/<branch id>/<item id>"``.
+The current period is built at the site root, every earlier one read-only under
+``archive/<id>/``.  This module says, for one audience, which pages link where
+across periods; ``pages`` renders them and ``core`` decides what is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .checks import item_key
+from .figures import visible
+from .model import Audience, Content, Item
+
+ARCHIVE = "archive"
+
+
+def chain(content: Content) -> list[Content]:
+    """The current period first, then each previous one (``load`` refused cycles)."""
+    periods = []
+    period: Content | None = content
+    while period is not None:
+        periods.append(period)
+        period = period.previous
+    return periods
+
+
+def root(content: Content, current: bool) -> str:
+    """Where a period's pages sit, from the site root: ``""`` or ``archive/<id>/``."""
+    return "" if current else f"{ARCHIVE}/{content.board.id}/"
+
+
+def item_anchor(item_id: str) -> str:
+    """A stable HTML id for an item (its row on the branch page), whatever its 序号 is."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group(0)):x}", item_id)
+    return f"item-{safe}"
+
+
+def item_path(period_root: str, branch_id: str, item_id: str) -> str:
+    """An item's address from the site root: its row on its branch page."""
+    return f"{period_root}branches/{branch_id}/#{item_anchor(item_id)}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period as the period switcher shows it."""
+
+    id: str
+    label: str
+    root: str
+    branches: frozenset[str]
+    current: bool
+
+
+@dataclass(frozen=True)
+class Links:
+    """What one period's pages link to across periods, for one audience."""
+
+    periods: tuple[Period, ...]  # newest first
+    here: Period
+    previous: Period | None
+    following: Period | None  # the period that continues this one (for an archived period)
+    origins: tuple[tuple[str, str], ...] = ()  # carried_from → origin's address (origin visible only)
+    successors: tuple[tuple[str, str], ...] = ()  # item key → address of the item that continues it
+    _origins: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _successors: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._origins.update(self.origins)
+        self._successors.update(self.successors)
+
+    @functools.cached_property
+    def token(self) -> str:
+        """A short hash of everything here: part of memo and archive keys."""
+        periods = tuple((p.id, p.label, p.root, tuple(sorted(p.branches)), p.current) for p in self.periods)
+        same = repr((periods, self.here.id, self.origins, self.successors))  # no set order: same in every process
+        return hashlib.blake2b(same.encode(), digest_size=12).hexdigest()
+
+    @property
+    def shown(self) -> bool:
+        """The switcher appears once there is more than one period."""
+        return len(self.periods) > 1
+
+    def switch(self, page: str, branch_id: str | None = None) -> list[tuple[Period, str]]:
+        """Each period and where its entry leads: the same page there when it has one, else its overview."""
+        targets = []
+        for period in self.periods:
+            same = page if branch_id is None or branch_id in period.branches else ""
+            if page == "changes/" and not period.current:
+                same = ""
+            targets.append((period, period.root + same))
+        return targets
+
+    def origin(self, item: Item) -> str | None:
+        """The address of the item ``item`` continues (None when this audience cannot see it)."""
+        return self._origins.get(item.carried_from or "")
+
+    def successor(self, branch_id: str, item: Item) -> str | None:
+        """The address of the item of the following period that continues ``item``, if any."""
+        return self._successors.get(item_key(self.here.id, branch_id, item.id))
+
+
+def links(content: Content, audience: Audience) -> list[Links]:
+    """The cross-period links of every period of the chain, newest first."""
+    periods_ = chain(content)
+    shown = tuple(
+        Period(p.board.id, p.board.period, root(p, i == 0), frozenset(b.id for b in p.branches), i == 0)
+        for i, p in enumerate(periods_)
+    )
+    result = []
+    for index, period in enumerate(periods_):
+        origins: list[tuple[str, str]] = []
+        successors: list[tuple[str, str]] = []
+        if index + 1 < len(periods_):
+            before = periods_[index + 1]
+            seen = {item_key(before.board.id, b.id, i.id) for b in before.branches for i in b.items if visible(i, audience)}
+            origins = [(i.carried_from, _origin_path(shown[index + 1], i.carried_from))
+                       for b in period.branches for i in b.items
+                       if i.carried_from in seen and visible(i, audience)]
+        if index > 0:
+            after = periods_[index - 1]
+            successors = [(i.carried_from, item_path(shown[index - 1].root, b.id, i.id))
+                          for b in after.branches for i in b.items
+                          if i.carried_from and visible(i, audience)]
+        result.append(Links(
+            shown, shown[index], shown[index + 1] if index + 1 < len(shown) else None,
+            shown[index - 1] if index > 0 else None, tuple(sorted(origins)), tuple(sorted(successors)),
+        ))
+    return result
+
+
+def _origin_path(period: Period, key: str) -> str:
+    _, branch_id, item_id = key.split("/", 2)
+    return item_path(period.root, branch_id, item_id)
+
+
+def archive_date(content: Content) -> dt.date:
+    """The date an archived period is shown "as of": the last date it records.
+
+    An archived period never changes, so its pages must not depend on the
+    day of the build: overdue marks and "数据截至" use the latest completion,
+    meeting or notice date in it (31 December of its year if it records none).
+    """
+    dates = [item.completed for b in content.branches for item in b.items if item.completed]
+    dates += [b.meeting.date for b in content.branches if b.meeting and b.meeting.date]
+    if content.board.notice:
+        dates.append(content.board.notice.end)
+    if dates:
+        return max(dates)
+    year = re.search(r"(19|20)\d\d", content.board.period)
+    return dt.date(int(year.group(0)), 12, 31) if year else dt.date(2000, 1, 1)
