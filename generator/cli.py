@@ -640,11 +640,12 @@ def new_period(config_file, content, audience, as_of, verbose, period, out, peri
 
     config = _open(config_file, verbose, content)
     options = _options(config, content, audience, as_of)
-    refused = refuse_place(Path(out), options.content_dir, Path(config.config_file_path).parent)
-    if refused:
-        _fail(f"没有建立新年度：{refused}。")
+    _check_output(config, options, out)  # not over or into the content, config, theme or project
     checked = _validate(options)
     _report(checked, strict=False)
+    refused = refuse_place(Path(out), checked.content)  # nor a non-empty folder, nor any earlier period's
+    if refused:
+        _fail(f"没有建立新年度：{refused}。")
     try:
         carried = new_period(checked.content, Path(out), period.strip(), period_id, options.as_of)
     except NewPeriodError as exc:

@@ -95,13 +95,16 @@ def _branch_text(content: Content, branch_id: str, items: tuple[Item, ...]) -> s
     return branchfile.dump(branchfile.with_rectifications(data, rows) if rows else data)
 
 
-def refuse_place(out: Path, content_dir: Path, project: Path) -> str | None:
-    """Why ``out`` must not be written (None when it may): an existing non-empty folder, the content, the project."""
-    target, content, home = out.resolve(), content_dir.resolve(), project.resolve()
-    if target == content or content.is_relative_to(target) or target.is_relative_to(content):
-        return f"{display_path(out)} 是当前内容文件夹或在它里面（或包含它）：新年度要放在另一个文件夹，例如 content-2025"
-    if home.is_relative_to(target):
-        return f"{display_path(out)} 是项目文件夹（或包含它）：新年度要放在一个新的子文件夹里，例如 content-2025"
+def refuse_place(out: Path, content: Content) -> str | None:
+    """Why ``out`` must not be written (None when it may): an existing non-empty folder, or in or over any period.
+
+    The shared output rules (not over or into the content, config, theme or project) are checked by the caller.
+    """
+    target = out.resolve()
+    for period in _chain(content):
+        folder = Path(period.board.path).parent.resolve()
+        if target == folder or folder.is_relative_to(target) or target.is_relative_to(folder):
+            return f"{display_path(out)} 是{period.board.period}的内容文件夹，或在它里面、包含它：新年度要放在另一个文件夹，例如 content-2026"
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         return f"{display_path(out)} 已存在且不是空文件夹：新年度只写进新的或空的文件夹，不会覆盖任何文件"
     return None

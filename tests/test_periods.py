@@ -114,11 +114,12 @@ def test_new_period_never_writes_over_anything(tmp_path, years):
     taken = tmp_path / "taken"
     (taken / "keep.txt").parent.mkdir()
     (taken / "keep.txt").write_text("原有文件", encoding="utf-8")
-    for out, reason in ((taken, "已存在且不是空文件夹"), (old, "当前内容文件夹"), (old / "branches", "当前内容文件夹"),
-                        (tmp_path, "包含它"), (CONFIG.parent, "项目文件夹")):
-        result = cli("new-period", "--content", str(old), "--period", "2025年度", "--out", str(out))
+    for out, reason in ((taken, "里已有别的文件"), (old, "会覆盖或包含"), (old / "branches", "里面"), (tmp_path, "会覆盖或包含"),
+                        (CONFIG.parent, "会覆盖或包含"), (years / "c2024" / "next", "2024年度的内容文件夹")):
+        source = years / "c2025" if reason.startswith("2024") else old
+        result = cli("new-period", "--content", str(source), "--period", "2026年度", "--out", str(out))
         assert result.exit_code == 1 and reason in result.output, (out, result.output)
-    assert (taken / "keep.txt").read_text(encoding="utf-8") == "原有文件"
+    assert (taken / "keep.txt").read_text(encoding="utf-8") == "原有文件" and not (years / "c2024" / "next").exists()
     assert {p: p.read_bytes() for p in old.rglob("*") if p.is_file()} == before
     result = cli("new-period", "--content", str(old), "--period", "2024年度", "--out", str(tmp_path / "same"))
     assert result.exit_code == 1 and "年度简称 2024 已被现有年度使用" in result.output
