@@ -39,19 +39,19 @@ def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator
         yield from earlier
         if earlier:
             yield Problem(board.path, line, f"previous（上年度内容）“{board.previous}”里的内容有错误（见上），上年度必须是一个能通过检查的公开栏")
-        ids = [board.id]
+        ids = [board.period_id]
         period: Content | None = previous
         while period is not None:
-            if not period.board.id:
+            if not period.board.period_id:
                 yield Problem(period.board.path, period.board.lines.get("period", 0),
                               f"年度“{period.board.period}”里没有数字，请在 board.yml 加上 id（年度简称，用于网址 /archive/<id>/），例如 id: 2024")
-            elif period.board.id in ids:
+            elif period.board.period_id in ids:
                 yield Problem(period.board.path, period.board.lines.get("id") or period.board.lines.get("period", 0),
-                              f"年度简称 id“{period.board.id}”与较晚的年度重复：每个年度的 id 必须不同（它是网址 /archive/{period.board.id}/）")
-            ids.append(period.board.id)
+                              f"年度简称 id“{period.board.period_id}”与较晚的年度重复：每个年度的 id 必须不同（它是网址 /archive/{period.board.period_id}/）")
+            ids.append(period.board.period_id)
             period = period.previous
     origins = {} if previous is None else {
-        item_key(previous.board.id, b.id, i.id): (b, i) for b in previous.branches for i in b.items
+        item_key(previous.board.period_id, b.id, i.id): (b, i) for b in previous.branches for i in b.items
     }
     carried: dict[str, tuple[str, int]] = {}
     for branch in content.branches:
@@ -92,8 +92,8 @@ def _carried_problem(content: Content, written: str, origins: dict[str, tuple[Br
             return None  # the broken previous link is reported once, at board.yml
         return f"{what}：board.yml 没有写 previous（上年度内容文件夹），无法核对结转来源"
     period_id, branch_id, item_id = written.split("/", 2)
-    if period_id != previous.board.id:
-        return f"{what}：上年度是 {previous.board.id}（{previous.board.period}），不是 {period_id}"
+    if period_id != previous.board.period_id:
+        return f"{what}：上年度是 {previous.board.period_id}（{previous.board.period}），不是 {period_id}"
     if written in origins:
         return None
     if not any(b.id == branch_id for b in previous.branches):

@@ -180,7 +180,7 @@ def archives(content: Content, options: Options, links: list[periods.Links]) -> 
         def render(period: Content = period, link: periods.Links = link, day: dt.date = day) -> dict[str, str]:
             return render_archive(compute(period, options.audience, day), link, options.ledger_page_rows)
 
-        found.append(Archive(period.board.id, period.board.period, link.here.root, key, render))
+        found.append(Archive(period.board.period_id, period.board.period, link.here.root, key, render))
     return tuple(found)
 
 

@@ -233,7 +233,7 @@ def summary(figures: Figures) -> dict:
         "as_of": figures.as_of.isoformat(),
         "audience": figures.audience.key,
         "totals": totals,
-        "previous": figures.previous.id if figures.previous else None,
+        "previous": figures.previous.period_id if figures.previous else None,
         "carried": asdict(figures.carried),
         "branches": branches,
     }

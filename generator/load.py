@@ -420,23 +420,12 @@ def _parse_board(root: Node, path: Path, shown: str, problems: list[Problem]) ->
     if f is None:
         return None
     values = f.read(schema.BOARD)
-    values["id"] = _period_id(f, values["id"], values["period"])
-    if not _complete(schema.BOARD, values) or values["id"] is None:
+    if values["id"] is not None and not PERIOD_ID.fullmatch(values["id"]):
+        f.error(f.get("id").line, f"id（年度简称）“{values['id']}”不能用作网址：只能用小写英文字母、数字和连字符“-”，例如 2024")
+        return None
+    if not _complete(schema.BOARD, values):
         return None
     return Board(**values, path=shown, lines=f.lines())
-
-
-def _period_id(f: _Fields, written: str | None, period: str | None) -> str | None:
-    """``id`` as written (None if it cannot be a URL folder), else the digits of ``period`` (2024年度 → 2024).
-
-    Without either it is empty: only an archived period needs one (``checks``).
-    """
-    if written is not None:
-        if not PERIOD_ID.fullmatch(written):
-            f.error(f.get("id").line, f"id（年度简称）“{written}”不能用作网址：只能用小写英文字母、数字和连字符“-”，例如 2024")
-            return None
-        return written
-    return "".join(re.findall(r"[0-9]", period or ""))
 
 
 def _parse_notice(f: _Fields) -> Notice | None:

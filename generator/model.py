@@ -151,6 +151,12 @@ class Board(declared(schema.BOARD)):
     path: str
     lines: Lines
 
+    @property
+    def period_id(self) -> str:
+        """The period's short name (URLs ``archive/<id>/``, ``carried_from``): ``id`` as written, else the digits
+        of ``period`` (2024年度 → 2024), else empty (only an archived period needs one: ``checks``)."""
+        return self.id or "".join(c for c in self.period if c in "0123456789")
+
 
 @_model
 @dataclass(frozen=True, kw_only=True)

@@ -22,6 +22,7 @@ from . import branchfile
 from .checks import check, item_key
 from .load import display_path, load_content
 from .model import Audience, Content, Item, Severity
+from .periods import chain
 
 
 class NewPeriodError(RuntimeError):
@@ -91,7 +92,7 @@ def _branch_text(content: Content, branch_id: str, items: tuple[Item, ...]) -> s
         data["order"] = branch.order
     if branch.secretary:
         data["secretary"] = branch.secretary
-    rows = [_item_data(content.board.id, branch.id, item) for item in items]
+    rows = [_item_data(content.board.period_id, branch.id, item) for item in items]
     return branchfile.dump(branchfile.with_rectifications(data, rows) if rows else data)
 
 
@@ -101,7 +102,7 @@ def refuse_place(out: Path, content: Content) -> str | None:
     The shared output rules (not over or into the content, config, theme or project) are checked by the caller.
     """
     target = out.resolve()
-    for period in _chain(content):
+    for period in chain(content):
         folder = Path(period.board.path).parent.resolve()
         if target == folder or folder.is_relative_to(target) or target.is_relative_to(folder):
             return f"{display_path(out)} 是{period.board.period}的内容文件夹，或在它里面、包含它：新年度要放在另一个文件夹，例如 content-2026"
@@ -113,12 +114,12 @@ def refuse_place(out: Path, content: Content) -> str | None:
 def new_period(content: Content, out: Path, period: str, period_id: str | None, as_of: dt.date) -> Carried:
     """Write the next period's content to ``out`` (refused by the caller via ``refuse_place`` first)."""
     out = out.absolute()
-    new_id = period_id or "".join(c for c in period if c.isdigit())
-    if not content.board.id:
+    new_id = period_id or "".join(c for c in period if c in "0123456789")  # as ``Board.period_id`` will read it
+    if not content.board.period_id:
         raise NewPeriodError(f"{content.board.path}: 年度“{content.board.period}”里没有数字：请先在 board.yml 加上 id（年度简称，如 2024）")
     if not new_id:
         raise NewPeriodError(f"新年度“{period}”里没有数字：请用 --id 给出年度简称（用于网址），例如 --id 2025")
-    taken = {c.board.id for c in _chain(content)}
+    taken = {c.board.period_id for c in chain(content)}
     if new_id in taken:
         raise NewPeriodError(f"年度简称 {new_id} 已被现有年度使用：请换一个 --period，或用 --id 指定另一个简称")
     work = out.with_name(f".{out.name}.new-{os.getpid()}")
@@ -138,13 +139,6 @@ def new_period(content: Content, out: Path, period: str, period_id: str | None, 
         shutil.rmtree(work, ignore_errors=True)
     return Carried(out, period, new_id, tuple((b.id, b.name, carried[b.id]) for b in content.branches))
 
-
-def _chain(content: Content) -> list[Content]:
-    found, period = [], content
-    while period is not None:
-        found.append(period)
-        period = period.previous
-    return found
 
 
 def _verify(work: Path, out: Path, as_of: dt.date) -> None:

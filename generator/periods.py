@@ -34,7 +34,7 @@ def chain(content: Content) -> list[Content]:
 
 def root(content: Content, current: bool) -> str:
     """Where a period's pages sit, from the site root: ``""`` or ``archive/<id>/``."""
-    return "" if current else f"{ARCHIVE}/{content.board.id}/"
+    return "" if current else f"{ARCHIVE}/{content.board.period_id}/"
 
 
 def item_anchor(item_id: str) -> str:
@@ -111,7 +111,7 @@ def links(content: Content, audience: Audience) -> list[Links]:
     """The cross-period links of every period of the chain, newest first."""
     periods_ = chain(content)
     shown = tuple(
-        Period(p.board.id, p.board.period, root(p, i == 0), frozenset(b.id for b in p.branches), i == 0)
+        Period(p.board.period_id, p.board.period, root(p, i == 0), frozenset(b.id for b in p.branches), i == 0)
         for i, p in enumerate(periods_)
     )
     result = []
@@ -120,7 +120,7 @@ def links(content: Content, audience: Audience) -> list[Links]:
         successors: list[tuple[str, str]] = []
         if index + 1 < len(periods_):
             before = periods_[index + 1]
-            seen = {item_key(before.board.id, b.id, i.id) for b in before.branches for i in b.items if visible(i, audience)}
+            seen = {item_key(before.board.period_id, b.id, i.id) for b in before.branches for i in b.items if visible(i, audience)}
             origins = [(i.carried_from, _origin_path(shown[index + 1], i.carried_from))
                        for b in period.branches for i in b.items
                        if i.carried_from in seen and visible(i, audience)]

@@ -84,7 +84,7 @@ def built(years: Path, audience: str) -> Path:
 def test_new_period_carries_exactly_the_open_items(years):
     new, problems = load_content(years / "c2025")
     assert new is not None and not [p for p in problems if p.severity.name == "ERROR"]
-    assert new.board.period == "2025年度" and new.board.id == "2025" and new.previous.board.id == "2024"
+    assert new.board.period == "2025年度" and new.board.period_id == "2025" and new.previous.board.period_id == "2024"
     carried = {i.carried_from: (b, i) for b in new.branches for i in b.items}
     assert set(carried) == open_keys(OLD)
     old_items = {f"2024/{stem}/{i['id']}": i for (stem, _), items in OLD.items() for i in items}
