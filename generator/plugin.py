@@ -195,7 +195,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         generated = {**now.site.pages, **now.site.data}
         made = [File.generated(config, path, content=text) for path, text in generated.items()]
         if self.now.search is not None:  # cut into words beside MkDocs' page rendering (big boards)
-            urls = {f.src_uri: f.url for f in made}
+            urls = {f.src_uri: "" if f.url == "./" else f.url for f in made}  # the home page is "", as Page.url
             self.now.index = search.index_later(self.now.search, self.now.site.figures, urls.__getitem__,
                                                 self.kept.segmenter, parallel=not self.serving)
         # Archived periods: the HTML a build with the same key made (MkDocs copies it), else their
