@@ -8,7 +8,7 @@ matches whole words and their beginnings only).  We know every text we
 publish, so the index is written from it:
 
 - entries: the overview, each branch page and its two sections, and one entry
-  per rectification item (``#item-N``, the row's anchor), with the fields a
+  per rectification item (the row's anchor, ``periods.item_anchor``), with the fields a
   reader searches (problem, measures, target, owner, progress, category,
   source, branch name, secretary, supervisor, honour roll; no statuses, dates
   or figures).  Items a build does not show (党内 items in a public build) are
@@ -45,6 +45,7 @@ from html import escape
 from . import cache, schema
 from .dates import chinese
 from .figures import BranchFigures, Figures
+from .periods import item_anchor
 
 # Terms of Party affairs that jieba's dictionary lacks or cuts apart (checked against jieba 0.42).
 PARTY_TERMS = (
@@ -248,11 +249,11 @@ def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
     entries = [Entry(url, branch.name, page),
                Entry(f"{url}#evaluation", "民主评议党员结果", results),
                Entry(f"{url}#rectifications", schema.BRANCH["rectifications"].label, (), False, ITEM_LABELS)]
-    for number, item in enumerate(bf.items, start=1):  # the rows' anchors on the page: item-1, item-2 …
+    for item in bf.items:
         fields = [p for f in ITEM_FIELDS for p in _paragraph(f.label, getattr(item, f.name))]
         if item.audience is not schema.Audience.PUBLIC:
             fields += _paragraph(schema.ITEM["audience"].label, item.audience.label)
-        entries.append(Entry(f"{url}#item-{number}", getattr(item, ITEM_TITLE), tuple(fields)))
+        entries.append(Entry(f"{url}#{item_anchor(item.id)}", getattr(item, ITEM_TITLE), tuple(fields)))  # the row's id
     return entries
 
 
