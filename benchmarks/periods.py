@@ -44,7 +44,7 @@ def next_year(previous: Path, out: Path, period: str, items: int, seed: int, env
         fresh = branch(rng, number, items)
         data["evaluation"] = fresh["evaluation"]
         data["rectifications"] = (data.get("rectifications") or []) + [
-            {**entry, "id": f"n{entry['id']}"} for entry in fresh["rectifications"]]
+            {**entry, "id": f"{seed}-{entry['id']}"} for entry in fresh["rectifications"]]
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
@@ -64,7 +64,7 @@ def bench(size: int, items: int, repeat: int, work: Path) -> dict:
             for state in ("cold", "warm"):
                 site = work / f"site-{name}-{size}"
                 shutil.rmtree(site, ignore_errors=True)
-                seconds, peak = timed(["board", "build", "--content", str(content), "--site-dir", str(site),
+                seconds, _, peak = timed(["board", "build", "--content", str(content), "--site-dir", str(site),
                                        "--as-of", AS_OF], {**env, "BOARD_CACHE_DIR": str(cache)})
                 times[f"{name}-{state}"].append(seconds)
                 peaks[f"{name}-{state}"].append(peak)
