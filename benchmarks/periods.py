@@ -8,7 +8,7 @@ and gives every branch of each new year as many new items again.  Then it times
 ``board build`` of the one-period board and of the three-period board (current
 year plus ``/archive/2024/`` and ``/archive/2023/``), each with an empty cache
 folder (cold: the archives are built) and again with the cache it filled (warm:
-the archives' pages are copied from the last build, see ``generator/archives.py``).
+the archives' pages are copied from the last build, see ``generator/speed/archives.py``).
 Wall-clock times on a shared machine vary: compare the ratios within one run.
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from generator.printing import to_pdf
+from generator.site.printing import to_pdf
 
 # name → (path, element to scroll to the top, or None)
 PAGES = {

@@ -20,19 +20,20 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from . import approval, core, speed
-from .dates import DateError, parse_date
-from .figures import visible
-from .load import display_path
-from .model import Kind, printable
-from .progress import Progress
-from .publish import MARKER, staged
-from .source import os_reason
+from generator import core, speed
+from generator.board.figures import visible
+from generator.content.dates import DateError, parse_date
+from generator.content.load import display_path
+from generator.content.model import Kind, printable
+from generator.content.source import os_reason
+from generator.office import approval
+from generator.site.progress import Progress
+from generator.site.publish import MARKER, staged
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-    from .plugin import BoardPlugin
+    from generator.site.plugin import BoardPlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # only silences Material's end-of-life banner
 
@@ -176,7 +177,7 @@ def _plugin(config: MkDocsConfig) -> BoardPlugin:
 def _options(config: MkDocsConfig, content: str | None, audience: str | None, as_of: str | None,
              previous: Path | None = None) -> core.Options:
     """The one options object of this run: the flags, else the plugin's settings in the config file."""
-    from .plugin import options_of
+    from generator.site.plugin import options_of
 
     try:
         return options_of(_plugin(config).config, config, content=Path(content).absolute() if content else None,
@@ -201,7 +202,7 @@ def _mkdocs_build(config: MkDocsConfig, site_dir: Path, options: core.Options, c
 def _check_output(config, options: core.Options, target: str | Path, replaces: str = "folder",
                   marker: Path = MARKER) -> None:
     """Stop before an output replaces, contains or lands inside the content, the config or the project."""
-    from .publish import OutputError, check_output
+    from generator.site.publish import OutputError, check_output
 
     config_file = Path(config.config_file_path).absolute()
     theme = config.theme.custom_dir
@@ -315,7 +316,7 @@ def _to_option(func: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="内容没有变化也发布新版本")
 def publish(config_file, content, audience, as_of, verbose, root, keep, force) -> None:
     """生成并发布为新版本：DIR/releases/<时间>-<版本号>/，再把 DIR/current 一步切换过去。"""
-    from . import publish as releases
+    from generator.site import publish as releases
 
     root = Path(root).absolute()
     config = _open(config_file, verbose, content)
@@ -358,7 +359,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
 @_guard
 def rollback(root) -> None:
     """把 DIR/current 切回上一个版本。"""
-    from . import publish as releases
+    from generator.site import publish as releases
 
     try:
         release = releases.rollback(Path(root).absolute())
@@ -372,7 +373,7 @@ def rollback(root) -> None:
 @_guard
 def releases_(root) -> None:
     """列出已发布的版本：时间、版本号、内容概况，以及当前在线的是哪一个。"""
-    from . import publish as releases
+    from generator.site import publish as releases
 
     found = releases.releases(Path(root).absolute())
     if not found:
@@ -464,7 +465,7 @@ def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) ->
     """把公开栏打印版（/print/，只含公开内容）生成 PDF。"""
     import tempfile
 
-    from .printing import PrintError, find_browser, to_pdf
+    from generator.site.printing import PrintError, find_browser, to_pdf
 
     config = _open(config_file, verbose, content)
     options = _options(config, content, "public", as_of)
@@ -484,7 +485,7 @@ def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) ->
 
 def _article_approval(options: core.Options, checked: core.Checked):
     """Whether the public content is approved, and by whom (the approval records, as the site's marks)."""
-    from .article import Approval
+    from generator.board.article import Approval
 
     signed, preview = core.signoff(checked, options)
     signed = signed or {}
@@ -502,10 +503,10 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
     """写出公众号文章（只含公开内容）：一个可粘贴到公众号编辑器的 HTML 文件，和一张 1080 像素宽的总览长图。"""
     import tempfile
 
-    from .article import ARTICLE_FILE, LONG_IMAGE_FILE, render_article
-    from .figures import compute
-    from .model import Audience
-    from .printing import PrintError, find_browser, to_png
+    from generator.board.article import ARTICLE_FILE, LONG_IMAGE_FILE, render_article
+    from generator.board.figures import compute
+    from generator.content.model import Audience
+    from generator.site.printing import PrintError, find_browser, to_png
 
     config = _open(config_file, verbose, content)
     options = _options(config, content, "public", as_of)
@@ -535,7 +536,7 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
 @click.option("--out", required=True, help="写出 Zensical 项目的文件夹")
 def render(config_file, content, audience, as_of, verbose, out) -> None:
     """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
-    from . import zensical
+    from generator.site import zensical
 
     config = _open(config_file, verbose, content)
     # The change log compares with the last Zensical build in DIR (none yet: nothing, never the project's site/).
@@ -573,8 +574,8 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @click.option("--yes", is_flag=True, help="确认导入会删除支部大部分事项、或改变事项公开范围的表格")
 def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, yes) -> None:
     """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表。有任何错误则什么都不改。"""
-    from .importer import SheetError
-    from .update import Unconfirmed, import_evaluation, import_rectifications
+    from generator.office.importer import SheetError
+    from generator.office.update import Unconfirmed, import_evaluation, import_rectifications
 
     options = _options(_open(config_file, verbose, content), content, None, as_of)
     try:
@@ -600,8 +601,8 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
 @_guard
 def template_(out) -> None:
     """写出一个空白的整改清单和民主评议统计表（.xlsx），带下拉选项和日期检查。"""
-    from .export import template
-    from .publish import OutputError, check_output
+    from generator.office.export import template
+    from generator.site.publish import OutputError, check_output
 
     try:
         check_output(Path(out), [], replaces="xlsx")
@@ -616,7 +617,7 @@ def template_(out) -> None:
 @click.argument("out")
 def export_(config_file, content, as_of, verbose, out) -> None:
     """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计（含党内事项）。"""
-    from .export import export
+    from generator.office.export import export
 
     config = _open(config_file, verbose, content)
     options = _options(config, content, None, as_of)
@@ -636,7 +637,7 @@ def export_(config_file, content, as_of, verbose, out) -> None:
 @click.option("--id", "period_id", help="新年度的简称（网址用；默认取年度里的数字）")
 def new_period(config_file, content, audience, as_of, verbose, period, out, period_id) -> None:
     """建立下一年度的内容：同样的支部，未完成的整改事项全部结转（carried_from）。"""
-    from .newperiod import NewPeriodError, new_period, refuse_place
+    from generator.office.newperiod import NewPeriodError, new_period, refuse_place
 
     config = _open(config_file, verbose, content)
     options = _options(config, content, audience, as_of)

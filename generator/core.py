@@ -11,14 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, approval, changes, checks, periods
-from .dates import DateError, parse_date
-from .figures import Figures, compute
-from .load import display_path, load_content, parse_choice
-from .model import Audience, Content, Problem, Severity
-from .pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages, render_print
-from .screen import ScreenSettings, screen_files
-from .speed import Memo
+from generator import __version__
+from generator.board import changes, checks, periods
+from generator.board.figures import Figures, compute
+from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages, render_print
+from generator.board.screen import ScreenSettings, screen_files
+from generator.content.dates import DateError, parse_date
+from generator.content.load import display_path, load_content, parse_choice
+from generator.content.model import Audience, Content, Problem, Severity
+from generator.office import approval
+from generator.speed import Memo
 
 AS_OF_RANGE = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))  # page dates, sitemap and archive times must fit
 

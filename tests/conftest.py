@@ -67,7 +67,8 @@ def approve_board(content: Path, audience: str = "public", reviewer: str = "å®¡æ
     (in-process: a test of something else gets past the publish gate quickly)."""
     import datetime as dt
 
-    from generator import approval, core
+    from generator import core
+    from generator.office import approval
 
     options = core.make_options(content, audience)
     today = dt.date.today()

@@ -26,8 +26,9 @@ from conftest import (
     tiny_board,
     write_yaml,
 )
-from generator import approval, core
-from generator.model import Severity
+from generator import core
+from generator.content.model import Severity
+from generator.office import approval
 
 TODAY = dt.date.today()
 PREVIEW = "预览稿 · 未经审批"

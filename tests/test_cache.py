@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import AS_OF, REPO, board, evaluation, item, tiny_board, write_yaml
-from generator import cache
+from generator.speed import cache
 
 
 def check(content, cache_dir, *extra):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import evaluation, item, tiny_board
 from generator import core
-from generator.model import Severity
+from generator.content.model import Severity
 
 
 def problems_of(root, as_of="2024-07-01", **options):

@@ -9,8 +9,8 @@ import shutil
 from openpyxl import load_workbook
 
 from conftest import CONFIG, REPO, board
-from generator.importer import import_items, read_sheets, rectification_table
-from generator.load import load_content
+from generator.content.load import load_content
+from generator.office.importer import import_items, read_sheets, rectification_table
 
 
 def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from conftest import evaluation, item, tiny_board
 from generator import core
-from generator.figures import GRADES, compute, grade_shares, is_overdue, ledger, rate, summary
-from generator.load import load_content
-from generator.model import Audience
+from generator.board.figures import GRADES, compute, grade_shares, is_overdue, ledger, rate, summary
+from generator.content.load import load_content
+from generator.content.model import Audience
 
 JULY = dt.date(2024, 7, 1)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from generator.importer import (
+from generator.content.model import Status
+from generator.office.importer import (
     SheetError,
     cell_date,
     import_items,
@@ -19,7 +20,6 @@ from generator.importer import (
     split_measures,
     tally_table,
 )
-from generator.model import Status
 
 
 @pytest.mark.parametrize("cell, expected", [

@@ -8,9 +8,9 @@ import gc
 import pytest
 
 from conftest import evaluation, item, tiny_board, write_yaml
-from generator.dates import DateError, parse_date
-from generator.load import load_content, suggest_branch_id
-from generator.model import Audience, DeadlineKind, Kind, Status
+from generator.content.dates import DateError, parse_date
+from generator.content.load import load_content, suggest_branch_id
+from generator.content.model import Audience, DeadlineKind, Kind, Status
 from generator.speed import PARALLEL_FROM
 
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from conftest import CONFIG, board_cli, item, read_html, write_yaml
 from generator.cli import main
-from generator.load import display_path, load_content
+from generator.content.load import display_path, load_content
 
 FINISHED = ("已完成", "已销号")
 ENV_KEYS = ("BOARD_CONTENT", "BOARD_AUDIENCE", "BOARD_AS_OF", "BOARD_SITE_DIR", "BOARD_PREVIOUS", "SOURCE_DATE_EPOCH")

@@ -12,7 +12,7 @@ import urllib.request
 import jinja2
 
 from conftest import AS_OF, CONFIG, REPO, build_site, clean_env, free_port, item, tiny_board, write_yaml
-from generator import preview
+from generator.site import preview
 
 
 class CountingCode(preview.TemplateCode):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, CONFIG, board, build_site, evaluation, item, tiny_board
-from generator.printing import PrintError, find_browser, to_pdf
+from generator.site.printing import PrintError, find_browser, to_pdf
 
 pytestmark = pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and shutil.which("pdftotext")),
                                 reason="needs chromium and poppler-utils (tests/install-system.sh)")

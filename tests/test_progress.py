@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from conftest import CONFIG, REPO, item, tiny_board
-from generator.progress import MINIMUM, Progress
+from generator.site.progress import MINIMUM, Progress
 
 
 def read_all(fd: int) -> str:

@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF, CONFIG, approve_board, item, needs_chromium, serve_folder, tiny_board, write_yaml
-from generator import changes, core
+from generator import core
+from generator.board import changes
+from generator.board.pages import LEDGER_PAGE_ROWS
 from generator.cli import main
-from generator.pages import LEDGER_PAGE_ROWS
 
 SECRET = "党内专用的问题文字"
 
@@ -229,7 +230,7 @@ def test_content_reads_only_regular_files_inside_the_content_folder(tmp_path):
 
 
 def test_a_file_that_grows_past_the_cap_is_not_read_whole(tmp_path):
-    from generator.source import MAX_FILE_BYTES, read_bytes
+    from generator.content.source import MAX_FILE_BYTES, read_bytes
 
     big = tmp_path / "big.yml"
     big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
@@ -376,10 +377,10 @@ def test_terminal_escape_sequences_from_a_sheet_are_never_echoed_raw(tmp_path):
 
 
 def test_a_huge_branch_gives_the_screen_a_few_slides_of_its_most_urgent_items(tmp_path):
-    from generator.figures import compute
-    from generator.load import load_content
-    from generator.model import Audience
-    from generator.screen import ITEMS_SHOWN, ScreenSettings, screen_files
+    from generator.board.figures import compute
+    from generator.board.screen import ITEMS_SHOWN, ScreenSettings, screen_files
+    from generator.content.load import load_content
+    from generator.content.model import Audience
 
     many = [item(id=str(n), deadline="2024-01-01" if n % 50 == 7 else "2024-12-31",
                  status="已完成" if n % 2 else "整改中", completed="2024-05-01") for n in range(2000)]
@@ -542,7 +543,7 @@ def test_an_import_keeps_the_branch_file_readable_by_the_publishing_user(tmp_pat
 
 
 def test_a_sheet_past_the_row_limit_is_refused_not_cut(tmp_path):
-    from generator.importer import MAX_ROWS
+    from generator.office.importer import MAX_ROWS
 
     content = tiny_board(tmp_path / "c")
     before = _files(content)
@@ -555,7 +556,7 @@ def test_a_workbook_that_inflates_past_the_limit_is_refused_before_loading(tmp_p
     import time
     import zipfile
 
-    from generator.importer import MAX_INFLATED_BYTES
+    from generator.office.importer import MAX_INFLATED_BYTES
 
     content = tiny_board(tmp_path / "c")
     bomb = tmp_path / "bomb.xlsx"
@@ -572,7 +573,7 @@ def test_a_workbook_that_inflates_past_the_limit_is_refused_before_loading(tmp_p
 def test_a_huge_file_or_cell_is_refused_with_its_place(tmp_path):
     from openpyxl import Workbook
 
-    from generator.importer import MAX_CELL_CHARS, MAX_FILE_BYTES
+    from generator.office.importer import MAX_CELL_CHARS, MAX_FILE_BYTES
 
     content = tiny_board(tmp_path / "c")
     huge = tmp_path / "huge.csv"

@@ -12,12 +12,13 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import REPO, tiny_board
-from generator import branchfile, export, schema
-from generator.figures import compute
-from generator.importer import import_items, read_sheets, rectification_table
-from generator.load import load_branch_text, load_content
-from generator.model import Audience, Item
-from generator.screen import ScreenSettings, screen_files
+from generator.board.figures import compute
+from generator.board.screen import ScreenSettings, screen_files
+from generator.content import schema
+from generator.content.load import load_branch_text, load_content
+from generator.content.model import Audience, Item
+from generator.office import branchfile, export
+from generator.office.importer import import_items, read_sheets, rectification_table
 
 AS_OF = dt.date(2024, 7, 1)
 
@@ -139,8 +140,8 @@ def test_the_model_is_the_declaration():
 
 
 def test_figures_and_change_log_name_the_counts_once():
-    from generator.changes import FIGURE_LABELS
-    from generator.figures import ItemCounts
+    from generator.board.changes import FIGURE_LABELS
+    from generator.board.figures import ItemCounts
 
     assert tuple(f.name for f in dataclasses.fields(ItemCounts)) == schema.ITEM_COUNTS
     assert set(schema.ITEM_COUNT_LABELS) <= set(FIGURE_LABELS)
@@ -161,7 +162,7 @@ def test_a_bad_declaration_is_refused():
 def test_verified_by_goes_from_the_sheet_to_the_branch_page_the_ledger_and_the_export(tmp_path):
     """验证人 (who confirmed the 销号): read from 验证人 or 销号验证人, shown, exported."""
     from generator import core
-    from generator.update import import_rectifications
+    from generator.office.update import import_rectifications
 
     content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": []}})
     for header, who in (("销号验证人", "王某某"), ("验证人", "赵某某")):

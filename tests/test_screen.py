@@ -10,10 +10,10 @@ import pytest
 
 from conftest import AS_OF, board, build_site, evaluation, item, needs_chromium, serve_folder, tiny_board
 from generator import core
-from generator.figures import compute
-from generator.load import load_content
-from generator.model import Audience
-from generator.screen import ScreenSettings, screen_files
+from generator.board.figures import compute
+from generator.board.screen import ScreenSettings, screen_files
+from generator.content.load import load_content
+from generator.content.model import Audience
 
 SIZES = [(1920, 1080), (1080, 1920), (1366, 768), (960, 540)]
 LONG = "理论学习不够深入系统，满足于读原文、记笔记，联系实际思考不够，" * 3
@@ -188,7 +188,7 @@ def test_settings_come_from_site_config_and_url(tmp_path):
 
 
 def test_overdue_slides_show_the_longest_overdue_only(tmp_path):
-    from generator.screen import OVERDUE_SHOWN
+    from generator.board.screen import OVERDUE_SHOWN
 
     many = [item(id=f"{n:03d}", deadline=f"2024-0{1 + n % 5}-01") for n in range(OVERDUE_SHOWN + 20)]
     content, _ = load_content(tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": many}}))

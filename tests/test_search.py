@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, build_site, item, needs_chromium, serve_folder, write_yaml
-from generator import search
-from generator.periods import item_anchor
+from generator.board import search
+from generator.board.periods import item_anchor
 
 SAMPLE_AS_OF = "2026-11-25"  # the sample bureau's items are complete by then
 # Words of two to four characters from the content, as a reader would type them.
@@ -150,7 +150,7 @@ def test_items_not_shown_are_not_indexed(site):
 
 def test_each_string_is_cut_once_and_kept_in_the_parse_cache(tmp_path, monkeypatch):
     from generator import core
-    from generator.figures import compute
+    from generator.board.figures import compute
 
     monkeypatch.setenv("BOARD_CACHE_DIR", str(tmp_path / "cache"))
     options = core.make_options(REPO / "content", "public", SAMPLE_AS_OF)
@@ -195,7 +195,7 @@ def test_the_search_box_lists_every_page_with_the_word(browser, site):
 
 def test_a_big_board_index_made_in_another_process_is_the_same(monkeypatch):
     from generator import core
-    from generator.figures import compute
+    from generator.board.figures import compute
 
     options = core.make_options(REPO / "content", "public", SAMPLE_AS_OF)
     figures = compute(core.validate(options).content, options.audience, options.as_of)

@@ -6,8 +6,8 @@ import codecs
 import time
 from pathlib import Path
 
-from generator.model import Severity
-from generator.source import MAX_FILE_BYTES, MAX_TEXT_CHARS, read_yaml
+from generator.content.model import Severity
+from generator.content.source import MAX_FILE_BYTES, MAX_TEXT_CHARS, read_yaml
 
 
 def read(tmp_path: Path, data: bytes | str):

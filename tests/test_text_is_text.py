@@ -20,7 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from conftest import AS_OF, CONFIG, Html, evaluation, item, tiny_board
-from generator import schema
+from generator.content import schema
 
 TOKENS = ["|", "<", ">", "&", '"', "'", "`", "```", "{{ x }}", "{% raw %}", "**", "__", "[x](javascript:alert(1))",
           "<script>alert(1)</script>", "<b>", "&amp;", "&#60;", "\n", "\n\n", "  ", "# ", "- ", "1. ", "> ", ":", "#",

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from test_importer import messy_workbook, office_csv, office_workbook, tally_workbook
 
 from conftest import CONFIG, board, evaluation, item, tiny_board, write_yaml
-from generator.load import load_content
+from generator.content.load import load_content
 
 BRANCH_TEXT = """# 机关第一党支部 — 由党委办维护，请勿删除本行注释
 name: 机关第一党支部

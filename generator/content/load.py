@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from . import schema
-from .dates import FORMS_HINT, DateError, parse_date
-from .model import (
+from generator.content import schema
+from generator.content.dates import FORMS_HINT, DateError, parse_date
+from generator.content.model import (
     Board,
     Branch,
     Content,
@@ -36,8 +36,8 @@ from .model import (
     Problem,
     Severity,
 )
-from .source import Node, parse_yaml, read_bytes, refused
-from .speed import Reading, Source
+from generator.content.source import Node, parse_yaml, read_bytes, refused
+from generator.speed import Reading, Source
 
 BRANCH_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # always used with fullmatch (``$`` lets "x\n" through)
 MAX_DIGITS = 9  # counts and sort keys: nobody has a billion members, and Python refuses 4,300-digit ints

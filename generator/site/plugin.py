@@ -28,17 +28,19 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from . import archives, core, preview, search
-from .changes import read_previous
-from .model import Severity
-from .pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash_html, unstash_html
-from .progress import Progress
-from .publish import OutputError, check_output
-from .screen import THEMES, ScreenSettings
-from .speed import Memo
+from generator import core
+from generator.board import search
+from generator.board.changes import read_previous
+from generator.board.pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash_html, unstash_html
+from generator.board.screen import THEMES, ScreenSettings
+from generator.content.model import Severity
+from generator.site import preview
+from generator.site.progress import Progress
+from generator.site.publish import OutputError, check_output
+from generator.speed import Memo, archives
 
 log = logging.getLogger("mkdocs.plugins.board")
-MKDOCS_TEMPLATES = str(Path(__file__).parent / "templates" / "mkdocs")  # theme templates only MkDocs builds get
+MKDOCS_TEMPLATES = str(Path(__file__).parent.parent / "templates" / "mkdocs")  # theme templates only MkDocs builds get
 
 
 class ScreenConfig(base.Config):

@@ -24,7 +24,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from . import cache
+from generator.speed import cache
 
 SUFFIX = ".zip"
 
@@ -52,7 +52,7 @@ def frame(config_file: str | None, theme_dir: str | None, settings: dict) -> str
             h.update(package.encode())
     if config_file and Path(config_file).is_file():
         h.update(Path(config_file).read_bytes())
-    for folder in (theme_dir, Path(__file__).parent):  # the theme, and the generator's code and templates
+    for folder in (theme_dir, Path(__file__).parent.parent):  # the theme, and the generator's code and templates
         if folder and Path(folder).is_dir():
             for path in sorted(p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
                 h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())

@@ -30,11 +30,11 @@ from typing import Any
 
 import yaml
 
-from . import schema
-from .dates import DateError, parse_date
-from .figures import visible
-from .model import Audience, Branch, Content, Labeled, Problem, Severity, printable
-from .source import Node, control_problem, read_yaml, refused
+from generator.board.figures import visible
+from generator.content import schema
+from generator.content.dates import DateError, parse_date
+from generator.content.model import Audience, Branch, Content, Labeled, Problem, Severity, printable
+from generator.content.source import Node, control_problem, read_yaml, refused
 
 FILE_NAME = "approvals.yml"
 KEYS = ("step", "by", "on", "note", "audience", "fingerprint", "files")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from . import cache
+from generator.speed import cache
 
 PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
 MEMORY_ENTRIES = 8192  # parse results kept in memory (a city-wide board, twice)

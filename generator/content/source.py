@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Problem, Severity
+from generator.content.model import Problem, Severity
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000

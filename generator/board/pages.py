@@ -24,13 +24,13 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from . import schema
-from .dates import chinese
-from .figures import BranchFigures, Figures, ledger, summary
-from .model import Item, Status
-from .periods import Links, item_anchor
-from .qr import code_for
-from .speed import Memo
+from generator.board.figures import BranchFigures, Figures, ledger, summary
+from generator.board.periods import Links, item_anchor
+from generator.board.qr import code_for
+from generator.content import schema
+from generator.content.dates import chinese
+from generator.content.model import Item, Status
+from generator.speed import Memo
 
 GRADE_LABELS = tuple((key, schema.EVALUATION[key].label) for key in schema.GRADES)
 STATUS_MARKS = dict(zip((s.key for s in Status), "○◐●✔", strict=True))  # print and screen readers tell them apart

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import branchfile
-from .checks import check, item_key
-from .load import display_path, load_content
-from .model import Audience, Content, Item, Severity
-from .periods import chain
+from generator.board.checks import check, item_key
+from generator.board.periods import chain
+from generator.content.load import display_path, load_content
+from generator.content.model import Audience, Content, Item, Severity
+from generator.office import branchfile
 
 
 class NewPeriodError(RuntimeError):

@@ -11,12 +11,21 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from . import branchfile, schema
-from .checks import check_branch
-from .importer import SheetError, Table, import_items, import_tally, read_sheets, rectification_table, tally_table
-from .load import BRANCH_ID, display_path, load_branch_text, load_content
-from .model import Audience, Branch, Item, Severity
-from .source import refused
+from generator.board.checks import check_branch
+from generator.content import schema
+from generator.content.load import BRANCH_ID, display_path, load_branch_text, load_content
+from generator.content.model import Audience, Branch, Item, Severity
+from generator.content.source import refused
+from generator.office import branchfile
+from generator.office.importer import (
+    SheetError,
+    Table,
+    import_items,
+    import_tally,
+    read_sheets,
+    rectification_table,
+    tally_table,
+)
 
 
 def _checked(path: Path, text: str, as_of: dt.date) -> Branch:

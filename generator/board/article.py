@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .figures import Figures
-from .model import Status
-from .pages import render_template
+from generator.board.figures import Figures
+from generator.board.pages import render_template
+from generator.content.model import Status
 
 ARTICLE_FILE = "公众号文章.html"
 LONG_IMAGE_FILE = "总览长图.png"

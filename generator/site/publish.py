@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .source import os_reason
+from generator.content.source import os_reason
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

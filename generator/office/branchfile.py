@@ -19,8 +19,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from . import schema
-from .source import decode
+from generator.content import schema
+from generator.content.source import decode
 
 ITEM_ORDER = schema.ITEM.keys()  # the order a clerk reads an item in: the declaration's
 

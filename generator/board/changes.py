@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .figures import Figures
+from generator.board.figures import Figures
+from generator.content import schema
 
 MAX_ENTRIES = 50
 APPROVAL_KEYS = ("reviewed_by", "reviewed_on", "approved_by", "approved_on")

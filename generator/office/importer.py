@@ -24,11 +24,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from . import schema
-from .dates import DateError, parse_date
-from .load import MAX_DIGITS, parse_choice
-from .model import DeadlineKind, Labeled, Status
-from .source import MAX_TEXT_CHARS, control_problem, decode, os_reason
+from generator.content import schema
+from generator.content.dates import DateError, parse_date
+from generator.content.load import MAX_DIGITS, parse_choice
+from generator.content.model import DeadlineKind, Labeled, Status
+from generator.content.source import MAX_TEXT_CHARS, control_problem, decode, os_reason
 
 # Limits, each checked before the work it bounds, each with a message (never a silent cut):
 MAX_ROWS = 20_000  # rows of one sheet

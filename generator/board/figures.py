@@ -11,8 +11,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from .model import Audience, Board, Branch, Content, DeadlineKind, Evaluation, Item, Kind, Status
-from .schema import COUNTS, GRADES, ITEM_COUNTS
+from generator.content.model import Audience, Board, Branch, Content, DeadlineKind, Evaluation, Item, Kind, Status
+from generator.content.schema import COUNTS, GRADES, ITEM_COUNTS
 
 __all__ = ["COUNTS", "GRADES", "ITEM_COUNTS"]  # declared in ``schema``, used from here by the board's modules
 

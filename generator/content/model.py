@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import schema
-from .schema import Audience, DeadlineKind, Kind, Labeled, Status
+from generator.content import schema
+from generator.content.schema import Audience, DeadlineKind, Kind, Labeled, Status
 
 __all__ = [
     "Audience", "Board", "Branch", "Content", "Deadline", "DeadlineKind", "Evaluation", "Item", "Kind", "Labeled",

@@ -42,10 +42,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
 
-from . import cache, schema
-from .dates import chinese
-from .figures import BranchFigures, Figures
-from .periods import item_anchor
+from generator.board.figures import BranchFigures, Figures
+from generator.board.periods import item_anchor
+from generator.content import schema
+from generator.content.dates import chinese
+from generator.speed import cache
 
 # Terms of Party affairs that jieba's dictionary lacks or cuts apart (checked against jieba 0.42).
 PARTY_TERMS = (

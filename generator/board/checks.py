@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from . import schema
-from .figures import GRADES, grade_shares
-from .model import Branch, Content, Evaluation, Item, Problem, Severity, Status
+from generator.board.figures import GRADES, grade_shares
+from generator.content import schema
+from generator.content.model import Branch, Content, Evaluation, Item, Problem, Severity, Status
 
 DEFAULT_EXCELLENT_CEILING = 30.0
 

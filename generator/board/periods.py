@@ -15,9 +15,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from .checks import item_key
-from .figures import visible
-from .model import Audience, Content, Item
+from generator.board.checks import item_key
+from generator.board.figures import visible
+from generator.content.model import Audience, Content, Item
 
 ARCHIVE = "archive"
 

@@ -46,8 +46,9 @@ def key(kind: str, shown: str, digest: bytes) -> str:
 def _code_version() -> str:
     """A hash of the generator's source and the Python version: any change starts a new cache."""
     h = hashlib.blake2b(sys.version.encode(), digest_size=8)
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(source.name.encode() + source.read_bytes())
+    package = Path(__file__).parent.parent  # every module of the generator
+    for source in sorted(package.rglob("*.py")):
+        h.update(str(source.relative_to(package)).encode() + source.read_bytes())
     return h.hexdigest()
 
 

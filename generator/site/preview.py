@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from .search import Segmenter
-from .speed import Memo
+from generator.board.search import Segmenter
+from generator.speed import Memo
 
 
 class TemplateCode(jinja2.BytecodeCache):

@@ -19,9 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import branchfile, schema
-from .figures import compute, ledger
-from .model import Audience, Branch, Content, Item, Labeled
+from generator.board.figures import compute, ledger
+from generator.content import schema
+from generator.content.model import Audience, Branch, Content, Item, Labeled
+from generator.office import branchfile
 
 # The columns, from the declaration: the item's exported fields; the tally is the branch name and the eight counts.
 COLUMNS = schema.ITEM.columns()

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from . import schema
-from .figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledger
-from .model import Item, Status
-from .pages import carried_sentence
-from .qr import code_for
+from generator.board.figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledger
+from generator.board.pages import carried_sentence
+from generator.board.qr import code_for
+from generator.content import schema
+from generator.content.model import Item, Status
 
 SCREEN_DIR = "data/screen"
 OVERDUE_SHOWN = 100  # a lobby shows the longest-overdue items; the full list is on the site

@@ -1,0 +1,1 @@
+"""The board: checks, figures, pages, change log, screen data, search index."""

@@ -1,0 +1,1 @@
+"""The content: reading YAML safely, the one schema, the typed model, dates."""

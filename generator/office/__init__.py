@@ -1,0 +1,1 @@
+"""The office's spreadsheets: import, export, round-trip edits of branch files."""

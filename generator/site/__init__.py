@@ -1,0 +1,1 @@
+"""The site: the MkDocs plugin, publishing, printing, preview support."""
