@@ -92,6 +92,19 @@ def test_a_public_edit_voids_both_and_names_the_file(tmp_path):
                                                        approval.Change("branches/third.yml", "新增")]
 
 
+def test_an_edit_to_an_earlier_period_voids_the_approval_and_names_its_file(tmp_path):
+    """Earlier periods are published under /archive/<id>/: last year's folder is part of what is approved."""
+    old = tiny_board(tmp_path / "c2023", {"first": {"name": "第一党支部", "rectifications": [
+        item(status="已完成", completed="2024-05-01")]}})
+    new = tiny_board(tmp_path / "c2024", period="2024年度", previous="../c2023")
+    approve_board(new, "public")
+    assert validate(new).approval.approved
+    edit(old / "branches" / "first.yml", "理论学习不够深入", "理论学习不够深入（事后改动）")
+    state = validate(new).approval
+    assert not state.approved
+    assert state.changes_since(state.last_approve) == [approval.Change("archive/2023/branches/first.yml", "修改")]
+
+
 def test_the_fingerprint_ignores_the_date_comments_and_layout_but_not_the_order(tmp_path):
     content = two_audiences(tmp_path / "c")
     approve_board(content)

@@ -126,10 +126,25 @@ def _seen(branch: Branch, audience: Audience) -> dict[str, Any]:
 
 
 def file_prints(content: Content, audience: Audience) -> dict[str, str]:
-    """``{file: short fingerprint}`` of what ``audience`` sees of each content file."""
-    prints = {"board.yml": _digest(_declared(content.board, schema.BOARD), FILE_PRINT_CHARS)}
+    """``{file: short fingerprint}`` of what ``audience`` sees of each content file.
+
+    Earlier periods are published too (``/archive/<id>/``), so their files count,
+    named ``archive/<id>/…``: an edit to last year's folder needs a new approval.
+    """
+    prints = _period_prints(content, audience, "")
+    seen = {id(content)}
+    earlier = content.previous
+    while earlier is not None and id(earlier) not in seen:  # a cycle is an error elsewhere; never loop here
+        seen.add(id(earlier))
+        prints.update(_period_prints(earlier, audience, f"archive/{earlier.board.period_id}/"))
+        earlier = earlier.previous
+    return prints
+
+
+def _period_prints(content: Content, audience: Audience, prefix: str) -> dict[str, str]:
+    prints = {f"{prefix}board.yml": _digest(_declared(content.board, schema.BOARD), FILE_PRINT_CHARS)}
     for branch in content.branches:
-        prints[branch_file(branch)] = _digest(_seen(branch, audience), FILE_PRINT_CHARS)
+        prints[prefix + branch_file(branch)] = _digest(_seen(branch, audience), FILE_PRINT_CHARS)
     return prints
 
 
