@@ -81,8 +81,13 @@ def _setup_logging(verbose: bool) -> None:
 
 
 
+def _safe(message: str) -> str:
+    """A message as a terminal may print it: each line with its control characters spelled out (``\\x1b``)."""
+    return "\n".join(printable(line) for line in message.split("\n"))
+
+
 def _fail(message: str) -> NoReturn:
-    click.echo(message, err=True)
+    click.echo(_safe(message), err=True)
     sys.exit(1)
 
 
@@ -228,7 +233,7 @@ WARNINGS_SHOWN = 30  # build and publish list this many warnings; check lists th
 def _report(checked: core.Checked, strict: bool, all_warnings: bool = False) -> None:
     shown = checked.warnings if all_warnings else checked.warnings[:WARNINGS_SHOWN]
     for problem in sorted(checked.errors + shown):
-        click.echo(str(problem), err=True)
+        click.echo(_safe(str(problem)), err=True)
     hidden = len(checked.warnings) - len(shown)
     if hidden:
         click.echo(f"……另有 {hidden} 条警告，用 board check 查看全部。", err=True)
@@ -391,8 +396,8 @@ def releases_(root) -> None:
                        f"审批 {signed.get('approved_by', '?')}（{signed.get('approved_on', '?')}）")
         else:
             signoff = "未经审批"
-        click.echo(f"{'*' if release.live else ' '} {release.time}  {release.audience_label}  {release.build}  {summary}；{signoff}"
-                   f"{'  ← 当前在线' if release.live else ''}")
+        click.echo(_safe(f"{'*' if release.live else ' '} {release.time}  {release.audience_label}  {release.build}  "
+                         f"{summary}；{signoff}{'  ← 当前在线' if release.live else ''}"))  # read from the release's files
 
 
 def _sign(step: approval.Step, config_file, content, audience, as_of, verbose, by, on, note) -> None:

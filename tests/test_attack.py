@@ -176,3 +176,15 @@ def test_releases_made_in_one_second_or_after_a_clock_set_back_keep_their_order(
     assert [r.path == ahead for r in listed] == [True, False] and listed[-1].live   # the new one is the newest
     assert board("rollback", "--to", str(root)).exit_code == 0
     assert [r.live for r in releases.releases(root)] == [True, False]
+
+
+def test_an_option_or_release_file_holding_terminal_escapes_is_never_echoed_raw(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    run = board("build", "--config", str(CONFIG), "--content", str(content), "--site-dir", str(tmp_path / "s"),
+                "--as-of", "2024-01-01\x1b]0;被改的标题\x07")
+    assert run.exit_code == 1 and "\x1b" not in run.output and "\\x1b" in run.output
+    release = tmp_path / "www" / "releases" / "20240101-000000-0123456789ab"
+    (release / "data").mkdir(parents=True)
+    (release / "data" / "summary.json").write_text('{"as_of": "\\u001b[2J2024-01-01"}', encoding="utf-8")
+    run = board("releases", "--to", str(tmp_path / "www"))
+    assert run.exit_code == 0 and "\x1b" not in run.output and "\\x1b[2J2024-01-01" in run.output
