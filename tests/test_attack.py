@@ -188,3 +188,24 @@ def test_an_option_or_release_file_holding_terminal_escapes_is_never_echoed_raw(
     (release / "data" / "summary.json").write_text('{"as_of": "\\u001b[2J2024-01-01"}', encoding="utf-8")
     run = board("releases", "--to", str(tmp_path / "www"))
     assert run.exit_code == 0 and "\x1b" not in run.output and "\\x1b[2J2024-01-01" in run.output
+
+
+def test_a_build_never_lands_in_a_publish_folder_the_web_server_serves(tmp_path):
+    from test_safety import publish
+
+    from conftest import approve_board
+
+    content = tiny_board(tmp_path / "c", branch(item(id="01"), item(id="02", problem=SECRET, audience="党内")))
+    approve_board(content)
+    root = tmp_path / "www"
+    assert publish(content, root).exit_code == 0
+    live = (root / "current").resolve()
+    before = _files(root)
+    for target in (root / "current", live, root / "current" / "sub"):   # party output on the public web root
+        run = build(content, target, "--audience", "party")
+        assert run.exit_code == 1 and f"在发布目录 {root} 里面" in run.output, run.output
+    assert (root / "current").is_symlink() and _files(root) == before and SECRET not in text_of(root)
+    link = tmp_path / "site-link"
+    link.symlink_to(tmp_path / "real-site")
+    run = build(content, link)
+    assert run.exit_code == 1 and "是一个链接" in run.output and link.is_symlink()

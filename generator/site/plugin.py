@@ -169,8 +169,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if MKDOCS_TEMPLATES not in config.theme.dirs:  # our sitemap.xml before the theme's
             config.theme.dirs.insert(0, MKDOCS_TEMPLATES)
         logging.getLogger("jieba").setLevel(logging.WARNING)
+        by_board = self._given is not None  # the board command checked its own output before building
         options, checked = self._options(config)
-        if not self.serving:
+        if not self.serving and not by_board:
             _check_site_dir(config, options)
         site = core.generate(options, self.kept.memo if self.serving else None, checked)
         if checked is None:  # the board command reported its own validation already
