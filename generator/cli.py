@@ -638,7 +638,7 @@ def export_(config_file, content, as_of, verbose, out) -> None:
 @main.command(name="new-period")
 @_common
 @click.option("--period", "period", required=True, help="新年度的名称，例如 2025年度")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="新年度的内容文件夹（新的或空的），例如 content-2025")
+@click.option("--out", required=True, help="新年度的内容文件夹（新的或空的），例如 content-2025")
 @click.option("--id", "period_id", help="新年度的简称（网址用；默认取年度里的数字）")
 def new_period(config_file, content, audience, as_of, verbose, period, out, period_id) -> None:
     """建立下一年度的内容：同样的支部，未完成的整改事项全部结转（carried_from）。"""

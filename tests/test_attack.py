@@ -144,7 +144,7 @@ def test_an_output_or_input_of_the_wrong_kind_is_refused_in_chinese(tmp_path):
     common = ("--config", str(CONFIG), "--content", str(content), "--as-of", AS_OF)
     for args in (("build", "--site-dir", str(a_file)), ("render", "--out", str(a_file)),
                  ("pdf", "--out", str(tmp_path)), ("export", str(tmp_path)), ("check", "--content", str(a_file)),
-                 ("build", "--site-dir", str(content))):
+                 ("build", "--site-dir", str(content)), ("new-period", "--period", "2024年度", "--out", str(a_file))):
         run = board(*args, *common) if args[0] != "check" else board("check", "--config", str(CONFIG), *args[1:])
         assert run.exit_code == 1, (args, run.output)
         assert "Error" not in run.output and "Aborted" not in run.output and "Invalid value" not in run.output, run.output
