@@ -7,6 +7,7 @@ import functools
 import html.parser
 import http.server
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -186,3 +187,14 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def assert_offline(site: Path) -> None:
+    """No page or stylesheet of a built site loads anything from another host (the intranet has no internet)."""
+    external = re.compile(r"^(https?:)?//", re.I)
+    for page in site.rglob("*.html"):
+        for tag, attrs in read_html(page).tags:
+            for name in ("src", "href", "srcset", "data-src"):
+                assert not external.match(attrs.get(name) or ""), (page, tag, attrs)
+    for css in site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css

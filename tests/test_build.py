@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, REPO, build_site, clean_env, evaluation, item, read_html, tiny_board
+from conftest import AS_OF, CONFIG, REPO, assert_offline, build_site, clean_env, evaluation, item, read_html, tiny_board
 from conftest import board as cli  # this module's ``board`` is its content fixture
 
 HOSTILE = ("A|B <script>alert(1)</script> {{ x }} {% if %} **粗** `code` [x](javascript:alert(1)) "
@@ -114,13 +114,7 @@ def test_page_title_shows_the_name_as_typed(public_site):
 
 
 def test_no_page_loads_anything_from_outside(public_site):
-    external = re.compile(r"^(https?:)?//", re.I)
-    for page in public_site.rglob("*.html"):
-        for tag, attrs in read_html(page).tags:
-            for name in ("src", "href", "srcset", "data-src"):
-                assert not external.match(attrs.get(name) or ""), (page, tag, attrs)
-    for css in public_site.rglob("*.css"):
-        assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
+    assert_offline(public_site)
 
 
 def test_content_yaml_never_ships(public_site):
