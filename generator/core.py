@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, speed
 from generator.board import changes, checks, periods
 from generator.board.figures import Figures, compute
 from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages, render_print
@@ -157,8 +157,11 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     # The new entry registers who reviewed and approved the version it describes.
     history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build, signed)
     links = periods.links(content, options.audience)
-    pages = {**render_pages(figures, history, options.ledger_page_rows, memo, links[0], signed=signed, preview=preview),
-             **render_print(public, memo, options.site_url, signed=signed, preview=preview)}
+    big = memo is None and len(figures.branches) >= speed.BIG_BOARD  # a big one-off build: use both cores
+    printed = speed.beside(lambda: render_print(public, memo, options.site_url, signed=signed, preview=preview), big)
+    pages = {**render_pages(figures, history, options.ledger_page_rows, memo, links[0], signed=signed, preview=preview,
+                            beside=lambda make: speed.beside(make, big)),
+             **printed()}
     if memo is not None:
         memo.finish()
     data = {

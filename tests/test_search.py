@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, build_site, item, needs_chromium, serve_folder, write_yaml
+from generator import speed
 from generator.board import search
 from generator.board.periods import item_anchor
 
@@ -201,7 +202,7 @@ def test_a_big_board_index_made_in_another_process_is_the_same(monkeypatch):
     figures = compute(core.validate(options).content, options.audience, options.as_of)
     config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 1000.0}}}
     here = search.index_later(config, figures, lambda path: path, search.Segmenter(config["separator"]), parallel=False)
-    monkeypatch.setattr(search, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(speed, "BIG_BOARD", 1)
     cut = search.Segmenter(config["separator"])
     there = search.index_later(config, figures, lambda path: path, cut)
     assert there() == here() and cut.known == {}  # made in the worker: nothing cut here

@@ -46,6 +46,7 @@ COUNT_COLUMNS = ("total", *(s.key for s in Status if s.finished), *(s.key for s 
                  "overdue")
 NO_SHARES = dict.fromkeys(schema.GRADES)  # the report's shares when nobody was graded
 SUMMARY_PATH = "data/summary.json"
+Beside = Callable[[Callable[[], dict[str, str]]], Callable[[], dict[str, str]]]  # see ``speed.beside``
 LEDGER_PAGE_ROWS = 1000  # rows per ledger page: a bureau's ledger is one page
 
 
@@ -200,10 +201,11 @@ def branch_page(figures: Figures, index: int, memo: Memo | None = None, links: L
 def render_pages(figures: Figures, history: list[dict] | None = None,
                  ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None,
                  links: Links | None = None, signed: dict[str, str] | None = None,
-                 preview: bool = False) -> dict[str, str]:
+                 preview: bool = False, beside: Beside = lambda make: make) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path under the docs folder.
 
     ``signed``: who reviewed and approved it (``approval.State.view``); ``preview``: not approved.
+    ``beside``: how the ledger is made while the branch pages are (``speed.beside``: on another core).
     """
     _ESCAPED.clear()  # texts of the last build (serve) need not stay
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party", signed=signed,
@@ -215,9 +217,9 @@ def render_pages(figures: Figures, history: list[dict] | None = None,
         "changes.md": _render("changes.md.j2", "changes.md", history=history, **common),
         "screen.md": _render("screen.md.j2", "screen.md", **common),
     }
-    pages.update(ledger_pages(figures, ledger_page_rows, common, memo))
-    pages.update(branch_page(figures, i, memo, links) for i in range(len(figures.branches)))
-    return pages
+    ledger = beside(lambda: ledger_pages(figures, ledger_page_rows, common, memo))
+    branches = dict(branch_page(figures, i, memo, links) for i in range(len(figures.branches)))
+    return {**pages, **ledger(), **branches}
 
 
 def render_archive(figures: Figures, links: Links, ledger_page_rows: int = LEDGER_PAGE_ROWS) -> dict[str, str]:

@@ -30,18 +30,15 @@ branch, so an unchanged board never loads jieba's dictionary at all.
 
 from __future__ import annotations
 
-import concurrent.futures
-import gc
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
 
+from generator import speed
 from generator.board.figures import BranchFigures, Figures
 from generator.board.periods import item_anchor
 from generator.content import schema
@@ -338,40 +335,14 @@ def index_json(config: dict, docs: list[dict]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-PARALLEL_FROM = 200  # branches: below this a second process costs more than it saves
-_JOB: Callable[[], str] | None = None  # what a forked worker makes (inherited, never pickled)
-
-
 def index_later(config: dict, figures: Figures, url: Callable[[str], str], segment: Segmenter,
                 parallel: bool = True) -> Callable[[], str]:
     """``index_json`` of the board's ``documents``, made beside the caller's own work when that pays.
 
     A big board's index is cut into words in a forked process (on a second
-    core) while MkDocs renders the pages; the returned function waits for it.
-    Small boards, ``parallel=False`` (serve: its segmenter is kept between
-    rebuilds) and systems without fork make it when asked.
+    core, ``speed.beside``) while MkDocs renders the pages; the returned
+    function waits for it.  Small boards and ``parallel=False`` (serve: its
+    segmenter is kept between rebuilds) make it when asked.
     """
-    def make() -> str:
-        return index_json(config, documents(figures, url, segment))
-
-    if (not parallel or len(figures.branches) < PARALLEL_FROM or (os.cpu_count() or 1) < 2
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return make
-    global _JOB
-    _JOB = make
-    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_made)
-    _JOB = None
-
-    def result() -> str:
-        try:
-            return future.result()
-        finally:
-            pool.shutdown()
-
-    return result
-
-
-def _made() -> str:
-    gc.disable()  # a short-lived worker: nothing it makes is garbage before it ends
-    return _JOB()
+    return speed.beside(lambda: index_json(config, documents(figures, url, segment)),
+                        parallel and len(figures.branches) >= speed.BIG_BOARD)

@@ -75,8 +75,13 @@ class Log:
 # ---- fingerprints -----------------------------------------------------------------------------
 
 
+_AS_IS = frozenset((str, int, float, bool))
+
+
 def _plain(value: Any) -> Any:
     """A value of a declared field as JSON: enums by key, dates as ISO, dataclasses (a deadline) field by field."""
+    if type(value) in _AS_IS:  # nearly every value: a text or a number
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if getattr(value, f.name) is not None}

@@ -9,6 +9,9 @@ None of it changes a result; switch any part off and the output is the same.
   cycle collector is paused; a big board is then kept out of it (``gc.freeze``)
   until the next read.
 - ``Memo``: what was rendered from each branch, kept between serve rebuilds.
+- ``beside(make, worth_it)``: ``make()`` in a forked process on the second
+  core while the caller goes on (a big board's ledger, printed board and
+  search index are made beside its branch pages and MkDocs' work).
 
 Both are keyed by content: a file's results by its bytes and shown path
 (``Source.key``), a branch's fragments by that key of its file, never by which
@@ -22,6 +25,7 @@ import functools
 import gc
 import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 from collections import OrderedDict
@@ -29,11 +33,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from generator.speed import cache
 
 PARALLEL_FROM = 200  # files: below this, starting worker processes costs more than it saves
+BIG_BOARD = 200  # branches: from here work done ``beside`` the build saves more than forking costs
 MEMORY_ENTRIES = 8192  # parse results kept in memory (a city-wide board, twice)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,53 @@ def before_exit() -> None:
     """
     if gc.get_freeze_count():  # a big board was read
         gc.freeze()
+
+
+def beside(make: Callable[[], T], worth_it: bool = True) -> Callable[[], T]:
+    """Start ``make()`` in a forked process; the returned function waits for its value.
+
+    The caller goes on with its own work meanwhile, so one build uses both
+    cores.  The child inherits everything (nothing is pickled on the way in;
+    the value is pickled once on the way back) and any exception it raises is
+    raised again by the returned function.  When not ``worth_it``, on one core
+    or without fork, ``make`` runs when its value is asked for: the same value.
+    """
+    if not worth_it or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return make
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_make_and_send, args=(make, send), daemon=True)
+    child.start()
+    send.close()
+
+    def value() -> T:
+        try:
+            ok, result = pickle.loads(receive.recv_bytes())
+        except EOFError:
+            raise RuntimeError(f"a worker process ended without a result (exit code {child.exitcode})") from None
+        finally:
+            receive.close()
+            child.join()
+        if not ok:
+            raise result
+        return result
+
+    return value
+
+
+def _make_and_send(make: Callable[[], object], send: multiprocessing.connection.Connection) -> None:
+    """The forked child's whole life: make the value, send it (or the exception) back."""
+    gc.disable()  # short-lived: nothing it makes is garbage before it ends
+    try:
+        message = (True, make())
+    except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+        message = (False, error)
+    try:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled: its text then
+        data = pickle.dumps((False, RuntimeError(repr(message[1] if not message[0] else error))))
+    send.send_bytes(data)
+    send.close()
 
 
 class Memo:

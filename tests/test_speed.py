@@ -1,0 +1,66 @@
+"""speed.beside: work made in a forked process is the same work, and its failures are not lost."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import REPO
+from generator import core, speed
+
+MADE_IN: list[int] = []
+
+
+def _made_here() -> tuple[int, int]:
+    MADE_IN.append(os.getpid())
+    return os.getpid(), len(MADE_IN)
+
+
+def test_a_value_made_beside_comes_from_another_process():
+    later = speed.beside(_made_here)
+    pid, count = later()
+    assert pid != os.getpid() and count == 1 and MADE_IN == []  # the parent did none of it
+    assert speed.beside(_made_here, worth_it=False)() == (os.getpid(), 1)
+
+
+class Unpicklable(Exception):
+    def __init__(self) -> None:
+        super().__init__("无法序列化")
+        self.handle = lambda: None  # a lambda cannot be pickled
+
+
+def _fails() -> None:
+    raise ValueError("子进程里的错误")
+
+
+def _fails_oddly() -> None:
+    raise Unpicklable()
+
+
+def test_an_error_beside_is_raised_where_the_value_is_asked_for():
+    with pytest.raises(ValueError, match="子进程里的错误"):
+        speed.beside(_fails)()
+    with pytest.raises(RuntimeError, match="Unpicklable"):
+        speed.beside(_fails_oddly)()
+
+
+def test_a_big_board_made_on_two_cores_is_the_same_site(monkeypatch):
+    options = core.make_options(REPO / "content", "public", "2026-11-25")
+    checked = core.validate(options)
+    monkeypatch.setattr(speed, "BIG_BOARD", 10**9)
+    alone = core.generate(options, None, checked)
+    monkeypatch.setattr(speed, "BIG_BOARD", 1)
+    monkeypatch.setattr(speed, "beside", _counting(speed.beside))
+    both = core.generate(options, None, checked)
+    assert _counting.calls == 2  # the ledger and the printed board
+    assert both.pages == alone.pages and list(both.pages) == list(alone.pages) and both.data == alone.data
+
+
+def _counting(beside):  # noqa: ANN001, ANN202
+    def counted(make, worth_it=True):  # noqa: ANN001, ANN202
+        _counting.calls += worth_it
+        return beside(make, worth_it)
+
+    _counting.calls = 0
+    return counted
