@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import html.parser
 import http.server
@@ -187,6 +188,37 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+SCREEN_START = dt.datetime(2024, 7, 1, 9, 0)
+
+
+def open_screen(page, url: str) -> None:
+    """Open the lobby screen with its clock stopped: its timers (next slide, retry, poll, the clock line) fire only
+    as a test moves the clock on (``page.clock.run_for``), so no test waits out a slide; fetches stay real."""
+    page.clock.install(time=SCREEN_START)
+    page.clock.pause_at(SCREEN_START + dt.timedelta(seconds=1))
+    page.goto(url)
+
+
+def run_clock_until(page, done, step_ms: int, steps: int = 100) -> None:
+    """Move the page's clock on ``step_ms`` at a time until ``done`` holds: a JavaScript expression, or a function
+    of no arguments.  Between steps the fetches a timer started get a moment of real time to arrive."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    for _ in range(steps):
+        if callable(done):
+            page.wait_for_timeout(30)   # lets request events reach this process
+            if done():
+                return
+        else:
+            try:
+                page.wait_for_function(done, timeout=60)
+                return
+            except Timeout:
+                pass
+        page.clock.run_for(step_ms)
+    raise AssertionError(f"not reached in {steps} steps of {step_ms} ms: {done}")
 
 
 def assert_offline(site: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 import segno
 from click.testing import CliRunner
 
-from conftest import AS_OF, CONFIG, REPO, evaluation, item, needs_chromium, serve_folder, tiny_board
+from conftest import AS_OF, CONFIG, REPO, evaluation, item, needs_chromium, open_screen, serve_folder, tiny_board
 from generator.cli import main
 
 pytestmark = needs_chromium
@@ -234,8 +234,10 @@ def test_qr_codes_open_each_branch_page_only_with_site_url(browser, sites):
     assert "print-qr" not in (sites.party_dir / "print" / "index.html").read_text(encoding="utf-8")
     assert '"qr":null' in (sites.party_dir / "data" / "screen" / "branches" / "alpha.json").read_text(encoding="utf-8")
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(sites.public + "screen/?seconds=1")
+    open_screen(page, sites.public + "screen/?seconds=1")
     for slide, url in (("overview", SITE_URL), ("branch:alpha", f"{SITE_URL}branches/alpha/")):
+        if slide != "overview":
+            page.clock.run_for(1000)  # the overview's second is up
         page.wait_for_selector(f".slide.is-current[data-slide^='{slide}'] .slide__qr svg", timeout=20000)
         label = page.get_attribute(".slide.is-current .slide__qr svg", "aria-label")
         assert label == f"二维码：{url}"

@@ -16,7 +16,18 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, CONFIG, approve_board, item, needs_chromium, serve_folder, tiny_board, write_yaml
+from conftest import (
+    AS_OF,
+    CONFIG,
+    approve_board,
+    item,
+    needs_chromium,
+    open_screen,
+    run_clock_until,
+    serve_folder,
+    tiny_board,
+    write_yaml,
+)
 from generator import core
 from generator.board import changes
 from generator.board.pages import LEDGER_PAGE_ROWS
@@ -413,21 +424,28 @@ def test_the_screen_survives_files_of_the_wrong_shape_and_recovers(browser, tmp_
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     current = "document.querySelector('.slide.is-current') && document.querySelector('.slide.is-current').dataset.slide"
+    asked: list[str] = []
+    page.on("requestfinished", lambda r: asked.append(r.url))
+
+    def indexes() -> int:
+        return sum(u.endswith("/data/screen/index.json") for u in asked)
+
     try:
-        page.goto(f"http://127.0.0.1:{server.server_port}/screen/?seconds=1&refresh=5")
-        page.wait_for_timeout(1500)
-        assert page.evaluate(current) == "loading"
+        open_screen(page, f"http://127.0.0.1:{server.server_port}/screen/?seconds=1&refresh=5")
+        run_clock_until(page, lambda: indexes() >= 3, 1000)
+        assert page.evaluate(current) == "loading"                 # asked three times, refused each answer
         index.write_text(good, encoding="utf-8")
-        page.wait_for_function(f"({current}) !== 'loading'", timeout=10000)
+        run_clock_until(page, f"({current}) !== 'loading'", 1000)
         index.write_text('{"build":"new"}', encoding="utf-8")      # mid-run: the wrong shape
         (site / "data" / "screen" / "branches" / "a.json").write_text('{"items": 5}', encoding="utf-8")
-        seen = []
-        for _ in range(12):                                          # past the next poll (every 5 s)
-            page.wait_for_timeout(700)
-            seen.append(page.evaluate(current))
-        assert len(set(seen[-4:])) >= 2, seen                         # still rotating after the poll
+        polls = indexes()
+        run_clock_until(page, lambda: indexes() > polls, 1000)           # the next poll (every 5 s) read it
+        page.evaluate("window.shown = []; new MutationObserver(() => window.shown.push("
+                      "document.querySelector('.slide.is-current').dataset.slide))"
+                      ".observe(document.getElementById('screen-stage'), {childList: true})")
+        run_clock_until(page, "new Set(window.shown).size >= 2", 1000)   # still rotating after the poll
         index.write_text(good.replace("测试局党委", "恢复以后的单位").replace('"build":"', '"build":"x'), encoding="utf-8")
-        page.wait_for_function("document.getElementById('screen-org').textContent === '恢复以后的单位'", timeout=15000)
+        run_clock_until(page, "document.getElementById('screen-org').textContent === '恢复以后的单位'", 1000)
         assert errors == []
     finally:
         page.close()

@@ -8,7 +8,18 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import AS_OF, board, build_site, evaluation, item, needs_chromium, serve_folder, tiny_board
+from conftest import (
+    AS_OF,
+    board,
+    build_site,
+    evaluation,
+    item,
+    needs_chromium,
+    open_screen,
+    run_clock_until,
+    serve_folder,
+    tiny_board,
+)
 from generator import core
 from generator.board.figures import compute
 from generator.board.screen import ScreenSettings, screen_files
@@ -71,19 +82,41 @@ INSPECT = """(minFont) => {
 }"""
 
 
+CURRENT = "document.querySelector('.slide.is-current').dataset.slide"
+CHANGED = ("(last) => { const s = document.querySelector('.slide.is-current');"
+           " return s && s.dataset.slide !== last && s.dataset.slide !== 'loading'; }")
+
+
+def next_slide(page, shown: str) -> str:
+    """Let the shown slide's second (``?seconds=1``) pass on the page's clock; the next slide, once it is up."""
+    page.clock.run_for(1000)
+    page.wait_for_function(CHANGED, arg=shown, timeout=15000)
+    return page.evaluate(CURRENT)
+
+
+def until_slide(page, prefix: str) -> None:
+    """Rotate until the current slide's name starts with ``prefix``."""
+    page.wait_for_function(CHANGED, arg="", timeout=15000)
+    shown = page.evaluate(CURRENT)
+    for _ in range(20):
+        if shown.startswith(prefix):
+            return
+        shown = next_slide(page, shown)
+    raise AssertionError(f"no slide {prefix} in 20 turns")
+
+
 def walk(page, expected_prefixes: set[str], limit: int = 120) -> dict[str, dict]:
     """Visit slides until every expected one was seen; inspect each as it comes up."""
     seen: dict[str, dict] = {}
     w, h = page.viewport_size["width"], page.viewport_size["height"]
     min_font = 20 * min(w, h) / 1080 - 0.5
+    page.wait_for_function(CHANGED, arg="", timeout=15000)
     for _ in range(limit):
-        page.wait_for_function("(last) => { const s = document.querySelector('.slide.is-current');"
-                               " return s && s.dataset.slide !== last && s.dataset.slide !== 'loading'; }",
-                               arg=list(seen)[-1] if seen else "", timeout=15000)
         report = page.evaluate(INSPECT, min_font)
         seen[report["slide"]] = report
         if all(any(s.startswith(p) for s in seen) for p in expected_prefixes):
             break
+        next_slide(page, report["slide"])
     return seen
 
 
@@ -93,7 +126,7 @@ def test_every_slide_fits_every_screen(browser, served, size):
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(url + "screen/?seconds=1&refresh=60")
+    open_screen(page, url + "screen/?seconds=1&refresh=60")
     seen = walk(page, {"overview", "branch:a-big", "branch:b-small", "branch:c-temp", "overdue"})
     page.close()
     for name, report in seen.items():
@@ -108,12 +141,7 @@ def test_every_slide_fits_every_screen(browser, served, size):
     assert all(urlparse(u).netloc == origin for u in requests), requests
 
 
-NODES_AT_OVERVIEW = """() => new Promise(done => {
-  const check = () => document.querySelector('.slide.is-current').dataset.slide === 'overview'
-    ? done([document.getElementsByTagName('*').length, document.querySelectorAll('[data-slide]').length])
-    : setTimeout(check, 50);
-  check();
-})"""
+NODES = "[document.getElementsByTagName('*').length, document.querySelectorAll('[data-slide]').length]"
 
 
 def test_screen_weighs_under_300_kb_and_does_not_pile_up(browser, served):
@@ -121,12 +149,14 @@ def test_screen_weighs_under_300_kb_and_does_not_pile_up(browser, served):
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     sizes: list[int] = []
     page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
-    page.goto(url + "screen/?seconds=1&refresh=60")
+    open_screen(page, url + "screen/?seconds=1&refresh=60")
     walk(page, {"overview", "branch:c-temp", "overdue"})
     assert 0 < sum(sizes) < 300 * 1024, sum(sizes)
-    first = page.evaluate(NODES_AT_OVERVIEW)
-    page.wait_for_function("document.querySelector('.slide.is-current').dataset.slide !== 'overview'")
-    second = page.evaluate(NODES_AT_OVERVIEW)          # one whole rotation later
+    until_slide(page, "overview")
+    first = page.evaluate(NODES)
+    next_slide(page, "overview")
+    until_slide(page, "overview")
+    second = page.evaluate(NODES)                      # one whole rotation later
     page.close()
     assert first == second and first[1] == 1
 
@@ -145,19 +175,21 @@ def test_republishing_changes_what_is_shown_without_reload(browser, tmp_path):
     server = serve_folder(site)
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     loads: list[str] = []
+    failed: list[str] = []
     page.on("load", lambda p: loads.append(p.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
     try:
-        page.goto(f"http://127.0.0.1:{server.server_port}/screen/?seconds=1&refresh=5&theme=light")
+        open_screen(page, f"http://127.0.0.1:{server.server_port}/screen/?seconds=1&refresh=5&theme=light")
         page.wait_for_function("document.getElementById('screen-org').textContent === '第一次发布的单位'")
         assert "screen--light" in page.get_attribute("#screen", "class")
         server.shutdown()                                   # the server goes away for a while
         server.server_close()
-        page.wait_for_timeout(2500)
-        assert page.locator(".slide.is-current").count() == 1
+        run_clock_until(page, lambda: len(failed) >= 3 and any(u.endswith("/index.json") for u in failed), 1000)
+        assert page.locator(".slide.is-current").count() == 1    # slides and a poll failed: still showing
+        assert page.evaluate("document.getElementById('screen-org').textContent") == "第一次发布的单位"
         server2 = serve_folder(site, server.server_port)
         build_site(screen_board(tmp_path / "second", organization="第二次发布的单位"), site)
-        page.wait_for_function("document.getElementById('screen-org').textContent === '第二次发布的单位'",
-                               timeout=30000)
+        run_clock_until(page, "document.getElementById('screen-org').textContent === '第二次发布的单位'", 1000)
         assert len(loads) == 1                                # switched without reloading the page
         server2.shutdown()
         server2.server_close()
@@ -200,26 +232,24 @@ def test_overdue_slides_show_the_longest_overdue_only(tmp_path):
     assert deadlines == sorted(deadlines) and deadlines[0] == "2024-01-01"
 
 
-ROWS = """(prefix) => new Promise(done => {
-  const check = () => {
-    const s = document.querySelector('.slide.is-current');
-    if (!s || !s.dataset.slide.startsWith(prefix)) return setTimeout(check, 30);
-    const table = s.querySelector('table.list'), box = s.querySelector('.slide__list');
-    done({font: parseFloat(getComputedStyle(table.querySelector('td')).fontSize), used: table.offsetHeight / box.clientHeight,
-          legend: [...document.querySelectorAll('.legend span')].map(e => e.textContent), text: s.innerText});
-  };
-  check();
-})"""
+ROWS = """() => {
+  const s = document.querySelector('.slide.is-current');
+  const table = s.querySelector('table.list'), box = s.querySelector('.slide__list');
+  return {font: parseFloat(getComputedStyle(table.querySelector('td')).fontSize), used: table.offsetHeight / box.clientHeight,
+          legend: [...document.querySelectorAll('.legend span')].map(e => e.textContent), text: s.innerText};
+}"""
 
 
 def test_few_rows_grow_dates_read_like_the_site_and_the_legend_names_every_status(browser, served):
     _, url = served
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(url + "screen/?seconds=1&refresh=60")
-    page.wait_for_function("document.querySelector('.slide.is-current').dataset.slide === 'overview'", timeout=15000)
+    open_screen(page, url + "screen/?seconds=1&refresh=60")
+    until_slide(page, "overview")
     legend = page.evaluate("[...document.querySelectorAll('.slide.is-current .legend span')].map(e => e.textContent)")
-    many = page.evaluate(ROWS, "branch:a-big")
-    few = page.evaluate(ROWS, "branch:b-small")
+    until_slide(page, "branch:a-big")
+    many = page.evaluate(ROWS)
+    until_slide(page, "branch:b-small")
+    few = page.evaluate(ROWS)
     page.close()
     assert legend == ["已销号", "已完成", "整改中", "未开始", "逾期"]
     assert "2024年12月31日" in many["text"] and "2024-12-31" not in many["text"]
