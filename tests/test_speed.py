@@ -64,3 +64,18 @@ def _counting(beside):  # noqa: ANN001, ANN202
 
     _counting.calls = 0
     return counted
+
+
+def test_a_remembered_value_is_made_once_per_key_and_never_for_a_keyless_one():
+    made: list[str] = []
+
+    def make(text: str):  # noqa: ANN202
+        return lambda: made.append(text) or text
+
+    assert speed.remembered(("甲", "文件一"), make("一")) == "一"
+    assert speed.remembered(("甲", "文件一"), make("二")) == "一"        # same key: kept
+    assert speed.remembered(("甲", "文件二"), make("三")) == "三"        # another file's bytes
+    assert speed.remembered(("甲", ""), make("四")) == "四" and speed.remembered(("甲", ""), make("五")) == "五"
+    assert made == ["一", "三", "四", "五"]
+    speed.forget()
+    assert speed.remembered(("甲", "文件一"), make("六")) == "六"

@@ -316,10 +316,14 @@ def document(segment: Segmenter, entry: Entry) -> dict:
 def documents(figures: Figures, url: Callable[[str], str], segment: Segmenter | None = None) -> list[dict]:
     """Every entry of the board's pages; ``url`` gives a page's URL from its source path (``branches/x.md``)."""
     segment = segment or Segmenter()
-    groups = [("", overview_entries(figures, url("index.md")))]
-    groups += [(bf.branch.id, branch_entries(bf, url(f"branches/{bf.branch.id}.md"))) for bf in figures.branches]
-    warm(segment, groups)
-    return [document(segment, entry) for _, entries in groups for entry in entries]
+    overview = overview_entries(figures, url("index.md"))
+    groups = [(bf, branch_entries(bf, url(f"branches/{bf.branch.id}.md"))) for bf in figures.branches]
+    warm(segment, [("", overview), *((bf.branch.id, entries) for bf, entries in groups)])
+    docs = [document(segment, entry) for entry in overview]
+    for bf, entries in groups:  # a serve rebuild makes them again for the edited branch only
+        key = ("search-docs", bf.branch.key, figures.audience.key, entries[0].location, segment.separator)
+        docs += speed.remembered(key, lambda entries=entries: [document(segment, entry) for entry in entries])
+    return docs
 
 
 def index_json(config: dict, docs: list[dict]) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from generator import speed
 from generator.board.figures import visible
 from generator.content import schema
 from generator.content.dates import DateError, parse_date
@@ -149,7 +150,8 @@ def file_prints(content: Content, audience: Audience) -> dict[str, str]:
 def _period_prints(content: Content, audience: Audience, prefix: str) -> dict[str, str]:
     prints = {f"{prefix}board.yml": _digest(_declared(content.board, schema.BOARD), FILE_PRINT_CHARS)}
     for branch in content.branches:
-        prints[prefix + branch_file(branch)] = _digest(_seen(branch, audience), FILE_PRINT_CHARS)
+        prints[prefix + branch_file(branch)] = speed.remembered(
+            ("approval-print", branch.key, audience.key), lambda b=branch: _digest(_seen(b, audience), FILE_PRINT_CHARS))
     return prints
 
 

@@ -9,6 +9,9 @@ None of it changes a result; switch any part off and the output is the same.
   cycle collector is paused; a big board is then kept out of it (``gc.freeze``)
   until the next read.
 - ``Memo``: what was rendered from each branch, kept between serve rebuilds.
+- ``remembered(key, make)``: a value made from one branch file (its approval
+  print, its search entries), kept in memory by what it is made from, so a
+  serve rebuild makes it again only for the file that changed.
 - ``beside(make, worth_it)``: ``make()`` in a forked process on the second
   core while the caller goes on (a big board's ledger, printed board and
   search index are made beside its branch pages and MkDocs' work).
@@ -69,6 +72,7 @@ _MEMORY: OrderedDict[str, tuple] = OrderedDict()
 def forget() -> None:
     """Drop the results kept in memory (tests of the disk cache start from it)."""
     _MEMORY.clear()
+    _REMEMBERED.clear()
 
 
 class Reading:
@@ -163,6 +167,27 @@ def before_exit() -> None:
     """
     if gc.get_freeze_count():  # a big board was read
         gc.freeze()
+
+
+_REMEMBERED: OrderedDict[tuple, object] = OrderedDict()
+
+
+def remembered(key: tuple, make: Callable[[], T]) -> T:
+    """``make()``, or the value it gave for the same ``key`` before (``mkdocs serve`` rebuilds).
+
+    ``key`` names everything the value depends on, by content (a branch's
+    ``Branch.key``, the audience, a URL), never by which object holds it; a key
+    with an empty part (a branch not read from a file) is not kept.
+    """
+    if not all(key):
+        return make()
+    if key in _REMEMBERED:
+        _REMEMBERED.move_to_end(key)
+        return _REMEMBERED[key]  # type: ignore[return-value]
+    value = _REMEMBERED[key] = make()
+    while len(_REMEMBERED) > MEMORY_ENTRIES:
+        _REMEMBERED.popitem(last=False)
+    return value
 
 
 def beside(make: Callable[[], T], worth_it: bool = True) -> Callable[[], T]:
