@@ -9,7 +9,8 @@ Material's search, which segments Chinese with jieba.  It then alternates
 ``board build`` and ``mkdocs build`` runs (so both see the same machine state;
 the order swaps every repeat) and prints medians of wall time and of CPU time
 (user + system, worker processes included), their ratios, site and search-index
-sizes, the lobby screen's weight and peak memory (GNU time).
+sizes, the lobby screen's weight and peak memory: of the largest single process (GNU time)
+and of all the command's processes together (sampled proportional set size).
 ``board check`` runs twice per repeat: with an empty parse cache (cold), then
 with the one it filled (warm); builds run without the cache.
 Wall-clock times on a shared machine vary: compare ratios within one run.
@@ -18,6 +19,7 @@ Wall-clock times on a shared machine vary: compare ratios within one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -25,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,18 +37,57 @@ AS_OF = "2024-07-01"
 GNU_TIME = "/usr/bin/time"
 
 
-def timed(command: list[str], env: dict | None = None) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + system, children included) and peak resident memory (KB) of one command."""
+def timed(command: list[str], env: dict | None = None) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds (user + system, children included), peak resident memory (KB) of the
+    largest single process, and peak memory of all its processes together (KB, proportional set size)."""
     prefix = [GNU_TIME, "-f", "%M %U %S"] if os.path.exists(GNU_TIME) else []
     started = time.perf_counter()
-    proc = subprocess.run(prefix + command, capture_output=True, text=True, env=env, cwd=REPO)
+    proc = subprocess.Popen(prefix + command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=REPO)
+    tree_peak = [0]
+    sampler = threading.Thread(target=_sample_tree, args=(proc, tree_peak), daemon=True)
+    sampler.start()
+    _, stderr = proc.communicate()
     elapsed = time.perf_counter() - started
+    sampler.join()
     if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{proc.stderr[-2000:]}")
+        sys.exit(f"failed: {' '.join(command)}\n{stderr[-2000:]}")
     if not prefix:
-        return elapsed, 0.0, 0
-    peak, user, system = proc.stderr.strip().splitlines()[-1].split()
-    return elapsed, float(user) + float(system), int(peak)
+        return elapsed, 0.0, 0, tree_peak[0]
+    peak, user, system = stderr.strip().splitlines()[-1].split()
+    return elapsed, float(user) + float(system), int(peak), tree_peak[0]
+
+
+def _sample_tree(proc: subprocess.Popen, peak: list[int]) -> None:
+    """Every 0.25 s, the sum of the proportional set sizes (shared pages split between their users) of
+    ``proc`` and all its descendants: what a build with worker processes holds at once."""
+    while proc.poll() is None:
+        total = sum(_pss(pid) for pid in _tree(proc.pid))
+        peak[0] = max(peak[0], total)
+        time.sleep(0.25)
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants (a scan of /proc: about 6 ms, once per sample)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
 
 
 def size_of(path: Path) -> int:
@@ -68,7 +110,7 @@ def bench(size: int, items: int, repeat: int, work: Path) -> dict:
     # Builds never see a parse cache (plain MkDocs has none); checks run cold, then warm.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "1", "BOARD_CACHE_DIR": "off"}
     site, base_site = work / f"site-{size}", work / f"base-{size}"
-    runs: dict[str, list[tuple[float, float, int]]] = {"board": [], "plain": []}
+    runs: dict[str, list[tuple[float, float, int, int]]] = {"board": [], "plain": []}
     commands = {
         "board": ["board", "build", "--content", str(content), "--site-dir", str(site), "--as-of", AS_OF],
         "plain": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(markdown / "mkdocs.yml"), "-d", str(base_site)],
@@ -95,6 +137,8 @@ def bench(size: int, items: int, repeat: int, work: Path) -> dict:
         "check_cold_s": statistics.median(cold_times), "check_s": statistics.median(warm_times),
         "peak_mb": max(run[2] for run in runs["board"]) / 1024,
         "baseline_peak_mb": max(run[2] for run in runs["plain"]) / 1024,
+        "tree_peak_mb": max(run[3] for run in runs["board"]) / 1024,
+        "baseline_tree_peak_mb": max(run[3] for run in runs["plain"]) / 1024,
         "site_mb": size_of(site) / 1e6, "baseline_mb": size_of(base_site) / 1e6,
         "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
         "baseline_search_mb": (base_site / "search" / "search_index.json").stat().st_size / 1e6,
@@ -109,14 +153,16 @@ def bench(size: int, items: int, repeat: int, work: Path) -> dict:
 
 def table(results: list[dict]) -> str:
     head = ("| branches | items | board build (s) | plain MkDocs (s) | ratio | CPU (s): board / plain | CPU ratio | "
-            "per branch (ms) | board check, cold / warm (s) | peak memory (MB): board / plain | site (MB): board / plain | "
+            "per branch (ms) | board check, cold / warm (s) | peak memory (MB): board / plain | "
+            "all processes (MB): board / plain | site (MB): board / plain | "
             "search index (MB): board / plain | screen first load (KB) |")
-    rows = [head, "|" + "---|" * 13]
+    rows = [head, "|" + "---|" * 14]
     for r in results:
         rows.append(f"| {r['branches']} | {r['items']} | {r['build_s']:.1f} | {r['baseline_s']:.1f} | "
                     f"{r['ratio']:.2f} | {r['build_cpu_s']:.1f} / {r['baseline_cpu_s']:.1f} | {r['cpu_ratio']:.2f} | "
                     f"{r['build_s'] / r['branches'] * 1000:.0f} | {r['check_cold_s']:.1f} / {r['check_s']:.1f} | "
-                    f"{r['peak_mb']:.0f} / {r['baseline_peak_mb']:.0f} | {r['site_mb']:.0f} / {r['baseline_mb']:.0f} | "
+                    f"{r['peak_mb']:.0f} / {r['baseline_peak_mb']:.0f} | "
+                    f"{r['tree_peak_mb']:.0f} / {r['baseline_tree_peak_mb']:.0f} | {r['site_mb']:.0f} / {r['baseline_mb']:.0f} | "
                     f"{r['search_mb']:.1f} / {r['baseline_search_mb']:.1f} | {r['screen_kb']:.0f} |")
     return "\n".join(rows)
 
