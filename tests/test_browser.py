@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from urllib.parse import urlparse
 
@@ -74,6 +75,10 @@ def test_serve_reloads_the_browser_when_content_changes(browser, tmp_path):
     server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--as-of", "2024-07-01",
                                "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
+    error = "alpha.yml:2: kind（支部类型）不能是“不存在”"
     try:
         page = browser.new_page()
         for _ in range(200):
@@ -86,11 +91,15 @@ def test_serve_reloads_the_browser_when_content_changes(browser, tmp_path):
         write_yaml(content / "branches" / "alpha.yml", {"name": "改过的名字"})
         page.wait_for_function("document.querySelector('h1').innerText.includes('改过的名字')", timeout=20000)
         (content / "branches" / "alpha.yml").write_text("name: 坏\nkind: 不存在\n", encoding="utf-8")
-        time.sleep(3)
+        for _ in range(200):                            # the rebuild after the bad edit said why it failed
+            if any(error in line for line in lines):
+                break
+            time.sleep(0.05)
         page.reload()
         assert "改过的名字" in page.inner_text("h1")   # the last good site is still served
         page.close()
     finally:
         server.terminate()
-        output = server.communicate(timeout=20)[0]
-    assert "alpha.yml:2: kind（支部类型）不能是“不存在”" in output
+        server.wait(timeout=20)
+        reader.join(timeout=20)
+    assert any(error in line for line in lines), "".join(lines)
