@@ -79,12 +79,16 @@ def sites(tmp_path_factory) -> Sites:
         server.server_close()
 
 
-def open_page(context, url: str):
-    page = context.new_page()
+def visit(page, url: str):
+    """``url`` loaded in ``page`` (one tab goes from page to page, as a reader's does)."""
     page.goto(url, wait_until="load")
     if "/screen/" in url:
         page.wait_for_selector(".slide.is-current[data-slide^='overview']")
     return page
+
+
+def open_page(context, url: str):
+    return visit(context.new_page(), url)
 
 
 LAYOUT = """() => {
@@ -143,8 +147,9 @@ def test_every_page_fits_phones_and_zoom_and_passes_axe(browser, sites, audience
     found: dict[str, list[str]] = {}
     for width, height, scale, axe in sizes if audience == "public" else (sizes[0], sizes[2]):
         context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+        page = context.new_page()
         for name, path in pages.items():
-            page = open_page(context, base + path)
+            visit(page, base + path)
             where = f"{name} {width}×{height}@{scale}x"
             if width < 1000:  # phones, and a 1440 px desktop at 200 % zoom
                 found[where + " layout"] = page.evaluate(LAYOUT)
@@ -159,7 +164,6 @@ def test_every_page_fits_phones_and_zoom_and_passes_axe(browser, sites, audience
             if name == "branch" and width == 1440:  # the desktop keeps its table
                 assert page.evaluate("getComputedStyle(document.querySelector('.board-items')).display") == "table"
                 assert page.locator(".board-items thead th").first.is_visible()
-            page.close()
         context.close()
     assert {k: v for k, v in found.items() if v} == {}
 
@@ -177,17 +181,17 @@ def test_large_print_switch_is_remembered_and_fits_320_px(browser, sites):
     assert large >= 1.5 * normal
     page.close()
     problems = {}
+    page = context.new_page()
     for name, path in PAGES.items():  # remembered on every page, and nothing sticks out at 320 px
-        page = open_page(context, sites.public + path)
+        visit(page, sites.public + path)
         if name != "screen":  # the unattended lobby screen has no reader controls
             assert page.evaluate("document.documentElement.classList.contains('board-large')"), name
             assert page.locator("[data-board-large]").get_attribute("aria-pressed") == "true", name
             problems[name] = page.evaluate(LAYOUT) + page.evaluate(SMALL_TARGETS)
         if name == "print":  # sized in pt, so the whole document is zoomed
             assert page.evaluate("document.querySelector('.print-text').currentCSSZoom") >= 1.5
-        page.close()
     assert {k: v for k, v in problems.items() if v} == {}
-    page = open_page(context, sites.public + "print/")
+    visit(page, sites.public + "print/")
     page.locator("[data-board-large]").click()  # off again, from the print page
     page.reload()
     assert not page.evaluate("document.documentElement.classList.contains('board-large')")
