@@ -89,7 +89,7 @@ def test_serve_reloads_the_browser_when_content_changes(browser, tmp_path):
                 time.sleep(0.1)
         assert "原来的名字" in page.inner_text("h1")
         write_yaml(content / "branches" / "alpha.yml", {"name": "改过的名字"})
-        page.wait_for_function("document.querySelector('h1').innerText.includes('改过的名字')", timeout=20000)
+        page.wait_for_function("document.querySelector('h1')?.innerText.includes('改过的名字')", timeout=20000)  # h1: none mid-reload
         (content / "branches" / "alpha.yml").write_text("name: 坏\nkind: 不存在\n", encoding="utf-8")
         for _ in range(200):                            # the rebuild after the bad edit said why it failed
             if any(error in line for line in lines):
