@@ -28,6 +28,17 @@ CONFIG = REPO / "site-config.yml"
 AS_OF = "2024-07-01"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules that drive Chromium (the slowest) run first, so that with two workers (pyproject's addopts,
+    each module on one worker, in this order) the quick modules fill the end instead of one waiting for the other."""
+    def drives_chromium(item: pytest.Item) -> bool:
+        return "browser" in item.fixturenames or any(
+            "chromium" in mark.kwargs.get("reason", "") for mark in item.iter_markers("skipif"))
+
+    slow = {item.module for item in items if drives_chromium(item)}
+    items.sort(key=lambda item: item.module not in slow)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests and the CLIs they start keep their parse cache in a temp folder, not ~/.cache;
