@@ -14,7 +14,7 @@ from pathlib import Path
 from generator import __version__, speed
 from generator.board import changes, checks, periods
 from generator.board.figures import Figures, compute
-from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages, render_print
+from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages
 from generator.board.screen import ScreenSettings, screen_files
 from generator.content.dates import DateError, parse_date
 from generator.content.load import display_path, load_content, parse_choice
@@ -158,10 +158,8 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build, signed)
     links = periods.links(content, options.audience)
     big = memo is None and len(figures.branches) >= speed.BIG_BOARD  # a big one-off build: use both cores
-    printed = speed.beside(lambda: render_print(public, memo, options.site_url, signed=signed, preview=preview), big)
-    pages = {**render_pages(figures, history, options.ledger_page_rows, memo, links[0], signed=signed, preview=preview,
-                            beside=lambda make: speed.beside(make, big)),
-             **printed()}
+    pages = render_pages(figures, history, options.ledger_page_rows, memo, links[0], signed, preview, public,
+                         options.site_url, beside=lambda make: speed.beside(make, big))
     if memo is not None:
         memo.finish()
     data = {

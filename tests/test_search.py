@@ -194,20 +194,26 @@ def test_the_search_box_lists_every_page_with_the_word(browser, site):
         server.shutdown()
 
 
-def test_a_big_board_index_made_in_another_process_is_the_same(monkeypatch):
+def test_a_big_board_index_made_in_another_process_is_the_same(monkeypatch, tmp_path):
     from generator import core
     from generator.board.figures import compute
 
     options = core.make_options(REPO / "content", "public", SAMPLE_AS_OF)
     figures = compute(core.validate(options).content, options.audience, options.as_of)
     config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 1000.0}}}
-    here = search.index_later(config, figures, lambda path: path, search.Segmenter(config["separator"]), parallel=False)
+    whole = search.index_json(config, search.documents(figures, lambda path: path, search.Segmenter(config["separator"])))
+    speed.forget()
+    here, there = tmp_path / "here" / "search_index.json", tmp_path / "there" / "search_index.json"
+    search.index_later(config, figures, lambda path: path, search.Segmenter(config["separator"]), here, parallel=False)()
+    speed.forget()
     monkeypatch.setattr(speed, "BIG_BOARD", 1)
     cut = search.Segmenter(config["separator"])
-    there = search.index_later(config, figures, lambda path: path, cut)
-    assert there() == here() and cut.known == {}  # made in the worker: nothing cut here
-    index = json.loads(here())
+    search.index_later(config, figures, lambda path: path, cut, there)()
+    assert cut.known == {} and not list(tmp_path.rglob("*.part"))  # made in the worker: nothing cut here
+    assert there.read_text(encoding="utf-8") == here.read_text(encoding="utf-8") == whole  # written piece by piece
+    index = json.loads(whole)
     assert index["config"]["fields"] == {"title": {"boost": 1000.0}, search.WORDS_FIELD: {"boost": 1.0}}
+    assert len(index["docs"]) > len(figures.branches) * 3
 
 
 def test_every_entry_points_at_its_place_on_the_page(site):

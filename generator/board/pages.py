@@ -201,11 +201,14 @@ def branch_page(figures: Figures, index: int, memo: Memo | None = None, links: L
 def render_pages(figures: Figures, history: list[dict] | None = None,
                  ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None,
                  links: Links | None = None, signed: dict[str, str] | None = None,
-                 preview: bool = False, beside: Beside = lambda make: make) -> dict[str, str]:
+                 preview: bool = False, public: Figures | None = None, site_url: str = "",
+                 beside: Beside = lambda make: make) -> dict[str, str]:
     """Every Markdown page of the site, keyed by its path under the docs folder.
 
     ``signed``: who reviewed and approved it (``approval.State.view``); ``preview``: not approved.
-    ``beside``: how the ledger is made while the branch pages are (``speed.beside``: on another core).
+    ``public``: the public figures, for the printed board (``render_print``; none without them).
+    ``beside``: how the ledger and the printed board are made while the branch pages are
+    (``speed.beside``: in one other process, on the other core).
     """
     _ESCAPED.clear()  # texts of the last build (serve) need not stay
     common = dict(f=figures, board=figures.board, party=figures.audience.key == "party", signed=signed,
@@ -217,9 +220,10 @@ def render_pages(figures: Figures, history: list[dict] | None = None,
         "changes.md": _render("changes.md.j2", "changes.md", history=history, **common),
         "screen.md": _render("screen.md.j2", "screen.md", **common),
     }
-    ledger = beside(lambda: ledger_pages(figures, ledger_page_rows, common, memo))
+    rest = beside(lambda: {**ledger_pages(figures, ledger_page_rows, common, memo),
+                           **(render_print(public, memo, site_url, signed, preview) if public else {})})
     branches = dict(branch_page(figures, i, memo, links) for i in range(len(figures.branches)))
-    return {**pages, **ledger(), **branches}
+    return {**pages, **rest(), **branches}
 
 
 def render_archive(figures: Figures, links: Links, ledger_page_rows: int = LEDGER_PAGE_ROWS) -> dict[str, str]:

@@ -34,9 +34,10 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 from generator import speed
 from generator.board.figures import BranchFigures, Figures
@@ -315,19 +316,27 @@ def document(segment: Segmenter, entry: Entry) -> dict:
 
 def documents(figures: Figures, url: Callable[[str], str], segment: Segmenter | None = None) -> list[dict]:
     """Every entry of the board's pages; ``url`` gives a page's URL from its source path (``branches/x.md``)."""
-    segment = segment or Segmenter()
+    return list(each_document(figures, url, segment or Segmenter()))
+
+
+def each_document(figures: Figures, url: Callable[[str], str], segment: Segmenter) -> Iterator[dict]:
+    """``documents``, one at a time: a big board's index is written without holding them all."""
     overview = overview_entries(figures, url("index.md"))
     groups = [(bf, branch_entries(bf, url(f"branches/{bf.branch.id}.md"))) for bf in figures.branches]
     warm(segment, [("", overview), *((bf.branch.id, entries) for bf, entries in groups)])
-    docs = [document(segment, entry) for entry in overview]
+    yield from (document(segment, entry) for entry in overview)
     for bf, entries in groups:  # a serve rebuild makes them again for the edited branch only
         key = ("search-docs", bf.branch.key, figures.audience.key, entries[0].location, segment.separator)
-        docs += speed.remembered(key, lambda entries=entries: [document(segment, entry) for entry in entries])
-    return docs
+        yield from speed.remembered(key, lambda entries=entries: [document(segment, entry) for entry in entries])
 
 
-def index_json(config: dict, docs: list[dict]) -> str:
-    """The file Material's search reads: its ``config`` (lang, separator, pipeline, fields) and ``docs``.
+def index_json(config: dict, docs: Iterable[dict]) -> str:
+    """The file Material's search reads: its ``config`` (lang, separator, pipeline, fields) and ``docs``."""
+    return "".join(index_parts(config, docs))
+
+
+def index_parts(config: dict, docs: Iterable[dict]) -> Iterator[str]:
+    """``index_json``'s text in pieces, one per entry.
 
     ``config`` is the search plugin's; the hidden field is added to its fields.
     Written as UTF-8 (not ``\\uXXXX`` escapes): a third of the size.
@@ -335,18 +344,32 @@ def index_json(config: dict, docs: list[dict]) -> str:
     fields = dict(config.get("fields") or {})
     text_boost = (fields.get("text") or {}).get("boost", 1.0)
     fields.setdefault(WORDS_FIELD, {"boost": text_boost})
-    data = {"config": {**config, "fields": fields}, "docs": docs}
+    head = _json({"config": {**config, "fields": fields}})
+    yield head[:-1] + ',"docs":['
+    for number, doc in enumerate(docs):
+        yield ("," if number else "") + _json(doc)
+    yield "]}"
+
+
+def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def index_later(config: dict, figures: Figures, url: Callable[[str], str], segment: Segmenter,
-                parallel: bool = True) -> Callable[[], str]:
-    """``index_json`` of the board's ``documents``, made beside the caller's own work when that pays.
+def index_later(config: dict, figures: Figures, url: Callable[[str], str], segment: Segmenter, path: Path,
+                parallel: bool = True) -> Callable[[], None]:
+    """Write the index (``index_parts`` of the board's entries) to ``path``, beside the caller's own work when that pays.
 
-    A big board's index is cut into words in a forked process (on a second
-    core, ``speed.beside``) while MkDocs renders the pages; the returned
-    function waits for it.  Small boards and ``parallel=False`` (serve: its
-    segmenter is kept between rebuilds) make it when asked.
+    A big board's index is cut into words and written by a forked process (on
+    a second core, ``speed.beside``) while MkDocs renders the pages; the
+    returned function waits for it.  Small boards and ``parallel=False``
+    (serve: its segmenter is kept between rebuilds) write it when asked.
+    Entries are written one at a time, never all held at once.
     """
-    return speed.beside(lambda: index_json(config, documents(figures, url, segment)),
-                        parallel and len(figures.branches) >= speed.BIG_BOARD)
+    def write() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(path.name + ".part")
+        with part.open("w", encoding="utf-8") as out:
+            out.writelines(index_parts(config, each_document(figures, url, segment)))
+        part.replace(path)
+
+    return speed.beside(write, parallel and len(figures.branches) >= speed.BIG_BOARD)

@@ -114,7 +114,7 @@ class _Build:
     options: core.Options
     site: core.Site
     search: dict | None = None  # Material's search settings, when we write its index
-    index: Callable[[], str] | None = None  # the search index's text, when asked (``search.index_later``)
+    index: Callable[[], None] | None = None  # writes (or waits for) the search index (``search.index_later``)
     blocks: dict[str, list[str]] = field(default_factory=dict)  # raw-HTML blocks of pages being converted
     lit: Page | None = None  # the nav page lit for a ledger page outside the nav
     progress: Progress = field(default_factory=lambda: Progress("生成页面"))
@@ -199,8 +199,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         made = [File.generated(config, path, content=text) for path, text in generated.items()]
         if self.now.search is not None:  # cut into words beside MkDocs' page rendering (big boards)
             urls = {f.src_uri: "" if f.url == "./" else f.url for f in made}  # the home page is "", as Page.url
+            index = Path(config.site_dir) / "search" / "search_index.json"
             self.now.index = search.index_later(self.now.search, self.now.site.figures, urls.__getitem__,
-                                                self.kept.segmenter, parallel=not self.serving)
+                                                self.kept.segmenter, index, parallel=not self.serving)
         # Archived periods: the HTML a build with the same key made (MkDocs copies it), else their
         # Markdown, whose HTML ``on_post_page`` keeps for the next build (see ``archives``).
         frame = archives.frame(config.config_file_path, config.theme.custom_dir, dict(config.extra))
@@ -252,13 +253,18 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Put the tab lit by ``on_page_context`` out again."""
+        """Put the tab lit by ``on_page_context`` out again; let the page's HTML go once it is made.
+
+        MkDocs keeps every page's Markdown and HTML to the end of the build (a
+        3,000-branch site held in memory); nothing reads them after this hook.
+        """
         if self.now.lit is not None:
             self.now.lit.active = False
             self.now.lit = None
         for root, (_, _, html) in self.now.capture.items():
             if page.file.src_uri.startswith(root):
                 html[page.file.dest_uri] = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        page.content = page.markdown = None
         return output
 
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - jinja2.Environment
@@ -274,9 +280,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         for archive, key, html in now.capture.values():
             archives.store(now.options.audience.key, archive.id, key, html)
         if now.index is not None:
-            path = Path(config.site_dir) / "search" / "search_index.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(now.index(), encoding="utf-8")
+            now.index()
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when a content file changes, wherever the content folder is (and the earlier periods' folders)."""
