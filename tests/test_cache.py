@@ -42,7 +42,7 @@ def test_a_second_check_reads_every_file_from_the_cache(tmp_path):
     stored = entries(cache_dir)
     second = check(content, cache_dir)
     assert first.code == second.code == 0 and first.out == second.out
-    assert len(stored) == 2  # board.yml and the branch file
+    assert len(stored) == 3  # board.yml, the branch file and its approval print (speed.remembered_all)
     assert entries(cache_dir) == stored  # nothing parsed again, so nothing written again
 
 
@@ -88,7 +88,7 @@ def test_a_damaged_entry_is_parsed_again_and_replaced(tmp_path):
     damaged = entries(cache_dir)
     run = check(content, cache_dir)
     assert run.code == 0 and "1 个支部" in run.out
-    assert len(damaged) == 2 and all(entries(cache_dir)[name] != seen for name, seen in damaged.items())
+    assert len(damaged) == 3 and all(entries(cache_dir)[name] != seen for name, seen in damaged.items())
 
 
 def test_a_damaged_database_is_replaced(tmp_path):
@@ -98,7 +98,7 @@ def test_a_damaged_database_is_replaced(tmp_path):
     database.write_bytes(b"not a database at all" * 100)
     run = check(content, cache_dir)
     assert run.code == 0 and "1 个支部" in run.out and run.err == ""
-    assert len(entries(cache_dir)) == 2
+    assert len(entries(cache_dir)) == 3  # board.yml, the branch file and its approval print
 
 
 def test_an_unusable_cache_folder_is_skipped(tmp_path):

@@ -149,9 +149,11 @@ def file_prints(content: Content, audience: Audience) -> dict[str, str]:
 
 def _period_prints(content: Content, audience: Audience, prefix: str) -> dict[str, str]:
     prints = {f"{prefix}board.yml": _digest(_declared(content.board, schema.BOARD), FILE_PRINT_CHARS)}
-    for branch in content.branches:
-        prints[prefix + branch_file(branch)] = speed.remembered(
-            ("approval-print", branch.key, audience.key), lambda b=branch: _digest(_seen(b, audience), FILE_PRINT_CHARS))
+    branches = content.branches
+    # A file's print depends on its bytes (``Branch.key``) and the audience: kept between runs.
+    keys = [f"{branch.key}\0{audience.key}" if branch.key else "" for branch in branches]
+    made = speed.remembered_all("approval-print", keys, lambda i: _digest(_seen(branches[i], audience), FILE_PRINT_CHARS))
+    prints.update((prefix + branch_file(branch), value) for branch, value in zip(branches, made, strict=True))
     return prints
 
 

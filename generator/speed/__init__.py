@@ -9,9 +9,10 @@ None of it changes a result; switch any part off and the output is the same.
   cycle collector is paused; a big board is then kept out of it (``gc.freeze``)
   until the next read.
 - ``Memo``: what was rendered from each branch, kept between serve rebuilds.
-- ``remembered(key, make)``: a value made from one branch file (its approval
-  print, its search entries), kept in memory by what it is made from, so a
-  serve rebuild makes it again only for the file that changed.
+- ``remembered(key, make)``: a value made from one branch file (its search
+  entries), kept in memory by what it is made from, so a serve rebuild makes
+  it again only for the file that changed; ``remembered_all`` does the same for
+  many at once and keeps them in the disk cache too (approval prints).
 - ``beside(make, worth_it)``: ``make()`` in a forked process on the second
   core while the caller goes on (a big board's ledger, printed board and
   search index are made beside its branch pages and MkDocs' work).
@@ -188,6 +189,36 @@ def remembered(key: tuple, make: Callable[[], T]) -> T:
     while len(_REMEMBERED) > MEMORY_ENTRIES:
         _REMEMBERED.popitem(last=False)
     return value
+
+
+def remembered_all(kind: str, keys: list[str], make: Callable[[int], T]) -> list[T]:
+    """For each of ``keys``, ``make(index)``, or the value it gave for that key before: from
+    memory (serve rebuilds), else from the disk cache (``cache``, one lookup for all), else made
+    now and kept in both.  ``kind`` names what is made; a key names everything its value depends
+    on, by content (a branch's ``Branch.key`` and the audience); an empty key is never kept."""
+    names = [cache.key(kind, key, b"") if key else "" for key in keys]
+    found: list[object] = [_REMEMBERED.get((kind, name), _MISSING) if name else _MISSING for name in names]
+    place = cache.folder()
+    asked = [name for name, value in zip(names, found, strict=True) if name and value is _MISSING]
+    stored = cache.find(place, asked) if asked else {}
+    new: list[tuple[str, bytes]] = []
+    for index, name in enumerate(names):
+        if found[index] is _MISSING and name in stored:
+            found[index] = cache.decode(stored[name])
+        if found[index] is _MISSING or found[index] is None:
+            found[index] = make(index)
+            if name:
+                new.append((name, cache.encode(found[index])))
+        if name:
+            _REMEMBERED[kind, name] = found[index]
+            _REMEMBERED.move_to_end((kind, name))
+    while len(_REMEMBERED) > MEMORY_ENTRIES:
+        _REMEMBERED.popitem(last=False)
+    cache.keep(place, new)
+    return found  # type: ignore[return-value]
+
+
+_MISSING = object()
 
 
 def beside(make: Callable[[], T], worth_it: bool = True) -> Callable[[], T]:
