@@ -119,8 +119,18 @@ def _opened(place: Path | None) -> Iterator[sqlite3.Connection | None]:
             db.close()
 
 
+_BUSY_PAUSE = 10.0  # seconds a busy database is left alone before it is tried again
+_busy_until: dict[Path, float] = {}
+
+
 def _connect(path: Path) -> sqlite3.Connection | None:
-    """An open database with the entries table, or None when it cannot be used now."""
+    """An open database with the entries table, or None when it cannot be used now.
+
+    One that stayed busy is not waited for again for ``_BUSY_PAUSE`` seconds: a run
+    asks for the cache several times, and each wait costs a second.
+    """
+    if time.monotonic() < _busy_until.get(path, 0.0):
+        return None
     for attempt in range(2):
         try:
             db = sqlite3.connect(path, timeout=1.0)  # a writer holds it for a fraction of that
@@ -133,6 +143,7 @@ def _connect(path: Path) -> sqlite3.Connection | None:
             return db
         except sqlite3.OperationalError:  # busy for too long, read-only, disk full: no cache this time
             db.close()
+            _busy_until[path] = time.monotonic() + _BUSY_PAUSE
             return None
         except sqlite3.DatabaseError:  # not a database (damaged, or another program's file): start over once
             db.close()
