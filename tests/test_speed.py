@@ -106,3 +106,12 @@ def test_a_board_checked_again_takes_its_approval_prints_from_the_cache(tmp_path
     speed.forget()
     monkeypatch.setattr(approval, "_seen", lambda *_: pytest.fail("made again"))
     assert core.validate(options).approval == first
+
+
+def _dies() -> None:
+    os._exit(3)  # killed, out of memory: no result, no exception
+
+
+def test_a_worker_that_dies_says_so_where_the_value_is_asked_for():
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        speed.beside(_dies)()

@@ -240,12 +240,15 @@ def beside(make: Callable[[], T], worth_it: bool = True) -> Callable[[], T]:
 
     def value() -> T:
         try:
-            ok, result = pickle.loads(receive.recv_bytes())
-        except EOFError:
-            raise RuntimeError(f"a worker process ended without a result (exit code {child.exitcode})") from None
+            data = receive.recv_bytes()
+        except EOFError:  # the child died before sending (killed, out of memory)
+            data = b""
         finally:
             receive.close()
             child.join()
+        if not data:
+            raise RuntimeError(f"a worker process ended without a result (exit code {child.exitcode})")
+        ok, result = pickle.loads(data)
         if not ok:
             raise result
         return result
