@@ -25,12 +25,12 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from run import AS_OF, HERE, REPO, size_of, timed
+from run import AS_OF, BOARD, HERE, REPO, size_of, timed
 from synthetic import branch
 
 
 def board(*args: str, env: dict) -> None:
-    proc = subprocess.run(["board", *args], capture_output=True, text=True, env=env, cwd=REPO)
+    proc = subprocess.run([BOARD, *args], capture_output=True, text=True, env=env, cwd=REPO)
     if proc.returncode != 0:
         sys.exit(f"failed: board {' '.join(args)}\n{proc.stderr[-2000:]}")
 
@@ -64,8 +64,8 @@ def bench(size: int, items: int, repeat: int, work: Path) -> dict:
             for state in ("cold", "warm"):
                 site = work / f"site-{name}-{size}"
                 shutil.rmtree(site, ignore_errors=True)
-                seconds, _, peak = timed(["board", "build", "--content", str(content), "--site-dir", str(site),
-                                       "--as-of", AS_OF], {**env, "BOARD_CACHE_DIR": str(cache)})
+                seconds, _, peak, _ = timed([BOARD, "build", "--content", str(content), "--site-dir", str(site),
+                                          "--as-of", AS_OF], {**env, "BOARD_CACHE_DIR": str(cache)})
                 times[f"{name}-{state}"].append(seconds)
                 peaks[f"{name}-{state}"].append(peak)
                 sites[name] = site

@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 AS_OF = "2024-07-01"
 GNU_TIME = "/usr/bin/time"
+# The `board` installed beside this Python (the venv's, activated or not), else the one on PATH.
+BOARD = shutil.which("board", path=str(Path(sys.executable).parent)) or "board"
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float, int, int]:
@@ -112,7 +114,7 @@ def bench(size: int, items: int, repeat: int, work: Path) -> dict:
     site, base_site = work / f"site-{size}", work / f"base-{size}"
     runs: dict[str, list[tuple[float, float, int, int]]] = {"board": [], "plain": []}
     commands = {
-        "board": ["board", "build", "--content", str(content), "--site-dir", str(site), "--as-of", AS_OF],
+        "board": [BOARD, "build", "--content", str(content), "--site-dir", str(site), "--as-of", AS_OF],
         "plain": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(markdown / "mkdocs.yml"), "-d", str(base_site)],
     }
     cold_times, warm_times = [], []
@@ -122,7 +124,7 @@ def bench(size: int, items: int, repeat: int, work: Path) -> dict:
             runs[name].append(timed(commands[name], env))
         cache = work / f"cache-{size}"
         shutil.rmtree(cache, ignore_errors=True)
-        check = ["board", "check", "--content", str(content), "--as-of", AS_OF]
+        check = [BOARD, "check", "--content", str(content), "--as-of", AS_OF]
         cold_times.append(timed(check, {**env, "BOARD_CACHE_DIR": str(cache)})[0])
         warm_times.append(timed(check, {**env, "BOARD_CACHE_DIR": str(cache)})[0])
 
