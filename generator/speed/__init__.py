@@ -17,9 +17,9 @@ None of it changes a result; switch any part off and the output is the same.
   core while the caller goes on (a big board's ledger, printed board and
   search index are made beside its branch pages and MkDocs' work).
 
-Both are keyed by content: a file's results by its bytes and shown path
-(``Source.key``), a branch's fragments by that key of its file, never by which
-Python object holds them.
+What is kept is keyed by content: a file's results by its bytes and shown path
+(``Source.key``), a branch's fragments and values by that key of its file, never
+by which Python object holds them.
 """
 
 from __future__ import annotations
