@@ -108,3 +108,31 @@ def test_pages_and_search_index_after_edits_under_serve_equal_a_full_build(tmp_p
         assert _content(html) == _content((built / page / "index.html").read_text(encoding="utf-8")), page
     assert "理论学习流于形式" in pages["ledger/"] and "档案整理" in pages["print/"]
     assert "群众" not in pages["ledger/"] + pages["print/"] and "丙支部" not in pages["ledger/"] + pages["print/"]
+
+
+def test_installed_theme_files_are_listed_once_and_the_projects_every_time(tmp_path, monkeypatch):
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from generator.site import plugin
+
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(CONFIG))
+    plain = Files([])
+    plain.add_files_from_theme(config.theme.get_env(), config)
+    plugin._list_theme_once(config)
+    plugin._list_theme_once(config)                        # a second plugin run wraps nothing twice
+    env = config.theme.get_env()
+    assert isinstance(env.loader, preview.ListedOnce) and not isinstance(env.loader.inner, preview.ListedOnce)
+    listed = Files([])
+    listed.add_files_from_theme(env, config)
+    assert [f.src_uri for f in listed] == [f.src_uri for f in plain] and "assets/screen.js" in listed.src_uris
+
+    material = next(d for d in config.theme.dirs if d.endswith("material/templates"))
+    ours = tmp_path / "theme"
+    (ours / "assets").mkdir(parents=True)
+    loader = preview.ListedOnce(jinja2.FileSystemLoader([str(ours), material]))
+    first = loader.list_templates()
+    assert not any(name.startswith(".icons/") for name in first) and "base.html" in first
+    (ours / "assets" / "new.css").write_text("b{}", encoding="utf-8")  # added while serving
+    assert loader.list_templates() == sorted({*first, "assets/new.css"})

@@ -61,6 +61,22 @@ class BoardConfig(base.Config):
     approval = c.Type(bool, default=True)  # `approval: off`: no review-and-approval gate, no preview mark
 
 
+def _list_theme_once(config: MkDocsConfig) -> None:
+    """Installed theme folders are listed once per process (``preview.ListedOnce``), not at every build."""
+    theme = config.theme
+    if getattr(theme.get_env, "lists_once", False):
+        return
+    make_env = theme.get_env
+
+    def get_env():  # noqa: ANN202 - jinja2.Environment
+        env = make_env()
+        env.loader = preview.ListedOnce(env.loader)
+        return env
+
+    get_env.lists_once = True
+    theme.get_env = get_env
+
+
 def options_of(settings: BoardConfig, config: MkDocsConfig, *, content: Path | None = None,
                audience: str | None = None, as_of: str | None = None, previous: Path | None = None) -> core.Options:
     """Core options: the given values (the board command's flags), else the plugin's settings.
@@ -168,6 +184,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         """Generate every page first: a content error stops the build before MkDocs touches site_dir."""
         if MKDOCS_TEMPLATES not in config.theme.dirs:  # our sitemap.xml before the theme's
             config.theme.dirs.insert(0, MKDOCS_TEMPLATES)
+        _list_theme_once(config)
         logging.getLogger("jieba").setLevel(logging.WARNING)
         by_board = self._given is not None  # the board command checked its own output before building
         options, checked = self._options(config)
