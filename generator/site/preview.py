@@ -7,8 +7,8 @@ Material's templates again (two thirds of a small board's build).
 ``TemplateCode`` keeps the compiled code (Jinja's own bytecode cache; a
 changed template has another checksum).  ``ListedOnce`` lists an installed
 theme's files once per process: MkDocs lists every theme file at each build
-to copy the static ones, and Material ships 14,000 icons (0.13 s a build).  (The search index is made from the
-model, each string cut once: see ``search``.)
+to copy the static ones, and Material ships 14,000 icons (0.13 s a build).
+(The search index is made from the model, each string cut once: see ``search``.)
 
 Nothing here knows MkDocs; the plugin keeps one ``Kept`` from build to build.
 """
