@@ -183,8 +183,10 @@ def test_the_search_box_lists_every_page_with_the_word(browser, site):
             expected = len(engine.pages(word))
             assert expected >= len([t for t in texts.values() if word in t]) > 0
             meta = page.locator(".md-search-result__meta")
-            page.wait_for_function("([el, n]) => el.textContent.includes(String(n))",
-                                   arg=[meta.element_handle(), expected], timeout=15000)
+            # The count of this word's results: the last word's list may still show (学习's "11" contains "1").
+            page.wait_for_function("([el, n, word]) => (el.textContent.match(/\\d+/) || [])[0] === String(n)"
+                                   " && document.querySelector('.md-search-result__list').textContent.includes(word)",
+                                   arg=[meta.element_handle(), expected, word], timeout=15000)
             shown = int(re.search(r"\d+", meta.inner_text()).group())
             assert shown == expected, (word, meta.inner_text())
             text = page.locator(".md-search-result").inner_text()
