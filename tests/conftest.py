@@ -81,8 +81,6 @@ def tiny_board(root: Path, branches: dict[str, dict] | None = None, **board) -> 
 def approve_board(content: Path, audience: str = "public", reviewer: str = "审核人甲", approver: str = "审批人乙") -> None:
     """Record a review and an approval of what ``content`` shows ``audience`` now, as board review/approve do
     (in-process: a test of something else gets past the publish gate quickly)."""
-    import datetime as dt
-
     from generator import core
     from generator.office import approval
 

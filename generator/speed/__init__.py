@@ -67,7 +67,19 @@ class Source:
 
 Parse = Callable[[Source], tuple]  # a module-level function (it may run in a worker process)
 
-_MEMORY: OrderedDict[str, tuple] = OrderedDict()
+class _Recent(OrderedDict):
+    """Values kept in memory, at most ``MEMORY_ENTRIES``: the least recently used go first."""
+
+    def keep(self, key: object, value: T) -> T:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > MEMORY_ENTRIES:
+            self.popitem(last=False)
+        return value
+
+
+_MEMORY = _Recent()  # parse results, by ``Source.key``
+_REMEMBERED = _Recent()  # values made from one branch file (``remembered``, ``remembered_all``)
 
 
 def forget() -> None:
@@ -122,19 +134,16 @@ class Reading:
             if found is None:
                 misses.append(index)
             else:
-                _MEMORY[key] = found
-                _MEMORY.move_to_end(key)
+                _MEMORY.keep(key, found)
             results.append(found)
         new: list[tuple[str, bytes]] = []
         jobs = [sources[index] for index in misses]
         for done, (index, (result, blob)) in enumerate(zip(misses, _run(parse, jobs, place), strict=True), start=1):
-            results[index] = _MEMORY[keys[index]] = result
+            results[index] = _MEMORY.keep(keys[index], result)
             if blob is not None:
                 new.append((keys[index], blob))
             if progress:
                 progress(done, len(jobs))
-        while len(_MEMORY) > MEMORY_ENTRIES:
-            _MEMORY.popitem(last=False)
         cache.keep(place, new)
         return results  # type: ignore[return-value]
 
@@ -170,9 +179,6 @@ def before_exit() -> None:
         gc.freeze()
 
 
-_REMEMBERED: OrderedDict[tuple, object] = OrderedDict()
-
-
 def remembered(key: tuple, make: Callable[[], T]) -> T:
     """``make()``, or the value it gave for the same ``key`` before (``mkdocs serve`` rebuilds).
 
@@ -182,13 +188,7 @@ def remembered(key: tuple, make: Callable[[], T]) -> T:
     """
     if not all(key):
         return make()
-    if key in _REMEMBERED:
-        _REMEMBERED.move_to_end(key)
-        return _REMEMBERED[key]  # type: ignore[return-value]
-    value = _REMEMBERED[key] = make()
-    while len(_REMEMBERED) > MEMORY_ENTRIES:
-        _REMEMBERED.popitem(last=False)
-    return value
+    return _REMEMBERED.keep(key, _REMEMBERED[key] if key in _REMEMBERED else make())
 
 
 def remembered_all(kind: str, keys: list[str], make: Callable[[int], T]) -> list[T]:
@@ -203,17 +203,14 @@ def remembered_all(kind: str, keys: list[str], make: Callable[[int], T]) -> list
     stored = cache.find(place, asked) if asked else {}
     new: list[tuple[str, bytes]] = []
     for index, name in enumerate(names):
-        if found[index] is _MISSING and name in stored:
-            found[index] = cache.decode(stored[name])
-        if found[index] is _MISSING or found[index] is None:
-            found[index] = make(index)
+        value = found[index]
+        if value is _MISSING and name in stored:
+            value = cache.decode(stored[name])  # None when damaged
+        if value is _MISSING or value is None:
+            value = make(index)
             if name:
-                new.append((name, cache.encode(found[index])))
-        if name:
-            _REMEMBERED[kind, name] = found[index]
-            _REMEMBERED.move_to_end((kind, name))
-    while len(_REMEMBERED) > MEMORY_ENTRIES:
-        _REMEMBERED.popitem(last=False)
+                new.append((name, cache.encode(value)))
+        found[index] = _REMEMBERED.keep((kind, name), value) if name else value
     cache.keep(place, new)
     return found  # type: ignore[return-value]
 
