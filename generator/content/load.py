@@ -34,6 +34,7 @@ from generator.content.model import (
     Meeting,
     Notice,
     Problem,
+    Report,
     Severity,
 )
 from generator.content.source import Node, parse_yaml, read_bytes, refused
@@ -452,6 +453,10 @@ def _parse_meeting(f: _Fields) -> Meeting | None:
     return Meeting(**f.read(schema.MEETING))
 
 
+def _parse_report(f: _Fields) -> Report | None:
+    return Report(**f.read(schema.REPORT))
+
+
 def _parse_evaluation(f: _Fields) -> Evaluation | None:
     values = f.read(schema.EVALUATION)
     if not _complete(schema.EVALUATION, values):
@@ -468,5 +473,5 @@ def _parse_item(f: _Fields, number: int) -> Item | None:
 
 
 _PARSERS: dict[str, Callable[..., object]] = {
-    "Notice": _parse_notice, "Meeting": _parse_meeting, "Evaluation": _parse_evaluation, "Item": _parse_item,
+    "Notice": _parse_notice, "Meeting": _parse_meeting, "Report": _parse_report, "Evaluation": _parse_evaluation, "Item": _parse_item,
 }

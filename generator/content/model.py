@@ -22,7 +22,7 @@ from generator.content.schema import Audience, DeadlineKind, Kind, Labeled, Stat
 
 __all__ = [
     "Audience", "Board", "Branch", "Content", "Deadline", "DeadlineKind", "Evaluation", "Item", "Kind", "Labeled",
-    "Meeting", "Notice", "Problem", "Severity", "Status",
+    "Meeting", "Notice", "Problem", "Report", "Severity", "Status",
 ]
 
 
@@ -119,6 +119,12 @@ def _model(cls: type) -> type:
 @dataclass(frozen=True, kw_only=True)
 class Notice(declared(schema.NOTICE)):
     """公示期: ``from`` and ``to`` (``start`` and ``end`` here: ``from`` is a Python keyword)."""
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Report(declared(schema.REPORT)):
+    """``report:`` in ``board.yml``: the text of the report to the level above (``board report``)."""
 
 
 @_model
