@@ -702,3 +702,8 @@ def _check_port(dev_addr: str) -> None:
     spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p)), port + 1)
     shown = f"[{host}]" if ":" in host else host
     _fail(f"端口 {port} 已被占用，用 -a {shown}:{spare} 换一个端口")
+
+
+from generator.upward.commands import register  # noqa: E402 - the commands use this module's helpers
+
+register(main)
