@@ -111,8 +111,8 @@ def _guard(func: Callable) -> Callable:
 
         try:
             return func(*args, **kwargs)
-        except click.ClickException:
-            raise  # ours (BoardError) and click's own: click renders them
+        except BoardError:
+            raise  # already a sentence: click renders it (MkDocs' errors are ClickExceptions too, worded below)
         except KeyboardInterrupt:
             raise BoardError("已中断；原有输出保持不变。", exit_code=130) from None
         except MkDocsException as exc:
