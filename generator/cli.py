@@ -297,7 +297,9 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
 
 
 def _archived(config, checked: core.Checked) -> None:
-    """Which earlier periods went to /archive/, and which were copied from an earlier build."""
+    """Which earlier periods went to /archive/, and which were copied from an earlier build; the build's notes."""
+    for note in _plugin(config).now.site.notes:
+        click.echo(note)
     earlier = []
     period = checked.content.previous if checked.content else None
     while period is not None:
