@@ -351,9 +351,11 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
 
 
 def _archived(run: Run) -> None:
-    """Which earlier periods went to /archive/, and which were copied from an earlier build."""
+    """Which earlier periods went to /archive/, and which were copied from an earlier build; the build's notes."""
     from generator.board.periods import chain
 
+    for note in run.plugin.now.site.notes:
+        click.echo(note)
     earlier = [period.board.period for period in chain(run.checked.content)[1:]] if run.checked.content else []
     if earlier:
         reused = run.plugin.now.reused
