@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from generator import cli
+from generator.cli import BoardError
 from generator.content.model import Audience
 
 REPORT_IS_PARTY = cli._audience_option(
@@ -29,21 +30,19 @@ def report(config_file, content, as_of, verbose, out, template) -> None:
     from generator.upward import report as paper
 
     if template and not Path(template).is_file():
-        cli._fail(f"找不到报告模板 {template}")
-    config = cli._open(config_file, verbose, content)
-    options = cli._options(config, content, "party", as_of)
-    checked = cli._validate(options)
-    cli._report(checked, strict=False)
+        raise BoardError(f"找不到报告模板 {template}")
+    run = cli.Run.open(config_file, content, "party", as_of, verbose)
+    checked = run.validate()
     target = Path(out or paper.default_name(checked.content.board.period))
     if template and target.absolute().resolve() == Path(template).absolute().resolve():
-        cli._fail(f"输出文件 {target} 就是模板文件：请换一个文件名。什么都没有改动。")
-    cli._check_output(config, options, target, replaces="docx")
-    figures = compute(checked.content, Audience.PARTY, options.as_of)
+        raise BoardError(f"输出文件 {target} 就是模板文件：请换一个文件名。什么都没有改动。")
+    run.check_output(target, replaces="docx")
+    figures = compute(checked.content, Audience.PARTY, run.options.as_of)
     try:
         paper.write(figures, target, Path(template) if template else None)
     except paper.ReportError as exc:
-        cli._fail(f"{exc}。没有写出报告。")
-    click.echo(f"已写出报告：{target}（{cli._describe(options, checked)}）")
+        raise BoardError(f"{exc}。没有写出报告。") from None
+    click.echo(f"已写出报告：{target}（{run.describe()}）")
     gaps = [paper.PLACEHOLDER_NAMES[key] for key in paper.missing(checked.content.board.report)]
     if gaps:
         click.echo(f"还有 {len(gaps)} 处【请填写……】：{'、'.join(gaps)}。可在 Word 里补写，或写在 board.yml 的 report: 里再生成。")
@@ -107,7 +106,7 @@ def _read(sources: tuple[str, ...], audience: str, period: str | None, skip_miss
         for line in problems:
             click.echo(cli._safe(line), err=True)
         hint = "（读不出来的可以加 --skip-missing 跳过）" if skipped and not skip_missing else ""
-        cli._fail(f"没有汇总：{len(problems) or len(skipped)} 个来源有问题{hint}。什么都没有写出。")
+        raise BoardError(f"没有汇总：{len(problems) or len(skipped)} 个来源有问题{hint}。什么都没有写出。")
     return read, skipped
 
 
@@ -130,22 +129,18 @@ def _period(summaries: list[dict]) -> str:
     chosen = common_period(summaries)
     if chosen is None:
         found = "、".join(f"{p}（{n} 个）" for p, n in Counter(s["period"] for s in summaries).most_common())
-        cli._fail(f"各单位的年度不一样多：{found}；请用 --period 指定要汇总的年度。什么都没有写出。")
+        raise BoardError(f"各单位的年度不一样多：{found}；请用 --period 指定要汇总的年度。什么都没有写出。")
     return chosen
 
 
 def _check_rollup_output(config, target: Path, sources: list[Path]) -> None:
     """The roll-up's folder must not replace a source, the config, the theme or the project, nor another folder."""
-    from generator.site.publish import OutputError, check_output
     from generator.upward.rollup_site import DATA
 
     config_file = Path(config.config_file_path).absolute()
     theme = config.theme.custom_dir
-    inputs = [*sources, config_file, *([Path(theme)] if theme else [])]
-    try:
-        check_output(target, inputs, config_file.parent, marker=DATA)
-    except OutputError as exc:
-        cli._fail(f"{exc}。什么都没有改动。")
+    cli._refuse_output(target, [*sources, config_file, *([Path(theme)] if theme else [])], config_file.parent,
+                       marker=DATA)
 
 
 def register(group: click.Group) -> None:
