@@ -83,7 +83,7 @@ def made(tmp_path_factory) -> dict:
                                         "date": "2024-07-10"})
     result = _report(content, root / "报告.docx")
     assert result.exit_code == 0, result.stderr
-    site = core.generate(core.make_options(content, "party", AS_OF))
+    site = core.generate(core.make_options(content, audience="party", as_of=AS_OF))
     return {"root": root, "content": content, "docx": root / "报告.docx", "out": result.stdout,
             "summary": json.loads(site.data[SUMMARY_PATH])}
 

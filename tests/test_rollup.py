@@ -60,7 +60,7 @@ def _content(root: Path, organization: str, grades: tuple[int, int, int, int], m
 
 def _summary_folder(content: Path, folder: Path, audience: str = "public") -> Path:
     """A board's data files (``data/summary.json`` …) as its build writes them, without building the pages."""
-    site = core.generate(core.make_options(content, audience, AS_OF))
+    site = core.generate(core.make_options(content, audience=audience, as_of=AS_OF))
     for path, text in site.data.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(text, encoding="utf-8")

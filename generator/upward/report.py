@@ -10,7 +10,6 @@ placeholder, never invented prose.  The layout is a docxtpl template
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from generator.board.figures import Figures
 from generator.content import schema
 from generator.content.dates import chinese
 from generator.content.model import Report
+from generator.files import replacing
 from generator.upward.report_layout import TEMPLATE
 
 # What the report says where ``report:`` has nothing: a marked gap for the clerk, never made-up text.
@@ -112,9 +112,5 @@ def write(figures: Figures, out: Path, template: Path | None = None) -> None:
         raise ReportError(f"模板 {source} 里的标记有误：{exc}（请对照默认模板 {TEMPLATE.name} 检查 {{{{ }}}} 和 {{% %}}）") from None
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         raise ReportError(f"模板 {source} 不是可用的 Word 文档（.docx）：{exc}") from None
-    partial = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    try:
-        doc.save(str(partial))
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
+    with replacing(out) as temp:
+        doc.save(str(temp))

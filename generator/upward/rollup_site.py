@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from generator.board.pages import NO_SHARES, render_template
+from generator.files import write_atomic
 from generator.upward import tally
 from generator.upward.rollup import FINISHED, Rollup, as_data
 
@@ -76,6 +77,5 @@ def build(rollup: Rollup, board: MkDocsConfig, site: Path) -> None:
             mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
-    (site / DATA).parent.mkdir(parents=True, exist_ok=True)
-    (site / DATA).write_text(json.dumps(as_data(rollup), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_atomic(site / DATA, json.dumps(as_data(rollup), ensure_ascii=False, indent=2) + "\n")
     tally.write(rollup, site / tally.FILE_NAME)
