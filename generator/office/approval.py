@@ -31,11 +31,13 @@ import yaml
 
 from generator import speed
 from generator.board.figures import visible
+from generator.board.periods import chain
 from generator.content import schema
 from generator.content.dates import DateError, parse_date
-from generator.content.model import Audience, Branch, Content, Labeled, Problem, Severity, printable
+from generator.content.model import Audience, Branch, Content, Labeled, Problem, Severity
 from generator.content.source import Node, control_problem, read_yaml, refused
 from generator.files import write_atomic
+from generator.names import printable
 
 FILE_NAME = "approvals.yml"
 KEYS = ("step", "by", "on", "note", "audience", "fingerprint", "files")
@@ -138,12 +140,8 @@ def file_prints(content: Content, audience: Audience) -> dict[str, str]:
     named ``archive/<id>/…``: an edit to last year's folder needs a new approval.
     """
     prints = _period_prints(content, audience, "")
-    seen = {id(content)}
-    earlier = content.previous
-    while earlier is not None and id(earlier) not in seen:  # a cycle is an error elsewhere; never loop here
-        seen.add(id(earlier))
+    for earlier in chain(content)[1:]:
         prints.update(_period_prints(earlier, audience, f"archive/{earlier.board.period_id}/"))
-        earlier = earlier.previous
     return prints
 
 

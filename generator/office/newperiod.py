@@ -18,11 +18,12 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.board.checks import check, item_key
+from generator.board.checks import check
 from generator.board.periods import chain
-from generator.content.load import display_path, load_content
+from generator.content.load import load_content
 from generator.content.model import Audience, Content, Item, Severity
 from generator.files import write_atomic
+from generator.names import display_path, item_key
 from generator.office import branchfile
 
 
