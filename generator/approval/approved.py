@@ -12,7 +12,6 @@ copy makes the entries it would have shown read "旧内容无法核对".
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from generator.approval.log import Record
 from generator.approval.state import State
 from generator.content import schema
 from generator.content.model import Audience, Content, DeadlineKind
+from generator.files import write_atomic
 
 FOLDER = "approved"
 _FILE_RECORDS = {"board.yml": schema.BOARD}
@@ -33,14 +33,7 @@ def path(content_dir: Path, audience: Audience) -> Path:
 
 def save(content_dir: Path, audience: Audience, views: dict[str, dict[str, Any]]) -> None:
     """Keep ``views`` as what was approved for ``audience`` (atomic: a crash keeps the old copy)."""
-    target = path(content_dir, audience)
-    target.parent.mkdir(exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        temporary.write_text(json.dumps(views, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomic(path(content_dir, audience), json.dumps(views, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
 
 
 def load(content_dir: Path, audience: Audience, record: Record | None) -> dict[str, dict[str, Any]]:

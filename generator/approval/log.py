@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from generator.approval.fingerprints import PRINT_CHARS, digest, is_print
 from generator.content.dates import DateError, parse_date
 from generator.content.model import Audience, Labeled, Problem, Severity, printable
 from generator.content.source import Node, read_yaml, refused
+from generator.files import write_atomic
 
 FILE_NAME = "approvals.yml"
 KEYS = ("step", "by", "on", "note", "audience", "fingerprint", "files", "chain")
@@ -295,10 +295,5 @@ def append(content_dir: Path, record: Record) -> Path:
     old = path.read_bytes() if path.is_file() else HEADER.encode("utf-8")
     if old and not old.endswith(b"\n"):
         old += b"\n"
-    temporary = path.with_name(f".{FILE_NAME}.tmp-{os.getpid()}")
-    try:
-        temporary.write_bytes(old + b"\n" + record_text(record).encode("utf-8"))
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomic(path, old + b"\n" + record_text(record).encode("utf-8"))
     return path
