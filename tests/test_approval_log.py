@@ -35,7 +35,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def test_every_print_is_a_whole_sha256(signed):
-    state = core.validate(core.make_options(signed, "public", "2024-07-01")).approval
+    state = core.validate(core.make_options(signed, audience="public", as_of="2024-07-01")).approval
     assert state.approved
     assert len(state.fingerprint) == PRINT_CHARS == 64
     assert state.files and all(len(p) == 64 for p in state.files.values())
@@ -81,7 +81,7 @@ def test_comments_and_blank_lines_leave_the_chain_whole(kit, signed):
 
 def test_a_log_from_the_short_print_version_is_read_and_asks_to_sign_again(kit, signed, tmp_path):
     """An earlier version wrote 16-digit prints and no chain: no crash, no approval, a clear request to re-sign."""
-    state = core.validate(core.make_options(signed, "public", "2024-07-01")).approval
+    state = core.validate(core.make_options(signed, audience="public", as_of="2024-07-01")).approval
     files = "".join(f"    {name}: {mark[:12]}\n" for name, mark in state.files.items())
     old = "".join(f"- step: {step}\n  by: {by}\n  on: 2024-07-01\n  audience: 公开\n  fingerprint: {state.fingerprint[:16]}\n"
                   f"  files:\n{files}\n" for step, by in (("审核", "王某某"), ("审批", "李某某")))
@@ -101,7 +101,7 @@ def test_a_log_from_the_short_print_version_is_read_and_asks_to_sign_again(kit, 
 
 def test_a_short_print_in_a_chained_record_is_an_error_at_its_line(kit, signed):
     path = signed / log.FILE_NAME
-    state = core.validate(core.make_options(signed, "public", "2024-07-01")).approval
+    state = core.validate(core.make_options(signed, audience="public", as_of="2024-07-01")).approval
     path.write_text(path.read_text(encoding="utf-8").replace(state.fingerprint, state.fingerprint[:16], 1),
                     encoding="utf-8")
     run = check(kit, signed)
