@@ -32,6 +32,7 @@ import yaml
 
 from generator import speed
 from generator.board.figures import visible
+from generator.content import audience as audiences
 from generator.content import schema
 from generator.content.dates import DateError, parse_date
 from generator.content.model import Audience, Branch, Content, Labeled, Problem, Severity, printable
@@ -126,9 +127,8 @@ def branch_file(branch: Branch) -> str:
 
 
 def _seen(branch: Branch, audience: Audience) -> dict[str, Any]:
-    """A branch as ``audience`` sees it: its declared fields with only the items shown, and its id (the URL)."""
-    shown = dataclasses.replace(branch, items=tuple(i for i in branch.items if visible(i, audience)))
-    return {"id": branch.id, **_declared(shown, schema.BRANCH)}
+    """A branch as ``audience`` sees it (``audience.shown``: every record it may not see left out), and its id (the URL)."""
+    return {"id": branch.id, **_declared(audiences.shown(branch, schema.BRANCH, audience), schema.BRANCH)}
 
 
 def file_prints(content: Content, audience: Audience) -> dict[str, str]:
