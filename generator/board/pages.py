@@ -25,6 +25,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from generator.board.figures import BranchFigures, Figures, ledger, summary
+from generator.board.footer import print_footer
 from generator.board.periods import Links, item_anchor, record_anchor
 from generator.board.qr import code_for
 from generator.content import schema
@@ -146,7 +147,7 @@ def _environment() -> jinja2.Environment:
                        display=_display, person_anchor=person_anchor)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS, records=RECORDS,
                        statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES,
-                       carried_sentence=carried_sentence)
+                       carried_sentence=carried_sentence, print_footer=print_footer)
     return env
 
 
