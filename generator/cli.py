@@ -27,6 +27,7 @@ from generator.content.dates import DateError, parse_date
 from generator.content.load import display_path
 from generator.content.model import Kind, Problem, printable
 from generator.content.source import os_reason
+from generator.files import write_atomic
 from generator.office import approval
 from generator.site.progress import Progress
 from generator.site.publish import MARKER, staged
@@ -578,9 +579,7 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
             height = to_png(Path(site) / "index.html", target / LONG_IMAGE_FILE, browser=browser)
     except PrintError as exc:
         raise BoardError(str(exc)) from None
-    partial = target / f".{ARTICLE_FILE}.tmp-{os.getpid()}"
-    partial.write_text(html, encoding="utf-8")
-    partial.replace(target / ARTICLE_FILE)
+    write_atomic(target / ARTICLE_FILE, html)
     click.echo(f"已写出公众号文章：{target / ARTICLE_FILE}（{run.describe()}）")
     click.echo(f"已写出总览长图：{target / LONG_IMAGE_FILE}（1080 × {height} 像素）")
 

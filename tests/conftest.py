@@ -84,7 +84,7 @@ def approve_board(content: Path, audience: str = "public", reviewer: str = "å®¡æ
     from generator import core
     from generator.office import approval
 
-    options = core.make_options(content, audience)
+    options = core.make_options(content, audience=audience)
     today = dt.date.today()
     for step, by in ((approval.Step.REVIEW, reviewer), (approval.Step.APPROVE, approver)):
         checked = core.validate(options)

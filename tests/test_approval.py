@@ -52,7 +52,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def validate(content: Path, audience: str = "public") -> core.Checked:
-    return core.validate(core.make_options(content, audience, AS_OF))
+    return core.validate(core.make_options(content, audience=audience, as_of=AS_OF))
 
 
 def messages(checked: core.Checked) -> list[str]:
@@ -110,7 +110,7 @@ def test_the_fingerprint_ignores_the_date_comments_and_layout_but_not_the_order(
     approve_board(content)
     first = content / "branches" / "first.yml"
     first.write_text("# 注释\n" + first.read_text(encoding="utf-8").replace("name:", "name:  "), encoding="utf-8")
-    assert core.validate(core.make_options(content, "public", "2030-01-01")).approval.approved
+    assert core.validate(core.make_options(content, audience="public", as_of="2030-01-01")).approval.approved
     moved = tmp_path / "elsewhere" / "content"  # where it came from (folder, cache key) is not content
     shutil.copytree(content, moved)
     assert validate(moved).approval.approved
@@ -239,7 +239,7 @@ REFRESH = "示例内容的审批记录已过期：运行 sh docs/approve-sample.
 
 @pytest.mark.parametrize("audience", ["public", "party"])
 def test_the_sample_content_is_approved(audience):
-    checked = core.validate(core.make_options(REPO / "content", audience))
+    checked = core.validate(core.make_options(REPO / "content", audience=audience))
     assert not checked.errors
     assert checked.approval.approved, REFRESH
     assert checked.approval.review.by != checked.approval.approve.by

@@ -221,7 +221,7 @@ def branch_page(figures: Figures, index: int, memo: Memo | None = None, links: L
     return base + path, _per_branch(memo, "branch.md.j2", figures, bf, path, lambda t: t.render(context), links)
 
 
-def render_pages(figures: Figures, history: list[dict] | None = None,
+def render_pages(figures: Figures, *, history: list[dict] | None = None,
                  ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None,
                  links: Links | None = None, signed: dict[str, str] | None = None,
                  preview: bool = False, public: Figures | None = None, site_url: str = "",

@@ -44,6 +44,7 @@ from generator.board.figures import BranchFigures, Figures
 from generator.board.periods import item_anchor, record_anchor
 from generator.content import schema
 from generator.content.dates import chinese
+from generator.files import replacing
 from generator.speed import cache
 
 # Terms of Party affairs that jieba's dictionary lacks or cuts apart (checked against jieba 0.42).
@@ -391,10 +392,7 @@ def index_later(config: dict, figures: Figures, url: Callable[[str], str], segme
     Entries are written one at a time, never all held at once.
     """
     def write() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
-        with part.open("w", encoding="utf-8") as out:
+        with replacing(path) as part, part.open("w", encoding="utf-8") as out:
             out.writelines(index_parts(config, each_document(figures, url, segment)))
-        part.replace(path)
 
     return speed.beside(write, parallel and len(figures.branches) >= speed.BIG_BOARD)

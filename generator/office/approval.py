@@ -22,7 +22,6 @@ import difflib
 import enum
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from generator.content import schema
 from generator.content.dates import DateError, parse_date
 from generator.content.model import Audience, Branch, Content, Labeled, Problem, Severity, printable
 from generator.content.source import Node, control_problem, read_yaml, refused
+from generator.files import write_atomic
 
 FILE_NAME = "approvals.yml"
 KEYS = ("step", "by", "on", "note", "audience", "fingerprint", "files")
@@ -447,12 +447,7 @@ def append(content_dir: Path, record: Record) -> Path:
     old = path.read_bytes() if path.is_file() else HEADER.encode("utf-8")
     if old and not old.endswith(b"\n"):
         old += b"\n"
-    temporary = path.with_name(f".{FILE_NAME}.tmp-{os.getpid()}")
-    try:
-        temporary.write_bytes(old + b"\n" + record_text(record).encode("utf-8"))
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomic(path, old + b"\n" + record_text(record).encode("utf-8"))
     return path
 
 

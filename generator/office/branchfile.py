@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -84,34 +81,6 @@ def dump(data: CommentedMap) -> str:
     buffer = io.StringIO()
     _yaml().dump(data, buffer)
     return buffer.getvalue()
-
-
-def mode_for(path: Path) -> int:
-    """The permissions a rewritten ``path`` keeps: its own, or a new file's (umask applied).
-
-    A temporary file is private (``mkstemp``: 0600); renamed over a branch file as it is,
-    it would lock out a publish timer running as another user.
-    """
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: never a half-written branch file; its mode is kept."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, mode_for(path))
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def with_rectifications(data: CommentedMap, items: list[dict[str, Any]]) -> CommentedMap:

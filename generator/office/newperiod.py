@@ -26,6 +26,7 @@ from generator.board.periods import chain
 from generator.content import schema
 from generator.content.load import display_path, load_content
 from generator.content.model import Audience, Branch, Content, Item, PersonalItem, Severity
+from generator.files import write_atomic
 from generator.office import branchfile
 
 
@@ -164,10 +165,10 @@ def new_period(content: Content, out: Path, period: str, period_id: str | None, 
     work.mkdir(parents=True)
     try:
         previous = os.path.relpath(Path(content.board.path).parent.absolute(), out)
-        (work / "board.yml").write_text(_board_text(content, period, period_id, Path(previous).as_posix()), encoding="utf-8")
+        write_atomic(work / "board.yml", _board_text(content, period, period_id, Path(previous).as_posix()))
         carried = open_items(content)
         for branch in content.branches:
-            branchfile.write_atomic(work / "branches" / f"{branch.id}.yml", _branch_text(content, branch))
+            write_atomic(work / "branches" / f"{branch.id}.yml", _branch_text(content, branch))
         _verify(work, out, as_of)
         if out.exists():
             out.rmdir()  # empty: refuse_place said so
