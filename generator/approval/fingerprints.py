@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator import speed
-from generator.board.figures import visible
 from generator.board.periods import chain
+from generator.content import audience as audiences
 from generator.content import schema
 from generator.content.model import Audience, Branch, Content, Labeled
 
@@ -85,9 +85,8 @@ def branch_file(branch: Branch) -> str:
 
 
 def seen(branch: Branch, audience: Audience) -> dict[str, Any]:
-    """A branch as ``audience`` sees it: its declared fields with only the items shown, and its id (the URL)."""
-    shown = dataclasses.replace(branch, items=tuple(i for i in branch.items if visible(i, audience)))
-    return {"id": branch.id, **declared(shown, schema.BRANCH)}
+    """A branch as ``audience`` sees it (``audience.shown``: every record it may not see left out), and its id (the URL)."""
+    return {"id": branch.id, **declared(audiences.shown(branch, schema.BRANCH, audience), schema.BRANCH)}
 
 
 def views(content: Content, audience: Audience) -> dict[str, dict[str, Any]]:
