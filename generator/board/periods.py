@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.board.figures import visible
+from generator.content import schema
 from generator.content.model import Audience, Content, Item
 from generator.names import item_key
 
@@ -45,6 +46,11 @@ def item_anchor(item_id: str) -> str:
     """A stable HTML id for an item (its row on the branch page), whatever its 序号 is."""
     safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group(0)):x}", item_id)
     return f"item-{safe}"
+
+
+def record_anchor(record: schema.Record, number: int) -> str:
+    """A stable HTML id for a record without an id of its own (a person): its type and place in its list."""
+    return f"{record.name.lower()}-{number}"
 
 
 def item_path(period_root: str, branch_id: str, item_id: str) -> str:
