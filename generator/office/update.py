@@ -16,6 +16,7 @@ from generator.content import schema
 from generator.content.load import BRANCH_ID, display_path, load_branch_text, load_content
 from generator.content.model import Audience, Branch, Item, Severity
 from generator.content.source import refused
+from generator.files import write_atomic
 from generator.office import branchfile
 from generator.office.importer import (
     SheetError,
@@ -142,7 +143,7 @@ def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *
         data["rectifications"] = _as_written(written, old_items, new_branch.items, data["rectifications"])
         text = branchfile.dump(data)
         new_branch = _checked(path, text, as_of or dt.date.today())
-    branchfile.write_atomic(path, text)
+    write_atomic(path, text)
     changes = describe_changes(old_items, new_branch.items)
     return [f"已导入 {new_branch.name}（{path}）", *changes, *imported.notes]
 
@@ -208,5 +209,5 @@ def import_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | N
     if problems:
         raise SheetError(problems)
     for path, text in updates.items():
-        branchfile.write_atomic(path, text)
+        write_atomic(path, text)
     return [f"已导入 {len(updates)} 个支部的民主评议结果：" + "、".join(tally)]

@@ -46,8 +46,12 @@
       has(i.overview, ["branches", "temporary_branches"], isNumber) && isCounts(i.overview.counts) &&
       isObject(i.overview.evaluation) && isEvaluation(i.overview.evaluation);
   }
+  function isPerson(p) {
+    return has(p, ["name", "role", "pledge", "fulfilled"], isText) && isNumber(p.finished) && all(p.items, isItem);
+  }
   function isBranch(b) {
-    return has(b, ["id", "name", "kind"], isText) && isCounts(b.counts) && isEvaluation(b.evaluation) && all(b.items, isItem);
+    return has(b, ["id", "name", "kind"], isText) && isCounts(b.counts) && isEvaluation(b.evaluation) && all(b.items, isItem) &&
+      (b.people === undefined || all(b.people, isPerson));
   }
   function isOverdue(d) { return isObject(d) && isNumber(d.total) && all(d.items, function (i) { return isItem(i) && isText(i.branch); }); }
 
@@ -299,15 +303,31 @@
     return tr;
   }
 
-  function listTable(withBranch) {
-    var table = el("table", "list");
+  /* 承诺公示: one row per person; the pledge is the column that is squeezed and grown like an item's problem. */
+  function personRow(person) {
+    var tr = el("tr");
+    tr.appendChild(el("td", null, person.name));
+    tr.appendChild(el("td", null, person.role));
+    tr.appendChild(el("td", "cell-problem", person.pledge));
+    var fulfilled = el("td", null, person.fulfilled);
+    if (person.items.length) {
+      fulfilled.appendChild(el("div", "person-items", labels.person.items + " " + person.finished + "/" + person.items.length));
+    }
+    tr.appendChild(fulfilled);
+    return tr;
+  }
+
+  function listTable(withBranch, record) {
+    record = record || "item";
+    var keys = record === "person" ? ["name", "role", "pledge", "fulfilled"] : ["id", "problem", "owner", "deadline", "status"];
+    var table = el("table", "list list--" + record);
     var colgroup = el("colgroup");
-    var cols = (withBranch ? ["branch"] : []).concat(["id", "problem", "owner", "deadline", "status"]);
+    var cols = (withBranch ? ["branch"] : []).concat(keys);
     cols.forEach(function (name) { colgroup.appendChild(el("col", "col-" + name)); });
     table.appendChild(colgroup);
     var head = el("tr");
-    (withBranch ? ["支部"] : []).concat(["id", "problem", "owner", "deadline", "status"].map(function (key) {
-      return labels.item[key];
+    (withBranch ? ["支部"] : []).concat(keys.map(function (key) {
+      return labels[record][key];
     })).forEach(function (label) {
       head.appendChild(el("th", null, label));
     });
@@ -350,7 +370,7 @@
   }
 
   /* Lay rows out on as many slides as they need: measured in the real stage, never scrolled. */
-  function paginate(makeSlide, rows, withBranch, empty) {
+  function paginate(makeSlide, rows, withBranch, empty, record) {
     var pages = [], next = 0;
     rows = rows.slice(0, MAX_ROWS);
     do {
@@ -362,10 +382,10 @@
       if (!rows.length) {
         box.appendChild(el("p", "slide__message", empty));
       } else {
-        var table = listTable(withBranch), tbody = table.querySelector("tbody"), count = 0;
+        var table = listTable(withBranch, record), tbody = table.querySelector("tbody"), count = 0;
         box.appendChild(table);
         while (next < rows.length) {
-          var row = itemRow(rows[next], withBranch);
+          var row = record === "person" ? personRow(rows[next]) : itemRow(rows[next], withBranch);
           tbody.appendChild(row);
           if (overflows(box)) {
             if (count > 0) { tbody.removeChild(row); break; }
@@ -428,6 +448,19 @@
     return numbered(flow(head, blocks).concat(branch.items.length ? paginate(head, branch.items, false, empty) : []), name);
   }
 
+  function pledgeSlides(branch) {
+    return paginate(function () {
+      var s = slide("pledges:" + branch.id, branch.name + " · 党员承诺公示", branch.qr);
+      var people = branch.people || [];
+      var pledged = people.filter(function (p) { return p.pledge; }).length;
+      var cards = el("div", "cards");
+      cards.appendChild(card(people.length, labels.people.people));
+      cards.appendChild(card(pledged, labels.people.pledges, "good"));
+      s.appendChild(cards);
+      return s;
+    }, branch.people || [], false, "暂无公开的承诺", "person");
+  }
+
   function overdueSlides(data) {
     var title = "逾期未完成的整改事项（" + (data.items.length < data.total
       ? "共 " + data.total + " 项，显示逾期最久的 " + data.items.length + " 项）" : data.total + " 项）");
@@ -451,18 +484,25 @@
   }
 
   function stepsOf(index) {
-    return ["overview"].concat(index.branches.map(function (id) { return "branch:" + id; }), ["overdue"]);
+    var pledges = index.pledges || [];
+    return ["overview"].concat(index.branches.reduce(function (steps, id) {
+      return steps.concat(["branch:" + id], pledges.indexOf(id) >= 0 ? ["pledges:" + id] : []);
+    }, []), ["overdue"]);
   }
 
   function pagesFor(step) {
     if (step === "overview") { return Promise.resolve(overviewSlide(state.index)); }
     if (step === "overdue") { return getJSON("overdue.json", isOverdue).then(overdueSlides); }
+    if (step.indexOf("pledges:") === 0) {
+      return getJSON("branches/" + encodeURIComponent(step.slice(8)) + ".json", isBranch).then(pledgeSlides);
+    }
     return getJSON("branches/" + encodeURIComponent(step.slice(7)) + ".json", isBranch).then(branchSlides);
   }
 
   function position(step) {
-    if (step.indexOf("branch:") !== 0) { return ""; }
-    return "支部 " + state.step + " / " + state.index.branches.length;
+    var id = step.slice(step.indexOf(":") + 1);
+    if (step.indexOf("branch:") !== 0 && step.indexOf("pledges:") !== 0) { return ""; }
+    return "支部 " + (state.index.branches.indexOf(id) + 1) + " / " + state.index.branches.length;
   }
 
   function schedule(delay) {
