@@ -15,18 +15,23 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from generator.board.checks import item_key
 from generator.board.figures import visible
+from generator.content import schema
 from generator.content.model import Audience, Content, Item
+from generator.names import item_key
 
 ARCHIVE = "archive"
 
 
 def chain(content: Content) -> list[Content]:
-    """The current period first, then each previous one (``load`` refused cycles)."""
-    periods = []
+    """The current period first, then each previous one: the one walk along ``previous``.
+
+    ``load`` refuses a cycle with an error; a chain stops where one would begin,
+    so no caller can loop whatever it is handed.
+    """
+    periods: list[Content] = []
     period: Content | None = content
-    while period is not None:
+    while period is not None and all(period is not seen for seen in periods):
         periods.append(period)
         period = period.previous
     return periods
@@ -41,6 +46,11 @@ def item_anchor(item_id: str) -> str:
     """A stable HTML id for an item (its row on the branch page), whatever its 序号 is."""
     safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group(0)):x}", item_id)
     return f"item-{safe}"
+
+
+def record_anchor(record: schema.Record, number: int) -> str:
+    """A stable HTML id for a record without an id of its own (a person): its type and place in its list."""
+    return f"{record.name.lower()}-{number}"
 
 
 def item_path(period_root: str, branch_id: str, item_id: str) -> str:

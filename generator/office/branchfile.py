@@ -19,8 +19,6 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from generator.content import schema
 from generator.content.source import decode
 
-ITEM_ORDER = schema.ITEM.keys()  # the order a clerk reads an item in: the declaration's
-
 
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
@@ -49,11 +47,20 @@ def _scalar(value: Any) -> Any:
 
 def item_map(item: dict[str, Any]) -> CommentedMap:
     """One item as a clerk would write it: ``id: "01"``, dates unquoted, keys in the usual order."""
+    return record_map(schema.ITEM, item)
+
+
+def record_map(record: schema.Record, values: dict[str, Any]) -> CommentedMap:
+    """One record of any declared type as a clerk would write it: keys in declaration order, ``id: "01"``,
+    dates unquoted; a value that is already a YAML mapping or list of them (a nested record) is kept."""
     ordered = CommentedMap()
-    for key in ITEM_ORDER:
-        if key not in item:
+    for key in record:
+        if key not in values:
             continue
-        value, field = item[key], schema.ITEM[key]
+        value, field = values[key], record[key]
+        if field.type in ("record", "records"):
+            ordered[key] = value
+            continue
         if field.quoted:
             value = DoubleQuotedScalarString(value)
         elif field.type in ("date", "deadline") and _is_iso(value):
