@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator import core, speed
+from generator import cli_zh, core, speed
 from generator.approval import approved, fingerprints, wording
 from generator.approval import log as approvals
 from generator.approval import state as approval
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from generator.site.plugin import BoardPlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # only silences Material's end-of-life banner
+cli_zh.install()  # click's help and usage errors in Chinese
 
 
 # MkDocs' own refusals a clerk can meet through our options, in their words.
@@ -57,8 +58,11 @@ class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if record.name.startswith("mkdocs.plugins.board"):
             return record.getMessage()
-        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
         said = record.getMessage()
+        known = cli_zh.mkdocs_line(said)
+        if known is not None:
+            return known
+        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
         return next((f"{label}：{ours}" for theirs, ours in _MKDOCS_SAYS.items() if theirs in said), f"{label}：{said}")
 
 
@@ -316,7 +320,7 @@ class Run:
             click.echo(f"{wording.status(self.checked.approval)}。")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_zh.ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="disclosure-board")
 def main() -> None:
     """党务公开栏：检查内容、生成网站、预览。"""
