@@ -15,8 +15,9 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,7 +25,7 @@ from generator import core, speed
 from generator.board.figures import visible
 from generator.content.dates import DateError, parse_date
 from generator.content.load import display_path
-from generator.content.model import Kind, printable
+from generator.content.model import Kind, Problem, printable
 from generator.content.source import os_reason
 from generator.office import approval
 from generator.site.progress import Progress
@@ -86,9 +87,19 @@ def _safe(message: str) -> str:
     return "\n".join(printable(line) for line in message.split("\n"))
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(_safe(message), err=True)
-    sys.exit(1)
+class BoardError(click.ClickException):
+    """Every refusal of the ``board`` command: its sentences on stderr as they are, exit status 1.
+
+    Raised anywhere under a command (or an option callback); click renders it
+    once, here, without its English "Error:" prefix and without a traceback.
+    """
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(_safe(self.message), err=True)
 
 
 def _guard(func: Callable) -> Callable:
@@ -100,22 +111,22 @@ def _guard(func: Callable) -> Callable:
 
         try:
             return func(*args, **kwargs)
+        except BoardError:
+            raise  # already a sentence: click renders it (MkDocs' errors are ClickExceptions too, worded below)
         except KeyboardInterrupt:
-            click.echo("已中断；原有输出保持不变。", err=True)
-            sys.exit(130)
+            raise BoardError("已中断；原有输出保持不变。", exit_code=130) from None
         except MkDocsException as exc:
             said = exc.format_message()
             if said.startswith("Aborted with"):  # MkDocs' closing line: the reasons were logged above it
                 said = "--strict 模式下警告视为错误，见上面的警告" if "strict" in said else "原因见上面的说明"
-            _fail(f"生成失败：{said}；原有输出保持不变。")
+            raise BoardError(f"生成失败：{said}；原有输出保持不变。") from None
         except OSError as exc:
             where = f"（{exc.filename}）" if exc.filename else ""
-            reason = os_reason(exc)
-            _fail(f"读写文件失败{where}：{reason}；原有输出保持不变。")
+            raise BoardError(f"读写文件失败{where}：{os_reason(exc)}；原有输出保持不变。") from None
         except Exception as exc:  # noqa: BLE001 - the clerk must never see a traceback
             if os.environ.get("BOARD_DEBUG"):
                 raise
-            _fail(f"内部错误：{type(exc).__name__}: {exc}（设置 BOARD_DEBUG=1 可查看详细信息）")
+            raise BoardError(f"内部错误：{type(exc).__name__}: {exc}（设置 BOARD_DEBUG=1 可查看详细信息）") from None
         finally:
             speed.before_exit()
 
@@ -127,7 +138,7 @@ def _audience_option(refused: tuple[str, ...], why: str, hidden: bool) -> Callab
 
     def refuse(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         if value in refused:
-            _fail(f"--audience {value}：{why}")
+            raise BoardError(f"--audience {value}：{why}")
         return value
 
     return click.option("--audience", type=click.Choice(["public", "party"]), callback=refuse, expose_value=False,
@@ -166,65 +177,28 @@ def _open(config_file: str, verbose: bool, content: str | None = None, site_dir:
 
     _setup_logging(verbose)
     if content and not Path(content).is_dir():
-        _fail(f"找不到内容文件夹 {content}：里面应有 board.yml 和 branches/ 文件夹")
+        raise BoardError(f"找不到内容文件夹 {content}：里面应有 board.yml 和 branches/ 文件夹")
     if not Path(config_file).is_file():
-        _fail(f"找不到配置文件 {config_file}：请在项目文件夹里运行，或用 --config 指定")
+        raise BoardError(f"找不到配置文件 {config_file}：请在项目文件夹里运行，或用 --config 指定")
     return load_config(config_file, docs_dir=_absolute(content), site_dir=_absolute(site_dir))
 
 
 def _plugin(config: MkDocsConfig) -> BoardPlugin:
     plugin = config.plugins.get("board")
     if plugin is None:
-        _fail("配置文件没有启用 board 插件（plugins: - board）")
+        raise BoardError("配置文件没有启用 board 插件（plugins: - board）")
     return plugin
 
 
-def _options(config: MkDocsConfig, content: str | None, audience: str | None, as_of: str | None,
-             previous: Path | None = None) -> core.Options:
-    """The one options object of this run: the flags, else the plugin's settings in the config file."""
-    from generator.site.plugin import options_of
-
-    try:
-        return options_of(_plugin(config).config, config, content=Path(content).absolute() if content else None,
-                          audience=audience, as_of=as_of, previous=previous)
-    except core.OptionError as exc:
-        _fail(f"选项有误：{exc}")
-
-
-def _mkdocs_build(config: MkDocsConfig, site_dir: Path, options: core.Options, checked: core.Checked) -> None:
-    """MkDocs builds into ``site_dir`` with our options and validation (as ``mkdocs build`` would, with hooks)."""
-    from mkdocs.commands.build import build
-
-    config.site_dir = str(site_dir)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        with _plugin(config).given(options, checked):
-            build(config)
-    finally:
-        config.plugins.on_shutdown()
-
-
-def _check_output(config, options: core.Options, target: str | Path, replaces: str = "folder",
-                  marker: Path = MARKER) -> None:
-    """Stop before an output replaces, contains or lands inside the content, the config or the project."""
+def _refuse_output(target: str | Path, inputs: list[Path], base: Path | None = None, *, replaces: str = "folder",
+                   marker: Path = MARKER) -> None:
+    """Stop before an output replaces, contains or lands inside one of ``inputs`` or the project ``base``."""
     from generator.site.publish import OutputError, check_output
 
-    config_file = Path(config.config_file_path).absolute()
-    theme = config.theme.custom_dir
-    inputs = [options.content_dir, config_file, *([Path(theme)] if theme else [])]
     try:
-        check_output(Path(target), inputs, config_file.parent, replaces=replaces, marker=marker)
+        check_output(Path(target), inputs, base, replaces=replaces, marker=marker)
     except OutputError as exc:
-        _fail(f"{exc}。什么都没有改动。")
-
-
-def _validate(options: core.Options) -> core.Checked:
-    """``core.validate`` with a progress line on a terminal for big boards."""
-    progress = Progress("读取支部文件")
-    try:
-        return core.validate(options, progress.update)
-    finally:
-        progress.close()
+        raise BoardError(f"{exc}。什么都没有改动。") from None
 
 
 WARNINGS_SHOWN = 30  # build and publish list this many warnings; check lists them all
@@ -238,9 +212,9 @@ def _report(checked: core.Checked, strict: bool, all_warnings: bool = False) -> 
     if hidden:
         click.echo(f"……另有 {hidden} 条警告，用 board check 查看全部。", err=True)
     if checked.errors:
-        _fail(f"发现 {len(checked.errors)} 处错误，请按上面的提示修改。")
+        raise BoardError(f"发现 {len(checked.errors)} 处错误，请按上面的提示修改。")
     if strict and checked.warnings:
-        _fail(f"发现 {len(checked.warnings)} 处警告（--strict 模式下视为错误）。")
+        raise BoardError(f"发现 {len(checked.warnings)} 处警告（--strict 模式下视为错误）。")
 
 
 def count_text(branches: object, temporary: object, items: object) -> str:
@@ -249,11 +223,94 @@ def count_text(branches: object, temporary: object, items: object) -> str:
     return f"{branches} 个支部{extra}，{items} 项整改事项"
 
 
-def _describe(options: core.Options, checked: core.Checked) -> str:
-    branches = checked.content.branches if checked.content else ()
-    items = sum(visible(i, options.audience) for b in branches for i in b.items)
-    temporary = sum(b.kind is Kind.TEMPORARY for b in branches)
-    return f"{count_text(len(branches), temporary, items)}，{options.audience.label}版，数据截至 {options.as_of.isoformat()}"
+@dataclass
+class Run:
+    """One content command's run: the MkDocs config and the one options object, each made once.
+
+    Every content command goes the same way — open the config, make the
+    options, refuse an output that would hit an input, validate and report the
+    problems, build — so each step is written here once and a command only
+    says which steps it takes.
+    """
+
+    config: MkDocsConfig
+    options: core.Options
+    checked: core.Checked | None = None
+
+    @classmethod
+    def open(cls, config_file: str, content: str | None, audience: str | None, as_of: str | None, verbose: bool, *,
+             site_dir: str | None = None, previous: Path | Callable[[MkDocsConfig], Path] | None = None) -> Run:
+        """The config with the flags applied, and the options: the flags, else the plugin's settings.
+
+        ``previous``: the output the change log compares with (a function of the
+        config when it depends on it), default the plugin's setting or site_dir.
+        """
+        from generator.site.plugin import options_of
+
+        config = _open(config_file, verbose, content, site_dir)
+        if callable(previous):
+            previous = previous(config)
+        try:
+            options = options_of(_plugin(config).config, config, content=Path(content).absolute() if content else None,
+                                 audience=audience, as_of=as_of, previous=previous)
+        except core.OptionError as exc:
+            raise BoardError(f"选项有误：{exc}") from None
+        return cls(config, options)
+
+    @property
+    def plugin(self) -> BoardPlugin:
+        return _plugin(self.config)
+
+    def check_output(self, target: str | Path, replaces: str = "folder", marker: Path = MARKER) -> None:
+        """Stop before ``target`` replaces, contains or lands inside the content, the config or the project."""
+        config_file = Path(self.config.config_file_path).absolute()
+        theme = self.config.theme.custom_dir
+        inputs = [self.options.content_dir, config_file, *([Path(theme)] if theme else [])]
+        _refuse_output(target, inputs, config_file.parent, replaces=replaces, marker=marker)
+
+    def validate(self, strict: bool = False, all_warnings: bool = False,
+                 ignore: Callable[[Problem], bool] | None = None) -> core.Checked:
+        """``core.validate`` (with a progress line on a terminal for big boards), its problems reported.
+
+        Errors (and warnings under ``strict``) stop the command; ``ignore``
+        leaves some warnings unsaid.
+        """
+        progress = Progress("读取支部文件")
+        try:
+            self.checked = core.validate(self.options, progress.update)
+        finally:
+            progress.close()
+        shown = self.checked
+        if ignore is not None:
+            shown = dataclasses.replace(shown, problems=[p for p in shown.problems if not ignore(p)])
+        _report(shown, strict, all_warnings)
+        return self.checked
+
+    def build_into(self, site_dir: Path) -> None:
+        """MkDocs builds into ``site_dir`` with our options and validation (as ``mkdocs build`` would, with hooks)."""
+        from mkdocs.commands.build import build
+
+        self.config.site_dir = str(site_dir)
+        self.config.plugins.on_startup(command="build", dirty=False)
+        try:
+            with self.plugin.given(self.options, self.checked):
+                build(self.config)
+        finally:
+            self.config.plugins.on_shutdown()
+
+    def describe(self, checked: core.Checked | None = None) -> str:
+        """What this run covers: the board's size for its audience, the audience and the as-of date."""
+        checked = checked or self.checked
+        branches = checked.content.branches if checked and checked.content else ()
+        items = sum(visible(i, self.options.audience) for b in branches for i in b.items)
+        temporary = sum(b.kind is Kind.TEMPORARY for b in branches)
+        return (f"{count_text(len(branches), temporary, items)}，{self.options.audience.label}版，"
+                f"数据截至 {self.options.as_of.isoformat()}")
+
+    def say_approval(self) -> None:
+        """Where the content stands in review and approval (nothing when the gate is off or there are errors)."""
+        if self.checked is not None and self.checked.approval is not None:
+            click.echo(f"{approval.status(self.checked.approval)}。")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -267,12 +324,10 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="警告也视为错误")
 def check(config_file, content, audience, as_of, verbose, strict) -> None:
     """检查内容文件，列出所有错误和警告。"""
-    options = _options(_open(config_file, verbose, content), content, audience, as_of)
-    checked = _validate(options)
-    _report(checked, strict, all_warnings=True)
-    click.echo(f"检查通过：{_describe(options, checked)}。")
-    if checked.approval is not None:
-        click.echo(f"{approval.status(checked.approval)}。")
+    run = Run.open(config_file, content, audience, as_of, verbose)
+    run.validate(strict, all_warnings=True)
+    click.echo(f"检查通过：{run.describe()}。")
+    run.say_approval()
 
 
 @main.command()
@@ -281,30 +336,29 @@ def check(config_file, content, audience, as_of, verbose, strict) -> None:
 @click.option("--strict", is_flag=True, help="内容警告和 MkDocs 警告都视为错误")
 def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> None:
     """生成网站；只有完整生成成功才替换原有输出文件夹。"""
-    config = _open(config_file, verbose, content, site_dir)
-    target = Path(config.site_dir)
-    options = _options(config, content, audience, as_of, previous=target)  # the change log compares with it
-    _check_output(config, options, target)
-    checked = _validate(options)
-    _report(checked, strict)
-    config.strict = strict or config.strict
+    # The change log compares with the site this build replaces.
+    run = Run.open(config_file, content, audience, as_of, verbose, site_dir=site_dir,
+                   previous=lambda config: Path(config.site_dir))
+    target = Path(run.config.site_dir)
+    run.check_output(target)
+    run.validate(strict)
+    run.config.strict = strict or run.config.strict
     with staged(target) as work:
-        _mkdocs_build(config, work, options, checked)
-    click.echo(f"网站已生成：{display_path(target)}（{_describe(options, checked)}）")
-    if checked.approval is not None:
-        click.echo(f"{approval.status(checked.approval)}。")
-    _archived(config, checked)
+        run.build_into(work)
+    click.echo(f"网站已生成：{display_path(target)}（{run.describe()}）")
+    run.say_approval()
+    _archived(run)
 
 
-def _archived(config, checked: core.Checked) -> None:
-    """Which earlier periods went to /archive/, and which were copied from an earlier build."""
-    earlier = []
-    period = checked.content.previous if checked.content else None
-    while period is not None:
-        earlier.append(period.board.period)
-        period = period.previous
+def _archived(run: Run) -> None:
+    """Which earlier periods went to /archive/, and which were copied from an earlier build; the build's notes."""
+    from generator.board.periods import chain
+
+    for note in run.plugin.now.site.notes:
+        click.echo(note)
+    earlier = [period.board.period for period in chain(run.checked.content)[1:]] if run.checked.content else []
     if earlier:
-        reused = _plugin(config).now.reused
+        reused = run.plugin.now.reused
         kept = f"，其中 {'、'.join(reused)} 沿用上次生成的页面" if reused else ""
         click.echo(f"历史归档：{'、'.join(earlier)}（/archive/ 下{kept}）")
 
@@ -324,23 +378,22 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     from generator.site import publish as releases
 
     root = Path(root).absolute()
-    config = _open(config_file, verbose, content)
-    options = _options(config, content, audience, as_of)
-    _check_output(config, options, root, replaces="root")
+    # The change log compares with the live release (current links to it); a first publish has none (never
+    # the project's site/).  Reading it before the checks below only reads.
+    run = Run.open(config_file, content, audience, as_of, verbose, previous=root / releases.CURRENT)
+    options = run.options
+    run.check_output(root, replaces="root")
     try:
         releases.prepare(root)
         releases.check_audience(root, options.audience.key)
     except releases.PublishError as exc:
-        _fail(f"发布失败：{exc}；当前网站保持不变。")
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     live = releases.live(root)
-    # The change log compares with the live release; a first publish has none (never the project's site/).
-    options = _options(config, content, audience, as_of, previous=live or root / releases.CURRENT)
-    checked = _validate(options)
-    _report(checked, strict=False)
+    checked = run.validate()
     if options.approval:  # 先审后公开: the gate has no switch here (site-config.yml `approval: off` only)
         why = approval.refusal(checked.approval)
         if why is not None:
-            _fail(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+            raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
     build = core.build_id(checked.content, options, core.signoff(checked, options)[0])
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
@@ -348,13 +401,13 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     staging = releases.staging_dir(root)
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        _mkdocs_build(config, staging, options, checked)
+        run.build_into(staging)
         release = releases.install(root, staging, build)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     removed = releases.prune(root, keep)
-    click.echo(f"已发布 {release.name}（{_describe(options, checked)}）；{root / releases.CURRENT} 已指向新版本。")
-    _archived(config, checked)
+    click.echo(f"已发布 {release.name}（{run.describe()}）；{root / releases.CURRENT} 已指向新版本。")
+    _archived(run)
     if removed:
         click.echo("已清理旧版本：" + "、".join(p.name for p in removed))
 
@@ -369,7 +422,7 @@ def rollback(root) -> None:
     try:
         release = releases.rollback(Path(root).absolute())
     except releases.PublishError as exc:
-        _fail(f"回退失败：{exc}")
+        raise BoardError(f"回退失败：{exc}") from None
     click.echo(f"已回退到 {release.name}（版本 {release.build}）。")
 
 
@@ -382,7 +435,7 @@ def releases_(root) -> None:
 
     found = releases.releases(Path(root).absolute())
     if not found:
-        _fail(f"{root} 还没有发布过。")
+        raise BoardError(f"{root} 还没有发布过。")
     for release in reversed(found):
         totals = release.summary.get("totals", {})
         items = totals.get("rectifications", {})
@@ -406,19 +459,18 @@ def _sign(step: approval.Step, config_file, content, audience, as_of, verbose, b
     try:
         day = parse_date(on) if on else today
     except DateError as exc:
-        _fail(f"--on：{exc}")
-    options = _options(_open(config_file, verbose, content), content, audience, as_of)
+        raise BoardError(f"--on：{exc}") from None
+    run = Run.open(config_file, content, audience, as_of, verbose)
+    options = run.options
     if not options.approval:
-        _fail(f"{config_file} 里设置了 approval: off（不审批）：不需要也不记录审核、审批。")
-    checked = _validate(options)
-    _report(dataclasses.replace(checked, problems=[p for p in checked.problems if not approval.is_stale_warning(p)]),
-            strict=False)
+        raise BoardError(f"{config_file} 里设置了 approval: off（不审批）：不需要也不记录审核、审批。")
+    checked = run.validate(ignore=approval.is_stale_warning)
     if checked.approval is None:  # errors were reported above; cannot happen without them
-        _fail("内容有错误，不能审核、审批。")
+        raise BoardError("内容有错误，不能审核、审批。")
     try:
         record, warnings = approval.sign(step, by, day, note, checked.content, checked.log, checked.approval, today)
     except approval.Refused as exc:
-        _fail(f"不能{step.label}：{exc}")
+        raise BoardError(f"不能{step.label}：{exc}") from None
     click.echo(f"{step.label}（{record.by}，{record.on}）的内容：")
     if step is approval.Step.APPROVE:
         review = checked.approval.review
@@ -472,19 +524,17 @@ def pdf(config_file, content, as_of, verbose, paper, landscape, out, browser) ->
 
     from generator.site.printing import PrintError, find_browser, to_pdf
 
-    config = _open(config_file, verbose, content)
-    options = _options(config, content, "public", as_of)
-    _check_output(config, options, out, replaces="pdf")
-    checked = _validate(options)
-    _report(checked, strict=False)
+    run = Run.open(config_file, content, "public", as_of, verbose)
+    run.check_output(out, replaces="pdf")
+    run.validate()
     try:
         find_browser(browser)
         with tempfile.TemporaryDirectory(prefix="board-print-") as site:
-            _mkdocs_build(config, Path(site), options, checked)
+            run.build_into(Path(site))
             to_pdf(Path(site) / "print" / "index.html", Path(out), paper=paper.upper(), landscape=landscape,
                    browser=browser)
     except PrintError as exc:
-        _fail(str(exc))
+        raise BoardError(str(exc)) from None
     click.echo(f"已生成 PDF：{out}（{paper.upper()}{'横向' if landscape else '纵向'}）")
 
 
@@ -513,26 +563,25 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
     from generator.content.model import Audience
     from generator.site.printing import PrintError, find_browser, to_png
 
-    config = _open(config_file, verbose, content)
-    options = _options(config, content, "public", as_of)
+    run = Run.open(config_file, content, "public", as_of, verbose)
+    options = run.options
     target = Path(out)
-    _check_output(config, options, target, replaces="root")  # files are added, never the folder replaced
-    checked = _validate(options)
-    _report(checked, strict=False)
+    run.check_output(target, replaces="root")  # files are added, never the folder replaced
+    checked = run.validate()
     public = compute(checked.content, Audience.PUBLIC, options.as_of)
     html = render_article(public, _article_approval(options, checked))
     try:
         find_browser(browser)
         target.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="board-article-") as site:
-            _mkdocs_build(config, Path(site), options, checked)
+            run.build_into(Path(site))
             height = to_png(Path(site) / "index.html", target / LONG_IMAGE_FILE, browser=browser)
     except PrintError as exc:
-        _fail(str(exc))
+        raise BoardError(str(exc)) from None
     partial = target / f".{ARTICLE_FILE}.tmp-{os.getpid()}"
     partial.write_text(html, encoding="utf-8")
     partial.replace(target / ARTICLE_FILE)
-    click.echo(f"已写出公众号文章：{target / ARTICLE_FILE}（{_describe(options, checked)}）")
+    click.echo(f"已写出公众号文章：{target / ARTICLE_FILE}（{run.describe()}）")
     click.echo(f"已写出总览长图：{target / LONG_IMAGE_FILE}（1080 × {height} 像素）")
 
 
@@ -543,12 +592,11 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
     from generator.site import zensical
 
-    config = _open(config_file, verbose, content)
     # The change log compares with the last Zensical build in DIR (none yet: nothing, never the project's site/).
-    options = _options(config, content, audience, as_of, previous=Path(out) / "site")
-    _check_output(config, options, out, marker=Path(zensical.DOCS_DIR) / MARKER)
-    site = core.generate(options)
-    _report(site.checked, strict=False)
+    run = Run.open(config_file, content, audience, as_of, verbose, previous=Path(out) / "site")
+    config = run.config
+    run.check_output(out, marker=Path(zensical.DOCS_DIR) / MARKER)
+    site = core.generate(run.options, checked=run.validate())
     theme = config.theme
     toml = zensical.project(
         site_name=config.site_name, site_description=config.site_description, language=theme["language"],
@@ -566,7 +614,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
         if theme.custom_dir:
             shutil.copytree(theme.custom_dir, work / zensical.THEME_DIR)
         (work / zensical.CONFIG_FILE).write_text(toml, encoding="utf-8")
-    click.echo(f"已写出 {len(pages)} 个页面到 {out}（{_describe(options, site.checked)}）；"
+    click.echo(f"已写出 {len(pages)} 个页面到 {out}（{run.describe()}）；"
                f"在该文件夹里运行 zensical build 生成网站")
 
 
@@ -582,7 +630,7 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
     from generator.office.importer import SheetError
     from generator.office.update import Unconfirmed, import_evaluation, import_rectifications
 
-    options = _options(_open(config_file, verbose, content), content, None, as_of)
+    options = Run.open(config_file, content, None, as_of, verbose).options
     try:
         if branch_id:
             report = import_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name,
@@ -592,11 +640,11 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
     except Unconfirmed as exc:
         for risk in exc.problems:
             click.echo(printable(risk), err=True)
-        _fail("以上改动需要确认：核对表格无误后，加 --yes 重新运行。这次没有导入，支部文件保持不变。")
+        raise BoardError("以上改动需要确认：核对表格无误后，加 --yes 重新运行。这次没有导入，支部文件保持不变。") from None
     except SheetError as exc:
         for problem in exc.problems:
             click.echo(printable(str(problem)), err=True)
-        _fail(f"表格有 {len(exc.problems)} 处问题，没有导入，支部文件保持不变。")
+        raise BoardError(f"表格有 {len(exc.problems)} 处问题，没有导入，支部文件保持不变。") from None
     for line in report:
         click.echo(printable(line))  # cells may hold terminal escape sequences
 
@@ -607,12 +655,8 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
 def template_(out) -> None:
     """写出一个空白的整改清单和民主评议统计表（.xlsx），带下拉选项和日期检查。"""
     from generator.office.export import template
-    from generator.site.publish import OutputError, check_output
 
-    try:
-        check_output(Path(out), [], replaces="xlsx")
-    except OutputError as exc:
-        _fail(f"{exc}。什么都没有改动。")
+    _refuse_output(out, [], replaces="xlsx")
     template(Path(out))
     click.echo(f"已写出模板：{out}")
 
@@ -624,12 +668,10 @@ def export_(config_file, content, as_of, verbose, out) -> None:
     """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计（含党内事项）。"""
     from generator.office.export import export
 
-    config = _open(config_file, verbose, content)
-    options = _options(config, content, None, as_of)
-    _check_output(config, options, out, replaces="xlsx")
-    checked = _validate(options)
-    _report(checked, strict=False)
-    export(checked.content, Path(out), options.as_of)
+    run = Run.open(config_file, content, None, as_of, verbose)
+    run.check_output(out, replaces="xlsx")
+    checked = run.validate()
+    export(checked.content, Path(out), run.options.as_of)
     branches = checked.content.branches
     size = count_text(len(branches), sum(b.kind is Kind.TEMPORARY for b in branches), sum(len(b.items) for b in branches))
     click.echo(f"已导出：{out}（{size}，含党内事项）")
@@ -644,18 +686,16 @@ def new_period(config_file, content, audience, as_of, verbose, period, out, peri
     """建立下一年度的内容：同样的支部，未完成的整改事项全部结转（carried_from）。"""
     from generator.office.newperiod import NewPeriodError, new_period, refuse_place
 
-    config = _open(config_file, verbose, content)
-    options = _options(config, content, audience, as_of)
-    _check_output(config, options, out)  # not over or into the content, config, theme or project
-    checked = _validate(options)
-    _report(checked, strict=False)
+    run = Run.open(config_file, content, audience, as_of, verbose)
+    run.check_output(out)  # not over or into the content, config, theme or project
+    checked = run.validate()
     refused = refuse_place(Path(out), checked.content)  # nor a non-empty folder, nor any earlier period's
     if refused:
-        _fail(f"没有建立新年度：{refused}。")
+        raise BoardError(f"没有建立新年度：{refused}。")
     try:
-        carried = new_period(checked.content, Path(out), period.strip(), period_id, options.as_of)
+        carried = new_period(checked.content, Path(out), period.strip(), period_id, run.options.as_of)
     except NewPeriodError as exc:
-        _fail(f"没有建立新年度：{exc}")
+        raise BoardError(f"没有建立新年度：{exc}") from None
     for line in carried.report():
         click.echo(line)
     click.echo(f"下一步：检查 board check --content {out}；确认后把 site-config.yml 里的 content_dir 改为 {out}"
@@ -670,11 +710,10 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _check_port(dev_addr)
-    config = _open(config_file, True, content)
-    options = _options(config, content, audience, as_of)
+    run = Run.open(config_file, content, audience, as_of, True)
     click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
     # MkDocs loads the config again for every rebuild; the plugin object (and so what it is given) stays.
-    with _plugin(config).given(options):
+    with run.plugin.given(run.options):
         mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, docs_dir=_absolute(content))
 
 
@@ -701,4 +740,4 @@ def _check_port(dev_addr: str) -> None:
     port = int(port_text)
     spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p)), port + 1)
     shown = f"[{host}]" if ":" in host else host
-    _fail(f"端口 {port} 已被占用，用 -a {shown}:{spare} 换一个端口")
+    raise BoardError(f"端口 {port} 已被占用，用 -a {shown}:{spare} 换一个端口")

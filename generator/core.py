@@ -130,6 +130,7 @@ class Site:
     signed: dict[str, str] | None = None  # who reviewed and approved what this site shows (None: not approved)
     preview: bool = False  # the gate is on and the content is not approved: every page says 预览稿
     archives: tuple[Archive, ...] = ()
+    notes: tuple[str, ...] = ()  # what the user should know about this build (a change log started afresh)
 
     def all_pages(self) -> dict[str, str]:
         """The current period's pages and every archived period's (``board render``)."""
@@ -167,9 +168,11 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
         **screen_files(public, options.screen, build, options.site_url, signed=signed, preview=preview),
         changes.SNAPSHOT_PATH: _json(snapshot),
         changes.CHANGES_PATH: _json(history),
-        changes.BUILD_PATH: _json({"build": build, "as_of": options.as_of.isoformat(), "audience": options.audience.key}),
+        changes.BUILD_PATH: _json({"build": build, "as_of": options.as_of.isoformat(), "audience": options.audience.key,
+                                   "organization": content.board.organization}),
     }
-    return Site(checked, figures, pages, data, build, signed, preview, archives(content, options, links))
+    notes = tuple(filter(None, [changes.fresh_start(options.previous, content.board.organization)]))
+    return Site(checked, figures, pages, data, build, signed, preview, archives(content, options, links), notes)
 
 
 def archives(content: Content, options: Options, links: list[periods.Links]) -> tuple[Archive, ...]:

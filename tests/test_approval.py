@@ -282,7 +282,7 @@ def test_publish_is_refused_until_reviewed_and_approved_then_names_both(tmp_path
     assert PREVIEW not in index and f"审核：王某某（{TODAY.year}年{TODAY.month}月{TODAY.day}日）" in index
     assert "审批：李某某" in index
     assert "审核：王某某" in live.joinpath("changes", "index.html").read_text(encoding="utf-8")
-    assert re.search(r"@bottom-left \{ content: \"审核：王某某[^\"]*审批：李某某", (live / "print" / "index.html").read_text())
+    assert re.search(r"@bottom-center \{ content: \"审核：王某某[^\"]*审批：李某某", (live / "print" / "index.html").read_text())
     summary = json.loads((live / "data" / "summary.json").read_text(encoding="utf-8"))
     assert summary["approval"] == {"reviewed_by": "王某某", "reviewed_on": TODAY.isoformat(),
                                    "approved_by": "李某某", "approved_on": TODAY.isoformat()}

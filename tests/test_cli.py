@@ -56,8 +56,10 @@ def test_gbk_content_builds_correctly(tmp_path):
 def test_bad_options_and_missing_config_are_sentences(board_dir, tmp_path):
     run = board_cli("check", "--config", str(CONFIG), "--content", str(board_dir), "--as-of", "2024-13-01")
     assert run.code == 1 and "as-of" in run.err and "没有 13 月" in run.err and "Traceback" not in run.err
-    run = board("check", "--config", str(tmp_path / "nope.yml"))
-    assert run.code == 1 and "找不到配置文件" in run.err
+    run = board("check", "--config", str(tmp_path / "nope.yml"))  # one error type, rendered once: no "Error:"
+    assert run.code == 1 and run.err == f"找不到配置文件 {tmp_path / 'nope.yml'}：请在项目文件夹里运行，或用 --config 指定\n"
+    run = board("check", "--config", str(tmp_path / "nope\x1b[2J.yml"))  # the terminal sees escapes spelled out
+    assert run.code == 1 and "\x1b" not in run.err and "nope\\x1b[2J.yml" in run.err
     run = board("check", "--config", str(CONFIG), "--content", str(tmp_path / "nowhere"))
     assert run.code == 1 and "找不到内容文件夹" in run.err
     (tmp_path / "empty").mkdir()

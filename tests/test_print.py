@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, board, build_site, evaluation, item, tiny_board
+from conftest import AS_OF, CONFIG, approve_board, board, build_site, evaluation, item, tiny_board
 from generator.site.printing import PrintError, find_browser, to_pdf
 
 pytestmark = pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and shutil.which("pdftotext")),
@@ -70,6 +70,30 @@ def test_long_lists_break_between_rows_with_the_header_repeated(tmp_path):
         assert len(holding) == 1, (n, holding)                           # a row never spans two pages
     assert pages[-1].startswith("第二党支部") or "第二党支部" in pages[-1]
     assert "公开的问题" in pages[-1] and "唯一的问题" not in "".join(pages)    # public only
+
+
+def lines_of(pdf: Path) -> list[list[str]]:
+    """Each page's lines as pdftotext lays them out."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    return [page.splitlines() for page in text.split("\f") if page.strip()]
+
+
+def test_the_footer_keeps_titles_names_and_page_numbers_whole_and_items_show_target_and_progress(tmp_path):
+    content = tiny_board(tmp_path / "c", {
+        f"b{n}": {"name": f"第{n}党支部", "order": n, "rectifications": [
+            item(id="1", problem=f"第{n}支部的问题", target="学习制度化常态化", progress="已制定方案，正在落实")]}
+        for n in range(1, 4)})
+    reviewer, approver = "党委办公室主任 欧阳某某某", "党委副书记、纪委书记 司马某某某"
+    approve_board(content, reviewer=reviewer, approver=approver)
+    pdf(content, tmp_path / "signed.pdf")
+    pages = lines_of(tmp_path / "signed.pdf")
+    assert len(pages) == 4
+    for number, lines in enumerate(pages, start=1):
+        [footer] = [line for line in lines if "审批：" in line and "页" in line]
+        assert reviewer in footer and approver in footer, footer          # one line: nothing wrapped
+        assert re.search(rf"第 {number} 页 共 4 页\s*$", footer), footer
+    body = squash("".join("".join(lines) for lines in pages[1:]))
+    assert "整改目标：学习制度化常态化" in body and "整改进展：已制定方案，正在落实" in body
 
 
 def test_a3_and_landscape(tmp_path):

@@ -6,9 +6,10 @@ snapshot with the previous one and, if anything changed, adds one entry.
 Entries are dated by the data's as-of date and carry the build id, never the
 wall clock, so the same content gives the same bytes.
 
-What is carried is keyed by audience (``carry``): a build reads only what a
-build for its own audience left, and keeps an item's text only while it shows
-that item itself.
+What is carried is keyed by organisation and audience (``carry``): a build
+reads only what a build of the same organisation for its own audience left
+(a new bureau built over the sample's output starts afresh, ``fresh_start``
+says so), and keeps an item's text only while it shows that item itself.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ def snapshot(figures: Figures) -> dict[str, Any]:
     ev = figures.evaluation
     every = {**ev.counts, "participation_rate": ev.participation_rate, **figures.counts.as_dict()}
     totals = {key: every[key] for key in FIGURE_LABELS}
-    return {"audience": figures.audience.key, "items": items, "totals": totals}
+    return {"audience": figures.audience.key, "organization": figures.board.organization, "items": items,
+            "totals": totals}
 
 
 def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, build: str) -> dict[str, Any] | None:
@@ -93,7 +95,7 @@ def carry(previous: Previous, current: dict[str, Any], as_of: str, build: str,
     renumbered, or reworded, is no longer listed (the entry's counts remain).
     """
     audience = current["audience"]
-    if previous.audience != audience:
+    if previous.audience != audience or previous.organization != current["organization"]:
         previous = Previous()
     shown = current["items"]
     kept = [_visible(e, shown) for e in previous.history if e["audience"] == audience]
@@ -101,6 +103,18 @@ def carry(previous: Previous, current: dict[str, Any], as_of: str, build: str,
     if new is not None and approval is not None:  # who reviewed and approved this version (approval.State.view)
         new["approval"] = dict(approval)
     return history(kept, new)
+
+
+def fresh_start(previous: Previous, organization: str) -> str | None:
+    """Why this build's change log starts afresh although the output folder held a build, or None.
+
+    History belongs to one organisation: another bureau's (or an older build that
+    named none) is never compared with nor carried.
+    """
+    if previous.snapshot is None or previous.organization == organization:
+        return None
+    whose = f"另一单位“{previous.organization}”" if previous.organization else "旧版本程序（没有记下单位名称）"
+    return f"输出文件夹里原来是{whose}的网站：更新记录从这次生成重新开始，不沿用原来的记录。"
 
 
 def _visible(entry: dict[str, Any], shown: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -127,6 +141,7 @@ class Previous:
     audience: str | None = None
     snapshot: dict[str, Any] | None = None
     history: tuple[dict[str, Any], ...] = ()
+    organization: str | None = None  # whose board it was (older outputs named none: never carried)
 
 
 def read_previous(folder: Path) -> Previous:
@@ -142,7 +157,8 @@ def read_previous(folder: Path) -> Previous:
     if audience not in ("public", "party") or snapshot is None or snapshot["audience"] != audience:
         return Previous()
     entries = tuple(e for e in map(_entry, history if isinstance(history, list) else []) if e is not None)
-    return Previous(audience, snapshot, entries[:MAX_ENTRIES])
+    organization = build.get("organization")
+    return Previous(audience, snapshot, entries[:MAX_ENTRIES], organization if _text(organization) else None)
 
 
 def _text(value: Any) -> bool:
@@ -165,7 +181,9 @@ def _snapshot(data: Any) -> dict[str, Any] | None:
         return None
     if not all(v is None or _count(v) for v in totals.values()):
         return None
-    return {"audience": data["audience"], "items": items, "totals": totals}
+    organization = data.get("organization")
+    return {"audience": data["audience"], "organization": organization if _text(organization) else None,
+            "items": items, "totals": totals}
 
 
 def _entry(data: Any) -> dict[str, Any] | None:

@@ -25,6 +25,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from generator.board.figures import BranchFigures, Figures, ledger, summary
+from generator.board.footer import print_footer
 from generator.board.periods import Links, item_anchor
 from generator.board.qr import code_for
 from generator.content import schema
@@ -124,7 +125,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string, anchor=item_anchor)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS,
                        statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES,
-                       carried_sentence=carried_sentence)
+                       carried_sentence=carried_sentence, print_footer=print_footer)
     return env
 
 

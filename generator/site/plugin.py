@@ -196,6 +196,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                 (log.error if problem.severity is Severity.ERROR else log.warning)(str(problem))
         if not site.checked.errors:
             self.last_good = site if self.serving else None
+            for note in site.notes if self.serving or not by_board else ():  # board build prints its own
+                log.info(note)
         elif self.serving and self.last_good is not None:
             # MkDocs' dev server stalls every request after a failed build, so
             # under serve we rebuild the last good pages instead.
