@@ -155,6 +155,9 @@ class Record:
     def keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys()
+
     def labels(self) -> dict[str, str]:
         """Model attribute → Chinese label (for templates and the screen)."""
         return {f.name: f.label for f in self.fields}

@@ -16,7 +16,7 @@ from typing import Any
 from generator.content import schema
 from generator.content.dates import DateError
 from generator.content.load import MAX_DIGITS
-from generator.content.model import Labeled, Status
+from generator.content.model import Labeled
 from generator.office import cells
 from generator.office.headers import Column, Table, columns_of, find_table, footer, normal, unread_columns
 from generator.office.sheets import Sheet, SheetError
@@ -46,6 +46,10 @@ class Imported:
     table: Table
     items: list[SheetItem]
     notes: list[str] = field(default_factory=list)
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """The items as a branch file would hold them, empty values left out."""
+        return [{k: v for k, v in item.values.items() if v is not None} for item in self.items]
 
 
 def rectification_table(sheets: list[Sheet], wanted: str | None = None, hints: tuple[str, ...] = ()) -> Table:
@@ -173,9 +177,11 @@ def _item(row: _Row, group: str | None) -> SheetItem | None:
     before = len(row.problems)
     values: dict[str, Any] = {}
     notes: list[str] = []  # what followed a status word (``已完成。已建立台账``) goes to 整改进展
-    given = {key for key in row.table.columns if key in schema.ITEM.keys()}
+    given = {key for key in row.table.columns if key in schema.ITEM}
     for f in schema.ITEM.fields:
-        if f.key in given:
+        if f.key in given and f.implicit and not row.raws(f.key):
+            given.discard(f.key)  # a blank 公开范围 says nothing: an item keeps its own, a new one is 公开
+        elif f.key in given:
             values[f.key] = _READERS[f.type](row, f, notes)
     if group and not values.get("category"):
         values["category"] = group
@@ -300,7 +306,8 @@ def _number_items(items: list[SheetItem], table: Table, problems: list[str]) -> 
     for item_id, run in runs.items():
         if len(run) == 1:
             continue
-        if [i.row for i in run] == list(range(run[0].row, run[0].row + len(run))) and not table.sheet.merges_lost:
+        column = table.column("id")
+        if all((i.row, column) in table.sheet.spread for i in run[1:]):
             for k, item in enumerate(run, start=1):
                 item.values["id"] = f"{item_id}-{k}"
             continue

@@ -44,6 +44,7 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     merges_lost: bool = False  # a CSV: a merged cell kept its value in its first row only
+    spread: frozenset[tuple[int, int]] = frozenset()  # (row, column) of cells given their value by a merged cell
 
     def ref(self, row: int, column: int) -> str:
         return f"{self.name}!{get_column_letter(column + 1)}{row + 1}"
@@ -179,13 +180,16 @@ def _read_xlsx(path: Path) -> list[Sheet]:
             rows.pop()  # formatted but empty rows at the end
         if len(rows) > MAX_ROWS:
             raise _too_many_rows(f"{path.name} 的工作表“{ws.title}”", len(rows))
+        spread = set()
         for merged in ws.merged_cells.ranges:
             value = ws.cell(merged.min_row, merged.min_col).value
             for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
                 for c in range(merged.min_col - 1, merged.max_col):
                     if c < len(rows[r]):
                         rows[r][c] = value
-        sheets.append(Sheet(ws.title, rows))
+                        spread.add((r, c))
+            spread.discard((merged.min_row - 1, merged.min_col - 1))
+        sheets.append(Sheet(ws.title, rows, spread=frozenset(spread)))
     return sheets
 
 

@@ -163,9 +163,9 @@ def _as_written(fresh: list[CommentedMap], new: tuple[Item, ...], pairs: list[in
             fresh[index] = was_node
             continue
         node = fresh[index]
-        for key in list(node):
-            f = schema.ITEM[str(key)] if str(key) in schema.ITEM.keys() else None
-            if f and key in was_node and getattr(item, f.name) == getattr(was, f.name):
+        for key in [k for k in node if k in schema.ITEM and k in was_node]:
+            name = schema.ITEM[str(key)].name
+            if getattr(item, name) == getattr(was, name):
                 node[key] = was_node[key]
                 if key in was_node.ca.items:  # and the comment at the end of its line
                     node.ca.items[key] = was_node.ca.items[key]
@@ -203,10 +203,11 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
     if "audience" not in imported.table.columns and old:
         column = schema.ITEM["audience"].header
         added = sum(o is None for o in found.rows)
-        plan.notes.append(f"表格没有“{column}”列：原有事项（按问题文字对应）保持原来的公开范围"
+        plan.notes.append(f"表格没有“{column}”列：原有事项保持原来的公开范围（按问题文字与原事项对应）"
                           + (f"；新增的 {added} 项按“公开”导入，不公开的请在表格里加“{column}”列写 党内" if added else ""))
     plan.preview = [f"{new.name}（{display_path(path)}）", *describe(old, new.items, found.rows)]
-    if not path.exists() or text.encode("utf-8") != path.read_bytes():
+    unchanged = old_branch is not None and len(old) == len(new.items) and all(map(_same, old, new.items))
+    if not unchanged:  # a file read the same is left byte for byte, whatever its layout
         plan.changes[path] = text.encode("utf-8")
     return plan
 
