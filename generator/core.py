@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from generator import __version__, speed
+from generator.approval import log as approvals
+from generator.approval import state as approval
 from generator.board import changes, checks, periods
 from generator.board.figures import Figures, compute
 from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages
@@ -19,10 +21,12 @@ from generator.board.screen import ScreenSettings, screen_files
 from generator.content.dates import DateError, parse_date
 from generator.content.load import display_path, load_content, parse_choice
 from generator.content.model import Audience, Content, Problem, Severity
-from generator.office import approval
 from generator.speed import Memo
 
 AS_OF_RANGE = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))  # page dates, sitemap and archive times must fit
+
+
+NOT_FINGERPRINTED = {"fingerprint": False}  # an ``Options`` field left out of its fingerprint
 
 
 class OptionError(ValueError):
@@ -31,23 +35,30 @@ class OptionError(ValueError):
 
 @dataclass(frozen=True)
 class Options:
-    content_dir: Path
+    """Everything a build depends on besides the content; made once per run (``make_options``).
+
+    Every field changes the output and so is part of ``fingerprint``, unless
+    declared with ``metadata=NOT_FINGERPRINTED`` (where the content is, what the
+    last output left: they are the content's side of a build id).
+    """
+
+    content_dir: Path = field(metadata=NOT_FINGERPRINTED)
     audience: Audience = Audience.PUBLIC
     as_of: dt.date = field(default_factory=dt.date.today)
     excellent_ceiling: float = checks.DEFAULT_EXCELLENT_CEILING
     screen: ScreenSettings = field(default_factory=ScreenSettings)
-    previous: changes.Previous = field(default_factory=changes.Previous)
+    previous: changes.Previous = field(default_factory=changes.Previous, metadata=NOT_FINGERPRINTED)
     ledger_page_rows: int = LEDGER_PAGE_ROWS
     site_url: str = ""  # where the site is published: QR codes on print and screen point there
-    approval: bool = True  # the review-and-approval gate (site-config.yml `approval: off` turns it off)
+    approval: bool = True  # the gate (`approval: off`: pages are previews; refused where a release root had approval)
 
     def fingerprint(self) -> str:
-        """Everything besides the content that changes the output."""
-        return (f"{__version__}|{self.audience.key}|{self.as_of}|{self.excellent_ceiling}|{self.screen}"
-                f"|{self.ledger_page_rows}|{self.site_url}|{self.approval}")
+        """Everything besides the content that changes the output: the generator's version and every field."""
+        values = (getattr(self, f.name) for f in fields(self) if f.metadata.get("fingerprint", True))
+        return "|".join([__version__, *(v.key if isinstance(v, Audience) else str(v) for v in values)])
 
 
-def make_options(content_dir: str | Path, audience: str | None = None, as_of: str | None = None,
+def make_options(content_dir: str | Path, *, audience: str | None = None, as_of: str | None = None,
                  excellent_ceiling: float | None = None, screen: ScreenSettings | None = None,
                  previous: changes.Previous | None = None, ledger_page_rows: int | None = None,
                  site_url: str | None = None, approval: bool = True) -> Options:
@@ -73,7 +84,7 @@ def make_options(content_dir: str | Path, audience: str | None = None, as_of: st
 class Checked:
     content: Content | None
     problems: list[Problem]
-    log: approval.Log | None = None  # approvals.yml (None: the gate is off)
+    log: approvals.Log | None = None  # approvals.yml (None: the gate is off)
     approval: approval.State | None = None  # where this audience's content stands (None: gate off, or errors)
 
     @property
@@ -93,7 +104,7 @@ def validate(options: Options, progress: Callable[[int, int], None] | None = Non
         problems = problems + checks.check(content, options.as_of, options.excellent_ceiling)
     if not options.approval:
         return Checked(content, sorted(problems))
-    log, found = approval.load(options.content_dir, display_path(options.content_dir / approval.FILE_NAME),
+    log, found = approvals.load(options.content_dir, display_path(options.content_dir / approvals.FILE_NAME),
                                today or dt.date.today())
     problems += found
     state = None
@@ -159,8 +170,9 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build, signed)
     links = periods.links(content, options.audience)
     big = memo is None and len(figures.branches) >= speed.BIG_BOARD  # a big one-off build: use both cores
-    pages = render_pages(figures, history, options.ledger_page_rows, memo, links[0], signed, preview, public,
-                         options.site_url, beside=lambda make: speed.beside(make, big))
+    pages = render_pages(figures, history=history, ledger_page_rows=options.ledger_page_rows, memo=memo, links=links[0],
+                         signed=signed, preview=preview, public=public, site_url=options.site_url,
+                         beside=lambda make: speed.beside(make, big))
     if memo is not None:
         memo.finish()
     data = {
@@ -191,9 +203,12 @@ def archives(content: Content, options: Options, links: list[periods.Links]) -> 
 
 
 def signoff(checked: Checked, options: Options) -> tuple[dict[str, str] | None, bool]:
-    """(who reviewed and approved, or None; whether the site is a preview) for checked content."""
+    """(who reviewed and approved, or None; whether the site is a preview) for checked content.
+
+    Without the gate (``approval: off``) nothing is approved: every page says 预览稿.
+    """
     if not options.approval:
-        return None, False
+        return None, True
     signed = checked.approval.view() if checked.approval is not None else None
     return signed, signed is None
 

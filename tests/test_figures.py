@@ -95,8 +95,9 @@ def test_summary_has_exactly_the_designed_keys(tmp_path):
     assert list(data) == ["organization", "period", "as_of", "audience", "totals", "previous", "carried", "branches"]
     assert set(data["totals"]) == {
         "branches", "temporary_branches", "members", "probationary", "participants", "rated", "excellent",
-        "qualified", "basic", "unqualified", "opinions", "participation_rate", "shares", "rectifications"}
-    assert set(data["branches"][0]) == {"id", "name", "kind", "evaluation", "rectifications", "carried"}
+        "qualified", "basic", "unqualified", "opinions", "participation_rate", "shares", "rectifications", "people"}
+    assert set(data["branches"][0]) == {"id", "name", "kind", "evaluation", "rectifications", "people", "carried"}
+    assert set(data["totals"]["people"]) == {"people", "pledges", "fulfilled", "rectifications"}
     assert data["previous"] is None and set(data["carried"]) == {"total", "done", "closed", "open"}
 
 

@@ -151,7 +151,7 @@ def test_no_party_only_text_ever_reaches_a_public_file(tmp_path_factory, steps):
         for stale in (content / "branches").glob("*.yml"):
             if stale.stem != "first":
                 stale.unlink()
-        options = core.make_options(content, audience, f"2024-07-{day:02d}", previous=changes.read_previous(site),
+        options = core.make_options(content, audience=audience, as_of=f"2024-07-{day:02d}", previous=changes.read_previous(site),
                                     ledger_page_rows=LEDGER_PAGE_ROWS)
         generated = core.generate(options)
         assert not generated.checked.errors

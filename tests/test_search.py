@@ -154,7 +154,7 @@ def test_each_string_is_cut_once_and_kept_in_the_parse_cache(tmp_path, monkeypat
     from generator.board.figures import compute
 
     monkeypatch.setenv("BOARD_CACHE_DIR", str(tmp_path / "cache"))
-    options = core.make_options(REPO / "content", "public", SAMPLE_AS_OF)
+    options = core.make_options(REPO / "content", audience="public", as_of=SAMPLE_AS_OF)
     figures = compute(core.validate(options).content, options.audience, options.as_of)
     cut = search.Segmenter()
     calls = []
@@ -200,7 +200,7 @@ def test_a_big_board_index_made_in_another_process_is_the_same(monkeypatch, tmp_
     from generator import core
     from generator.board.figures import compute
 
-    options = core.make_options(REPO / "content", "public", SAMPLE_AS_OF)
+    options = core.make_options(REPO / "content", audience="public", as_of=SAMPLE_AS_OF)
     figures = compute(core.validate(options).content, options.audience, options.as_of)
     config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 1000.0}}}
     whole = search.index_json(config, search.documents(figures, lambda path: path, search.Segmenter(config["separator"])))

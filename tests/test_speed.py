@@ -46,7 +46,7 @@ def test_an_error_beside_is_raised_where_the_value_is_asked_for():
 
 
 def test_a_big_board_made_on_two_cores_is_the_same_site(monkeypatch):
-    options = core.make_options(REPO / "content", "public", "2026-11-25")
+    options = core.make_options(REPO / "content", audience="public", as_of="2026-11-25")
     checked = core.validate(options)
     monkeypatch.setattr(speed, "BIG_BOARD", 10**9)
     alone = core.generate(options, None, checked)
@@ -99,12 +99,12 @@ def test_values_remembered_all_at_once_are_kept_on_disk_between_runs():
 
 
 def test_a_board_checked_again_takes_its_approval_prints_from_the_cache(tmp_path, monkeypatch):
-    from generator.office import approval
+    from generator.approval import fingerprints
 
-    options = core.make_options(REPO / "content", "public", "2026-11-25")
+    options = core.make_options(REPO / "content", audience="public", as_of="2026-11-25")
     first = core.validate(options).approval
     speed.forget()
-    monkeypatch.setattr(approval, "_seen", lambda *_: pytest.fail("made again"))
+    monkeypatch.setattr(fingerprints, "seen", lambda *_: pytest.fail("made again"))
     assert core.validate(options).approval == first
 
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.board.figures import Figures
+from generator.board.figures import BranchFigures, Figures
 from generator.content import schema
 
 MAX_ENTRIES = 50
@@ -36,18 +37,32 @@ FIGURE_LABELS = {
     "participation_rate": "参与率（%）",
     **{key: schema.EVALUATION[key].label for key in schema.GRADES},
     **schema.ITEM_COUNT_LABELS,
+    **schema.PEOPLE_COUNT_LABELS,
 }
+PLEDGE = "承诺：{}"
+FULFILLED = "践诺：{}"
+NOT_REPORTED = "未报告"
+
+
+def _entries(bf: BranchFigures) -> Iterator[tuple[str, dict[str, str]]]:
+    """What the change log follows of one branch as shown: every item (the branch's and its people's, named
+    ``罗某某/01``) by status, and every person by pledge and fulfilment (their key: ``~name``)."""
+    branch = bf.branch
+    for name, item in branch.every_item():
+        yield f"{branch.id}/{name}", {"branch": branch.name, "id": name, "problem": item.problem[:60],
+                                      "status": item.status.label}
+    for person in branch.people:
+        yield f"{branch.id}/~{person.name}", {"branch": branch.name, "id": person.name,
+                                              "problem": PLEDGE.format(person.pledge or "")[:60],
+                                              "status": FULFILLED.format(person.fulfilled or NOT_REPORTED)[:60]}
 
 
 def snapshot(figures: Figures) -> dict[str, Any]:
     """What this build shows, reduced to what the change log compares."""
-    items = {
-        f"{bf.branch.id}/{item.id}": {"branch": bf.branch.name, "id": item.id, "problem": item.problem[:60],
-                                      "status": item.status.label}
-        for bf in figures.branches for item in bf.items
-    }
+    items = dict(entry for bf in figures.branches for entry in _entries(bf))
     ev = figures.evaluation
-    every = {**ev.counts, "participation_rate": ev.participation_rate, **figures.counts.as_dict()}
+    every = {**ev.counts, "participation_rate": ev.participation_rate, **figures.counts.as_dict(),
+             **figures.people.as_dict()}
     totals = {key: every[key] for key in FIGURE_LABELS}
     return {"audience": figures.audience.key, "organization": figures.board.organization, "items": items,
             "totals": totals}

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from generator.board.figures import GRADES, grade_shares
 from generator.content import schema
-from generator.content.model import Branch, Content, Evaluation, Item, Problem, Severity, Status
+from generator.content.model import Branch, Content, Evaluation, Item, Person, PersonalItem, Problem, Severity, Status
 
 DEFAULT_EXCELLENT_CEILING = 100 / 3  # percent of those graded: 优秀 is "generally within about a third"
 
@@ -51,11 +51,11 @@ def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator
             ids.append(period.board.period_id)
             period = period.previous
     origins = {} if previous is None else {
-        item_key(previous.board.period_id, b.id, i.id): (b, i) for b in previous.branches for i in b.items
+        item_key(previous.board.period_id, b.id, name): (b, i) for b in previous.branches for name, i in b.every_item()
     }
     carried: dict[str, tuple[str, int]] = {}
     for branch in content.branches:
-        for item in branch.items:
+        for _, item in branch.every_item():
             if item.carried_from is None:
                 continue
             at = item.lines.get("carried_from", 0)
@@ -103,7 +103,8 @@ def _carried_problem(content: Content, written: str, origins: dict[str, tuple[Br
 
 def check_branch(branch: Branch, as_of: dt.date, excellent_ceiling: float = DEFAULT_EXCELLENT_CEILING) -> list[Problem]:
     """The rules of one branch file (also used on an import before it is written)."""
-    problems = list(_check_items(branch, as_of))
+    problems = list(_check_items(branch.path, branch.items, as_of))
+    problems.extend(_check_people(branch, as_of))
     if branch.evaluation is not None:
         problems.extend(_check_evaluation(branch.path, branch.evaluation, excellent_ceiling))
         problems.extend(_check_graded(branch))
@@ -160,22 +161,37 @@ def _grades(ev: Evaluation) -> dict[str, int]:
     return {grade: getattr(ev, grade) for grade in GRADES}
 
 
-def _check_items(branch: Branch, as_of: dt.date) -> Iterator[Problem]:
+def _check_items(path: str, items: tuple[Item | PersonalItem, ...], as_of: dt.date, whose: str = "") -> Iterator[Problem]:
     first_line: dict[str, int] = {}
-    for item in branch.items:
+    for item in items:
         line = item.lines.get("id") or _item_line(item)
         if item.id in first_line:
-            yield Problem(branch.path, line, f"序号 id“{item.id}”重复：第 {first_line[item.id]} 行和第 {line} 行")
+            yield Problem(path, line, f"{whose}序号 id“{item.id}”重复：第 {first_line[item.id]} 行和第 {line} 行")
         else:
             first_line[item.id] = line
-        yield from _check_item(branch.path, item, as_of)
+        yield from _check_item(path, item, as_of)
 
 
-def _item_line(item: Item) -> int:
+def _check_people(branch: Branch, as_of: dt.date) -> Iterator[Problem]:
+    """A person's own items follow the items' rules; a name twice in a branch is most likely a slip."""
+    first_line: dict[str, int] = {}
+    for person in branch.people:
+        line = person.lines.get("name") or _item_line(person)
+        if person.name in first_line:
+            yield Problem(branch.path, line, (
+                f"班子成员和党员 people 里“{person.name}”出现了两次（第 {first_line[person.name]} 行和第 {line} 行）；"
+                f"同名的两个人请在 name 里加以区分，例如 {person.name}（二）"
+            ), Severity.WARNING)
+        else:
+            first_line[person.name] = line
+        yield from _check_items(branch.path, person.items, as_of, f"{person.name}的个人整改清单里")
+
+
+def _item_line(item: Item | PersonalItem | Person) -> int:
     return min(item.lines.values())
 
 
-def _check_item(path: str, item: Item, as_of: dt.date) -> Iterator[Problem]:
+def _check_item(path: str, item: Item | PersonalItem, as_of: dt.date) -> Iterator[Problem]:
     if item.status.finished and item.completed is None:  # public lists mark items done without a date: never invent one
         yield Problem(path, item.lines.get("status") or _item_line(item),
                       f"事项 {item.id} 状态为“{item.status.label}”，但没有填写 completed（完成日期）；知道日期的请补上",

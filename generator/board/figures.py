@@ -11,10 +11,24 @@ import dataclasses
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from generator.content.model import Audience, Board, Branch, Content, DeadlineKind, Evaluation, Item, Kind, Status
-from generator.content.schema import COUNTS, GRADES, ITEM_COUNTS
+from generator.content import audience as audiences
+from generator.content import schema
+from generator.content.model import (
+    Audience,
+    Board,
+    Branch,
+    Content,
+    DeadlineKind,
+    Evaluation,
+    Item,
+    Kind,
+    Person,
+    PersonalItem,
+    Status,
+)
+from generator.content.schema import COUNTS, GRADES, ITEM_COUNTS, PEOPLE_COUNT_LABELS
 
-__all__ = ["COUNTS", "GRADES", "ITEM_COUNTS"]  # declared in ``schema``, used from here by the board's modules
+__all__ = ["COUNTS", "GRADES", "ITEM_COUNTS", "PEOPLE_COUNT_LABELS"]  # declared in ``schema``, used from here by the board's modules
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -50,8 +64,8 @@ def is_overdue(item: Item, as_of: dt.date) -> bool:
 
 
 def visible(item: Item, audience: Audience) -> bool:
-    """A public build shows only 公开 items; a party build shows all."""
-    return audience is Audience.PARTY or item.audience is Audience.PUBLIC
+    """A public build shows only 公开 items; a party build shows all (``content.audience``)."""
+    return audiences.visible(item, schema.ITEM, audience)
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,7 @@ ItemCounts = dataclasses.make_dataclass("ItemCounts", [(name, int) for name in I
 ItemCounts.__module__ = __name__
 
 
-def item_counts(items: tuple[Item, ...], overdue: frozenset[str]) -> ItemCounts:
+def item_counts(items: tuple[Item | PersonalItem, ...], overdue: frozenset[str]) -> ItemCounts:
     by_status = {status.key: 0 for status in Status}
     for item in items:
         by_status[item.status.key] += 1
@@ -128,13 +142,63 @@ def carried_counts(items: tuple[Item, ...]) -> CarriedCounts:
 
 
 @dataclass(frozen=True)
+class PersonFigures:
+    """One person as the audience sees them, with their own items' counts."""
+
+    person: Person
+    counts: ItemCounts
+    overdue: frozenset[str]  # the ids of their overdue items (unique within the person)
+
+    @property
+    def items(self) -> tuple[PersonalItem, ...]:
+        return self.person.items
+
+    def is_overdue(self, item: PersonalItem) -> bool:
+        return item.id in self.overdue
+
+
+@dataclass(frozen=True)
+class PeopleCounts:
+    """承诺公示 in figures: people shown, how many pledged, how many reported fulfilment, and their own items."""
+
+    people: int
+    pledges: int
+    fulfilled: int
+    items: ItemCounts
+
+    def as_dict(self) -> dict:
+        """As ``summary.json`` has them: the three counts by name and ``rectifications`` (the six item counts)."""
+        return {**{name: getattr(self, name) for name in PEOPLE_COUNT_LABELS}, "rectifications": self.items.as_dict()}
+
+
+def people_counts(people: tuple[PersonFigures, ...]) -> PeopleCounts:
+    return PeopleCounts(
+        people=len(people),
+        pledges=sum(1 for p in people if p.person.pledge),
+        fulfilled=sum(1 for p in people if p.person.fulfilled),
+        items=_summed([p.counts for p in people]),
+    )
+
+
+def _summed(counts: list[ItemCounts]) -> ItemCounts:
+    return ItemCounts(**{name: sum(getattr(c, name) for c in counts) for name in ITEM_COUNTS})
+
+
+def person_figures(person: Person, as_of: dt.date) -> PersonFigures:
+    overdue = frozenset(item.id for item in person.items if is_overdue(item, as_of))
+    return PersonFigures(person, item_counts(person.items, overdue), overdue)
+
+
+@dataclass(frozen=True)
 class BranchFigures:
-    branch: Branch
+    branch: Branch  # as the audience sees it (``audience.shown``): nothing hidden is left in it
     evaluation: EvaluationFigures | None
     items: tuple[Item, ...]
     counts: ItemCounts
     overdue: frozenset[str]  # the ids of the overdue items (unique within a branch)
     carried: CarriedCounts
+    people: tuple[PersonFigures, ...] = ()
+    people_counts: PeopleCounts | None = None
 
     def is_overdue(self, item: Item) -> bool:
         return item.id in self.overdue
@@ -153,15 +217,19 @@ class Figures:
     evaluated_count: int
     carried: CarriedCounts
     previous: Board | None  # the previous period's board (``board.yml`` ``previous``), if any
+    people: PeopleCounts | None = None  # pledges and personal items, counted apart from the branches' lists
 
 
 def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> BranchFigures:
-    items = tuple(item for item in branch.items if visible(item, audience))
+    branch = audiences.shown(branch, schema.BRANCH, audience)
+    items = branch.items
     overdue = frozenset(item.id for item in items if is_overdue(item, as_of))
     evaluation = None
     if branch.evaluation is not None:
         evaluation = evaluation_figures(_counts_of(branch.evaluation), branch.evaluation.opinions or 0)
-    return BranchFigures(branch, evaluation, items, item_counts(items, overdue), overdue, carried_counts(items))
+    people = tuple(person_figures(person, as_of) for person in branch.people)
+    return BranchFigures(branch, evaluation, items, item_counts(items, overdue), overdue, carried_counts(items),
+                         people, people_counts(people))
 
 
 def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:
@@ -169,7 +237,8 @@ def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:
     branches = tuple(branch_figures(b, audience, as_of) for b in content.branches)
     evaluated = [bf.evaluation for bf in branches if bf.evaluation is not None]
     totals = {key: sum(e.counts[key] for e in evaluated) for key in COUNTS}
-    counts = ItemCounts(**{name: sum(getattr(bf.counts, name) for bf in branches) for name in ITEM_COUNTS})
+    counts = _summed([bf.counts for bf in branches])
+    everyone = tuple(p for bf in branches for p in bf.people)
     return Figures(
         board=content.board,
         as_of=as_of,
@@ -184,6 +253,7 @@ def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:
             field: sum(getattr(bf.carried, field) for bf in branches) for field in ("total", "done", "closed", "open")
         }),
         previous=content.previous.board if content.previous else None,
+        people=people_counts(everyone),
     )
 
 
@@ -215,6 +285,7 @@ def summary(figures: Figures) -> dict:
         "participation_rate": figures.evaluation.participation_rate,
         "shares": figures.evaluation.shares,
         "rectifications": figures.counts.as_dict(),
+        "people": figures.people.as_dict(),
     }
     branches = [
         {
@@ -223,6 +294,7 @@ def summary(figures: Figures) -> dict:
             "kind": bf.branch.kind.key,
             "evaluation": _evaluation_json(bf.evaluation) if bf.evaluation else None,
             "rectifications": bf.counts.as_dict(),
+            "people": bf.people_counts.as_dict(),
             "carried": asdict(bf.carried),
         }
         for bf in figures.branches

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from generator.board.figures import BranchFigures, Figures, ledger, summary
 from generator.board.footer import print_footer
-from generator.board.periods import Links, item_anchor
+from generator.board.periods import Links, item_anchor, record_anchor
 from generator.board.qr import code_for
 from generator.content import schema
 from generator.content.dates import chinese
@@ -39,9 +39,12 @@ STATUS_MARKS = dict(zip((s.key for s in Status), "○◐●✔", strict=True))  
 # ``header.item.problem`` 存在问题 (the sheet's, used on the printed board); ``label.counts`` names the item counts.
 LABELS = {
     **{record.name.lower(): record.labels() for record in schema.RECORDS},
-    "counts": schema.ITEM_COUNT_LABELS, "status": {s.key: s.label for s in Status},
+    "counts": schema.ITEM_COUNT_LABELS, "people": schema.PEOPLE_COUNT_LABELS, "status": {s.key: s.label for s in Status},
 }
 HEADERS = {record.name.lower(): {f.name: f.header for f in record.fields} for record in schema.RECORDS}
+# Every record's declaration by the templates' name for it (``records.item``): ``_macros.md.j2`` ``rest`` shows
+# the declared fields a template does not lay out itself, so a new field appears without a template line.
+RECORDS = {record.name.lower(): record for record in schema.RECORDS}
 # The order the overview, the printed board and the branch pages list the item counts in: finished first.
 COUNT_COLUMNS = ("total", *(s.key for s in Status if s.finished), *(s.key for s in reversed(Status) if not s.finished),
                  "overdue")
@@ -94,6 +97,24 @@ def _cn_date(value: dt.date | str) -> str:
     return chinese(value)
 
 
+def _display(value: object, field: schema.Field) -> object:
+    """A declared field's value as a reader sees it: a date in Chinese, a choice by its label, lists joined."""
+    if field.type == "texts":
+        return "；".join(value)
+    if field.type == "date":
+        return chinese(value)
+    if field.type == "deadline":
+        return chinese(value.date) if value.date else value.kind.label
+    if field.type == "enum":
+        return value.label
+    return value
+
+
+def person_anchor(number: int) -> str:
+    """A person's row on the branch page (``people`` is ordered as written; names may repeat or change)."""
+    return record_anchor(schema.PERSON, number)
+
+
 def _css_string(text: str) -> Markup:
     """A CSS string literal that shows ``text`` as typed, safe inside ``<style>`` (no < > & " \\ raw)."""
     def char(c: str) -> str:
@@ -122,8 +143,9 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_plain,
     )
-    env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string, anchor=item_anchor)
-    env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS,
+    env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string, anchor=item_anchor,
+                       display=_display, person_anchor=person_anchor)
+    env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS, records=RECORDS,
                        statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES,
                        carried_sentence=carried_sentence, print_footer=print_footer)
     return env
@@ -199,7 +221,7 @@ def branch_page(figures: Figures, index: int, memo: Memo | None = None, links: L
     return base + path, _per_branch(memo, "branch.md.j2", figures, bf, path, lambda t: t.render(context), links)
 
 
-def render_pages(figures: Figures, history: list[dict] | None = None,
+def render_pages(figures: Figures, *, history: list[dict] | None = None,
                  ledger_page_rows: int = LEDGER_PAGE_ROWS, memo: Memo | None = None,
                  links: Links | None = None, signed: dict[str, str] | None = None,
                  preview: bool = False, public: Figures | None = None, site_url: str = "",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from generator.board.checks import item_key
 from generator.board.figures import visible
+from generator.content import schema
 from generator.content.model import Audience, Content, Item
 
 ARCHIVE = "archive"
@@ -41,6 +42,11 @@ def item_anchor(item_id: str) -> str:
     """A stable HTML id for an item (its row on the branch page), whatever its 序号 is."""
     safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group(0)):x}", item_id)
     return f"item-{safe}"
+
+
+def record_anchor(record: schema.Record, number: int) -> str:
+    """A stable HTML id for a record without an id of its own (a person): its type and place in its list."""
+    return f"{record.name.lower()}-{number}"
 
 
 def item_path(period_root: str, branch_id: str, item_id: str) -> str:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from generator.board.figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, ledger
+from generator.board.figures import BranchFigures, EvaluationFigures, Figures, ItemCounts, PersonFigures, ledger
 from generator.board.pages import carried_sentence
 from generator.board.qr import code_for
 from generator.content import schema
-from generator.content.model import Item, Status
+from generator.content.model import Item, PersonalItem, Status
 
 SCREEN_DIR = "data/screen"
 OVERDUE_SHOWN = 100  # a lobby shows the longest-overdue items; the full list is on the site
@@ -43,6 +43,8 @@ def labels() -> dict:
         "counts": schema.ITEM_COUNT_LABELS,
         "evaluation": schema.EVALUATION.labels(),
         "item": schema.ITEM.labels(),
+        "person": schema.PERSON.labels(),
+        "people": schema.PEOPLE_COUNT_LABELS,
     }
 
 
@@ -67,7 +69,7 @@ def _evaluation(ev: EvaluationFigures | None) -> dict | None:
             "shares": ev.shares, "opinions": ev.opinions}
 
 
-def _item(bf: BranchFigures, item: Item) -> dict:
+def _item(bf: BranchFigures | PersonFigures, item: Item | PersonalItem) -> dict:
     return {
         "id": item.id, "problem": item.problem, "owner": item.owner, "deadline": item.deadline.label,
         "status": item.status.key, "status_label": item.status.label, "overdue": bf.is_overdue(item),
@@ -80,12 +82,21 @@ def _qr(site_url: str, path: str) -> dict | None:
     return code.as_json() if code else None
 
 
+def _person(pf: PersonFigures) -> dict:
+    """One person's slide row: name, role, pledge, fulfilment and their own (public) items."""
+    person = pf.person
+    return {"name": person.name, "role": person.role or "", "pledge": person.pledge or "",
+            "fulfilled": person.fulfilled or "", "counts": asdict(pf.counts), "finished": pf.counts.finished,
+            "items": [_item(pf, item) for item in pf.items[:ITEMS_SHOWN]]}
+
+
 def _branch(bf: BranchFigures, site_url: str) -> dict:
     first = sorted(range(len(bf.items)), key=lambda n: (not bf.is_overdue(bf.items[n]), bf.items[n].status.finished, n))
     return {
         "id": bf.branch.id, "name": bf.branch.name, "kind": bf.branch.kind.label,
         "evaluation": _evaluation(bf.evaluation), "counts": _counts(bf.counts, [bf]),
         "items": [_item(bf, bf.items[n]) for n in sorted(first[:ITEMS_SHOWN])],
+        "people": [_person(pf) for pf in bf.people],
         "qr": _qr(site_url, f"branches/{bf.branch.id}/"),
     }
 
@@ -114,10 +125,12 @@ def screen_files(figures: Figures, settings: ScreenSettings, build: str, site_ur
             "branches": figures.branch_count, "temporary_branches": figures.temporary_count,
             "evaluated": figures.evaluated_count, "evaluation": _evaluation(figures.evaluation),
             "counts": _counts(figures.counts, list(figures.branches)),
+            "people": figures.people.as_dict(),
             "carried": asdict(figures.carried) if figures.previous else None,
             "carried_line": carried_sentence(figures),
         },
         "branches": [bf.branch.id for bf in figures.branches],
+        "pledges": [bf.branch.id for bf in figures.branches if bf.people],  # a 承诺公示 slide after the branch's
         "build": build,
         "labels": labels(),
         "qr": _qr(site_url, ""),

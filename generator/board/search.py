@@ -41,9 +41,10 @@ from pathlib import Path
 
 from generator import speed
 from generator.board.figures import BranchFigures, Figures
-from generator.board.periods import item_anchor
+from generator.board.periods import item_anchor, record_anchor
 from generator.content import schema
 from generator.content.dates import chinese
+from generator.files import replacing
 from generator.speed import cache
 
 # Terms of Party affairs that jieba's dictionary lacks or cuts apart (checked against jieba 0.42).
@@ -199,14 +200,26 @@ def _breaks(left: str, right: str) -> bool:
     return bool(_HAN.match(left) or _HAN.match(right) or (_WORD_CHAR.match(left) and _WORD_CHAR.match(right)))
 
 
-# The model's searched fields (``schema``): an item's problem is its entry's title, the others its paragraphs.
-ITEM_TITLE = "problem"
-ITEM_FIELDS = tuple(f for f in schema.ITEM.fields if f.searched and f.key != ITEM_TITLE)
+# The model's searched fields (``schema``): a record's title is its first required searched field (an item's
+# problem, a person's name), the other searched fields its paragraphs; any record type declared is searched.
 HEADING = "{period}组织生活会和民主评议党员情况公示"
 OPINIONS = "征求意见建议 {} 条。"
 NO_EVALUATION = "本支部未开展民主评议党员。"
 JOIN = "；"
-ITEM_LABELS = (*(f.label for f in ITEM_FIELDS), schema.ITEM["audience"].label)
+SECTIONS = {"rectifications": "rectifications", "people": "people"}  # a branch's lists → their section's anchor
+
+
+def _title_field(record: schema.Record) -> schema.Field:
+    return next(f for f in record.searched() if f.required)
+
+
+def _labels(record: schema.Record) -> tuple[str, ...]:
+    """What a section's entries are labelled with: searched under the section (once per page), not per entry."""
+    audience = (record.audience.label,) if record.audience else ()
+    return (*(f.label for f in record.searched() if f is not _title_field(record)), *audience)
+
+
+ITEM_LABELS = _labels(schema.ITEM)
 
 
 @dataclass(frozen=True)
@@ -234,7 +247,8 @@ def _paragraph(label: str | None, value: str | tuple[str, ...] | None) -> tuple[
 
 
 def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
-    """The entries of one branch page at ``url``: the page, its two sections, one per item shown."""
+    """The entries of one branch page at ``url``: the page, its sections, one per record shown (items, people,
+    a person's items: every ``records`` field of the branch, at every depth)."""
     branch, meeting, evaluation = bf.branch, bf.branch.meeting, bf.branch.evaluation
     page = (*_paragraph(None, branch.kind.label),
             *_paragraph(schema.BRANCH["secretary"].label, branch.secretary),
@@ -245,15 +259,27 @@ def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
     else:
         results = (*_paragraph(schema.EVALUATION["honor_roll"].label, evaluation.honor_roll),
                    *_paragraph(None, OPINIONS.format(evaluation.opinions) if evaluation.opinions else None))
-    entries = [Entry(url, branch.name, page),
-               Entry(f"{url}#evaluation", "民主评议党员结果", results),
-               Entry(f"{url}#rectifications", schema.BRANCH["rectifications"].label, (), False, ITEM_LABELS)]
-    for item in bf.items:
-        fields = [p for f in ITEM_FIELDS for p in _paragraph(f.label, getattr(item, f.name))]
-        if item.audience is not schema.Audience.PUBLIC:
-            fields += _paragraph(schema.ITEM["audience"].label, item.audience.label)
-        entries.append(Entry(f"{url}#{item_anchor(item.id)}", getattr(item, ITEM_TITLE), tuple(fields)))  # the row's id
+    entries = [Entry(url, branch.name, page), Entry(f"{url}#evaluation", "民主评议党员结果", results)]
+    for field in schema.BRANCH.lists():
+        held = getattr(branch, field.name)
+        if held or field.key == "rectifications":  # the branch's own list is a section even when empty
+            title = "班子成员和党员承诺" if field.key == "people" else field.label
+            entries.append(Entry(f"{url}#{SECTIONS.get(field.key, field.key)}", title, (), False, _labels(field.record)))
+        entries.extend(_record_entries(field.record, held, url, ""))
     return entries
+
+
+def _record_entries(record: schema.Record, held: tuple, url: str, prefix: str) -> Iterator[Entry]:
+    """One entry per record (its row's anchor, as the branch page has it), then the records it holds."""
+    title = _title_field(record)
+    for number, obj in enumerate(held, start=1):
+        anchor = prefix + (item_anchor(obj.id) if "id" in record else record_anchor(record, number))
+        fields = [p for f in record.searched() if f is not title for p in _paragraph(f.label, getattr(obj, f.name))]
+        if record.audience and getattr(obj, record.audience.name) is not schema.Audience.PUBLIC:
+            fields += _paragraph(record.audience.label, getattr(obj, record.audience.name).label)
+        yield Entry(f"{url}#{anchor}", getattr(obj, title.name), tuple(fields))
+        for field in record.lists():
+            yield from _record_entries(field.record, getattr(obj, field.name), url, f"{anchor}-")
 
 
 def overview_entries(figures: Figures, url: str) -> list[Entry]:
@@ -366,10 +392,7 @@ def index_later(config: dict, figures: Figures, url: Callable[[str], str], segme
     Entries are written one at a time, never all held at once.
     """
     def write() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
-        with part.open("w", encoding="utf-8") as out:
+        with replacing(path) as part, part.open("w", encoding="utf-8") as out:
             out.writelines(index_parts(config, each_document(figures, url, segment)))
-        part.replace(path)
 
     return speed.beside(write, parallel and len(figures.branches) >= speed.BIG_BOARD)

@@ -29,12 +29,13 @@ from generator.content.model import (
     Deadline,
     DeadlineKind,
     Evaluation,
-    Item,
     Labeled,
     Meeting,
     Notice,
+    Person,
     Problem,
     Severity,
+    model_of,
 )
 from generator.content.source import Node, parse_yaml, read_bytes, refused
 from generator.speed import Reading, Source
@@ -211,7 +212,7 @@ class _Fields:
         if node is None:
             return None
         nested = _Fields.of(node, field.record, self.path, self.problems)
-        return None if nested is None else _PARSERS[field.record.name](nested)
+        return None if nested is None else _parser(field.record)(nested)
 
     def records(self, field: schema.Field) -> tuple:
         """A list of nested mappings, each read by its record's parser; the ones that failed are left out."""
@@ -221,7 +222,7 @@ class _Fields:
         if not isinstance(node.value, list):
             self.error(node.line, f"{field.key}（{field.label}）应为列表，每项以“- ”开头")
             return ()
-        parse = _PARSERS[field.record.name]
+        parse = _parser(field.record)
         found = []
         for number, entry in enumerate(node.value, start=1):
             nested = _Fields.of(entry, field.record, self.path, self.problems)
@@ -459,14 +460,34 @@ def _parse_evaluation(f: _Fields) -> Evaluation | None:
     return Evaluation(**values, lines=f.lines())
 
 
-def _parse_item(f: _Fields, number: int) -> Item | None:
-    values = f.read(schema.ITEM)
-    values["id"] = values["id"] or f"{number:02d}"
-    if not _complete(schema.ITEM, values):
+def _parse_listed(record: schema.Record, f: _Fields, number: int) -> object | None:
+    """One entry of a list of records (an item, a person …): its fields, the lines they were written on.
+
+    An ``id`` left out is the entry's position (01, 02 …).  Any record type
+    declared in ``schema`` is read here; none needs a parser of its own.
+    """
+    values = f.read(record)
+    if "id" in record:
+        values["id"] = values["id"] or f"{number:02d}"
+    if not _complete(record, values):
         return None
-    return Item(**values, lines=f.lines())
+    return model_of(record)(**values, lines=f.lines())
+
+
+def _parse_person(f: _Fields, number: int) -> Person | None:
+    """A person; their own items name them as owner unless another owner is written."""
+    person = _parse_listed(schema.PERSON, f, number)
+    if person is None:
+        return None
+    items = tuple(i if i.owner else dataclasses.replace(i, owner=person.name) for i in person.items)
+    return dataclasses.replace(person, items=items)
 
 
 _PARSERS: dict[str, Callable[..., object]] = {
-    "Notice": _parse_notice, "Meeting": _parse_meeting, "Evaluation": _parse_evaluation, "Item": _parse_item,
+    "Notice": _parse_notice, "Meeting": _parse_meeting, "Evaluation": _parse_evaluation, "Person": _parse_person,
 }
+
+
+def _parser(record: schema.Record) -> Callable[..., object]:
+    """How a nested record is read: its own parser for the ones with rules across fields, else the generic one."""
+    return _PARSERS.get(record.name) or functools.partial(_parse_listed, record)

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from generator.content import schema
@@ -22,7 +22,7 @@ from generator.content.schema import Audience, DeadlineKind, Kind, Labeled, Stat
 
 __all__ = [
     "Audience", "Board", "Branch", "Content", "Deadline", "DeadlineKind", "Evaluation", "Item", "Kind", "Labeled",
-    "Meeting", "Notice", "Problem", "Severity", "Status",
+    "Meeting", "Notice", "Person", "PersonalItem", "Problem", "Severity", "Status",
 ]
 
 
@@ -80,8 +80,8 @@ def _python_type(f: schema.Field) -> object:
     """The model's type for a declared field (the annotation of its attribute)."""
     base = {
         "text": str, "texts": tuple[str, ...], "count": int, "integer": int, "date": dt.date, "deadline": Deadline,
-        "enum": f.choices, "record": _MODELS.get(f.record.name if f.record else ""),
-        "records": tuple[_MODELS.get(f.record.name if f.record else ""), ...],
+        "enum": f.choices, "record": model_of(f.record) if f.record else None,
+        "records": tuple[model_of(f.record) if f.record else None, ...],
     }[f.type]
     return base | None if f.nullable else base
 
@@ -115,6 +115,21 @@ def _model(cls: type) -> type:
     return cls
 
 
+def _generic(record: schema.Record) -> type:
+    """The model of a record declared without a class of its own: its fields and where they were written."""
+    cls = dataclasses.make_dataclass(record.name, [("lines", Lines, dataclasses.field(default_factory=dict))],
+                                     bases=(declared(record),), frozen=True, kw_only=True)
+    cls.__module__ = __name__
+    return cls
+
+
+def model_of(record: schema.Record) -> type:
+    """The model class of ``record``; a record type added to ``schema`` gets one without code here."""
+    if record.name not in _MODELS:
+        _MODELS[record.name] = _generic(record)
+    return _MODELS[record.name]
+
+
 @_model
 @dataclass(frozen=True, kw_only=True)
 class Notice(declared(schema.NOTICE)):
@@ -139,6 +154,22 @@ class Evaluation(declared(schema.EVALUATION)):
 @dataclass(frozen=True, kw_only=True)
 class Item(declared(schema.ITEM)):
     """One rectification item (整改事项)."""
+
+    lines: Lines
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class PersonalItem(declared(schema.PERSONAL_ITEM)):
+    """One item of a person's own list (个人整改清单); ``load`` fills ``owner`` with the person."""
+
+    lines: Lines
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Person(declared(schema.PERSON)):
+    """A committee member or member (班子成员和党员): pledge, fulfilment, own items."""
 
     lines: Lines
 
@@ -171,6 +202,15 @@ class Branch(declared(schema.BRANCH)):
     @property
     def sort_key(self) -> tuple[int, int, str]:
         return (self.order is None, self.order or 0, self.name)
+
+    def every_item(self) -> Iterator[tuple[str, Item | PersonalItem]]:
+        """Every item of the branch's list and of its people's, with its name within the branch:
+        ``01`` for the branch's own, ``罗某某/01`` for a person's (how ``carried_from`` names it)."""
+        for item in self.items:
+            yield item.id, item
+        for person in self.people:
+            for item in person.items:
+                yield f"{person.name}/{item.id}", item
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,17 @@ loader's type and presence checks and its unknown-key hints (``load``), the
 importer's header lists (``importer``), the exporter's columns and drop-downs
 (``export``), the round-trip writer's key order (``branchfile``), the labels in
 the templates (``pages``) and on the lobby screen (``screen``).  A new field is
-one more ``Field`` below, and a template line where it is shown.
+one more ``Field`` below: it shows in its record's section without a template line
+(templates lay out the fields they place; the rest follow, ``_macros.md.j2`` ``rest``).
+A new record type is one more ``Record``, a ``records`` field holding it, and
+its section template (``docs/extending.md``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # ---- enumerations: English key (YAML, JSON, CSS) and Chinese label (what people read) --------------
@@ -102,6 +107,7 @@ class Field:
     pattern: str = ""  # text: a regular expression the (stripped) value must match
     form: str = ""  # text with a pattern: how to write it, in words
     example: str = ""  # text with a pattern: one value that matches
+    carried: bool = True  # ``board new-period`` writes it into next year's record (``newperiod``)
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -152,15 +158,48 @@ class Record:
                 return f
         raise KeyError(key)
 
-    def keys(self) -> tuple[str, ...]:
-        return tuple(f.key for f in self.fields)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
 
     def __contains__(self, key: object) -> bool:
         return key in self.keys()
 
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
     def labels(self) -> dict[str, str]:
         """Model attribute → Chinese label (for templates and the screen)."""
         return {f.name: f.label for f in self.fields}
+
+    @property
+    def audience(self) -> Field | None:
+        """The field that says who may see one record of this type (``audience``: an ``Audience`` enum), if any.
+
+        Any record may carry one; ``content.audience.shown`` filters every record that does,
+        at every depth, so a public build never holds what it must not show.
+        """
+        found = next((f for f in self.fields if f.key == "audience"), None)
+        return found if found is not None and found.choices is Audience else None
+
+    def lists(self) -> tuple[Field, ...]:
+        """The fields that hold lists of records (a branch's items, its people, a person's items)."""
+        return tuple(f for f in self.fields if f.type == "records")
+
+    def searched(self) -> tuple[Field, ...]:
+        """The fields readers search, in declaration order (``search``)."""
+        return tuple(f for f in self.fields if f.searched)
+
+    def variant(self, name: str, what: str, **changes: dict[str, object]) -> Record:
+        """The same fields with some changed: ``variant("PersonalItem", "个人整改事项", owner={"required": False})``.
+
+        For a record type that is another one in a different place (a person's items are
+        a branch's items with another default audience): declared once, differences named.
+        """
+        unknown = set(changes) - set(self.keys())
+        if unknown:
+            raise ValueError(f"{name}: {sorted(unknown)} are not fields of {self.name}")
+        fields = tuple(dataclasses.replace(f, **changes.get(f.key, {})) for f in self.fields)
+        return Record(name, what, fields)
 
     def columns(self) -> tuple[Field, ...]:
         """The fields a sheet has columns for, in column order."""
@@ -254,8 +293,8 @@ ITEM = Record("Item", "整改事项", (
               ("推进中", Status.IN_PROGRESS), ("整改中", Status.IN_PROGRESS),
               ("未启动", Status.NOT_STARTED), ("尚未整改", Status.NOT_STARTED), ("未整改", Status.NOT_STARTED),
           )),
-    Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期", "销号日期", "实际完成时间"), width=14),
-    Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人", "验收人"), width=10, searched=True),
+    Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期", "销号日期", "实际完成时间"), width=14, carried=False),
+    Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人", "验收人"), width=10, searched=True, carried=False),
     Field("progress", "整改进展", "text", several=True, width=30, searched=True,
           headers=("整改进展", "进展情况", "进展", "整改成效", "整改效果", "工作成效")),
     Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True, strict=True,
@@ -268,18 +307,39 @@ ITEM = Record("Item", "整改事项", (
           example="2024/jiguan-1/03"),
 ))
 
+# A member's own list (个人整改清单): a branch's item, except that the owner defaults to the person
+# (``load``) and that it is 党内 unless marked 公开: a person's problems are public only when the office says so.
+PERSONAL_ITEM = ITEM.variant(
+    "PersonalItem", "个人整改事项",
+    owner={"required": False},
+    audience={"default": Audience.PARTY},
+)
+
+PERSON = Record("Person", "班子成员和党员", (
+    Field("name", "姓名", "text", required=True, headers=("姓名", "党员姓名", "承诺人"), width=10, searched=True),
+    Field("role", "职务", "text", headers=("职务", "党内职务", "职务或岗位"), width=16, searched=True),
+    # A new year's pledges are made anew (亮身份、作承诺 at each meeting): new-period keeps the person, not the pledge.
+    Field("pledge", "承诺", "text", headers=("承诺内容", "承诺事项", "承诺"), width=40, searched=True, carried=False),
+    Field("fulfilled", "践诺情况", "text", headers=("践诺情况", "履诺情况", "践诺"), width=40, searched=True,
+          carried=False),
+    Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
+          headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),
+    Field("rectifications", "个人整改清单", "records", record=PERSONAL_ITEM, attr="items"),
+))
+
 BRANCH = Record("Branch", "支部文件", (
     Field("name", "支部名称", "text", required=True, width=22, searched=True,
           headers=("支部名称", "党支部名称", "党支部", "支部", "党组织名称", "党组织", "单位", "单位名称")),
     Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH),
     Field("order", "排序", "integer"),
     Field("secretary", "支部书记", "text", searched=True),
-    Field("meeting", "组织生活会", "record", record=MEETING),
-    Field("evaluation", "民主评议", "record", record=EVALUATION),
+    Field("meeting", "组织生活会", "record", record=MEETING, carried=False),
+    Field("evaluation", "民主评议", "record", record=EVALUATION, carried=False),
     Field("rectifications", "整改清单", "records", record=ITEM, attr="items"),
+    Field("people", "班子成员和党员", "records", record=PERSON),
 ))
 
-RECORDS = (NOTICE, BOARD, MEETING, EVALUATION, ITEM, BRANCH)  # nested records before the ones holding them
+RECORDS = (NOTICE, BOARD, MEETING, EVALUATION, ITEM, PERSONAL_ITEM, PERSON, BRANCH)  # nested before holding
 
 # The eight counts of an evaluation (a tally sheet's columns), and its four grades, in report order.
 COUNTS = tuple(f.key for f in EVALUATION.fields if f.type == "count" and f.required)
@@ -288,3 +348,5 @@ GRADES = tuple(f.key for f in EVALUATION.fields if f.grade)
 # How many items a board or branch has: in all, per status, and overdue (``figures.ItemCounts``).
 ITEM_COUNTS = ("total", *(s.key for s in Status), "overdue")
 ITEM_COUNT_LABELS = {"total": "整改事项", **{s.key: s.label for s in Status}, "overdue": "逾期"}
+# How many people a board or branch shows, and of them how many pledged and reported fulfilment (``figures.PeopleCounts``).
+PEOPLE_COUNT_LABELS = {"people": "承诺人数", "pledges": "作出承诺", "fulfilled": "报告践诺"}

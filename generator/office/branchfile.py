@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +18,6 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from generator.content import schema
 from generator.content.source import decode
-
-ITEM_ORDER = schema.ITEM.keys()  # the order a clerk reads an item in: the declaration's
 
 
 def _yaml() -> YAML:
@@ -52,11 +47,20 @@ def _scalar(value: Any) -> Any:
 
 def item_map(item: dict[str, Any]) -> CommentedMap:
     """One item as a clerk would write it: ``id: "01"``, dates unquoted, keys in the usual order."""
+    return record_map(schema.ITEM, item)
+
+
+def record_map(record: schema.Record, values: dict[str, Any]) -> CommentedMap:
+    """One record of any declared type as a clerk would write it: keys in declaration order, ``id: "01"``,
+    dates unquoted; a value that is already a YAML mapping or list of them (a nested record) is kept."""
     ordered = CommentedMap()
-    for key in ITEM_ORDER:
-        if key not in item:
+    for key in record:
+        if key not in values:
             continue
-        value, field = item[key], schema.ITEM[key]
+        value, field = values[key], record[key]
+        if field.type in ("record", "records"):
+            ordered[key] = value
+            continue
         if field.quoted:
             value = DoubleQuotedScalarString(value)
         elif field.type in ("date", "deadline") and _is_iso(value):
@@ -77,34 +81,6 @@ def dump(data: CommentedMap) -> str:
     buffer = io.StringIO()
     _yaml().dump(data, buffer)
     return buffer.getvalue()
-
-
-def mode_for(path: Path) -> int:
-    """The permissions a rewritten ``path`` keeps: its own, or a new file's (umask applied).
-
-    A temporary file is private (``mkstemp``: 0600); renamed over a branch file as it is,
-    it would lock out a publish timer running as another user.
-    """
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: never a half-written branch file; its mode is kept."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, mode_for(path))
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def with_rectifications(data: CommentedMap, items: list[dict[str, Any]]) -> CommentedMap:

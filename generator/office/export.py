@@ -7,9 +7,7 @@ imports back to the same content.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.board.figures import compute, ledger
 from generator.content import schema
 from generator.content.model import Audience, Branch, Content, Item, Labeled
-from generator.office import branchfile
+from generator.files import replacing
 
 # The columns, from the declaration: the item's exported fields; the tally is the branch name and the eight counts.
 COLUMNS = schema.ITEM.columns()
@@ -206,13 +204,5 @@ def export(content: Content, path: Path, as_of: dt.date) -> None:
 
 def save(book: Workbook, path: Path) -> None:
     """Write beside ``path`` and rename over it (a failed save leaves the old file), keeping its mode."""
-    path = path.absolute()
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.close(handle)
+    with replacing(path) as temp:
         book.save(temp)
-        os.chmod(temp, branchfile.mode_for(path))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -1,9 +1,12 @@
 """``board new-period``: start next year's content from this year's, every open item carried.
 
-The new folder gets the same branches (name, kind, order, secretary) without
-an evaluation, and in each branch every item that is neither 已完成 nor 已销号,
-with its text, owner, deadline, status and audience, and ``carried_from``
-pointing at the item it continues.  ``board.yml`` links back with
+The new folder gets the same branches, and in each every record with every
+field the schema declares ``carried`` (``carried_map``): name, kind, order and
+secretary, not the meeting or evaluation; every item that is neither 已完成
+nor 已销号 with its text, owner, deadline, status and audience and
+``carried_from`` pointing at the item it continues; the same people (name,
+role, audience) with their open personal items, their pledges and fulfilment
+cleared: pledges are made anew each year at the meeting (亮身份、作承诺).  ``board.yml`` links back with
 ``previous``.  The folder is written beside its final place and renamed in
 only after it loads and checks like ``board check``: never half a year.
 """
@@ -18,10 +21,12 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from generator.board.checks import check, item_key
+from generator.board.checks import check
 from generator.board.periods import chain
+from generator.content import schema
 from generator.content.load import display_path, load_content
-from generator.content.model import Audience, Content, Item, Severity
+from generator.content.model import Audience, Branch, Content, Item, PersonalItem, Severity
+from generator.files import write_atomic
 from generator.office import branchfile
 
 
@@ -36,38 +41,80 @@ class Carried:
     folder: Path
     period: str
     period_id: str
-    branches: tuple[tuple[str, str, tuple[Item, ...]], ...]
+    branches: tuple[tuple[str, str, tuple[tuple[str, Item | PersonalItem], ...]], ...]
 
     @property
     def items(self) -> int:
         return sum(len(items) for _, _, items in self.branches)
 
     def report(self) -> list[str]:
-        party = sum(1 for _, _, items in self.branches for i in items if i.audience is Audience.PARTY)
+        party = sum(1 for _, _, items in self.branches for _, i in items if i.audience is Audience.PARTY)
         lines = [f"已建立{self.period}：{display_path(self.folder)}（{len(self.branches)} 个支部，"
                  f"结转未完成事项 {self.items} 项{f'，其中党内事项 {party} 项' if party else ''}）"]
         for branch_id, name, items in self.branches:
             if items:
-                listed = "、".join(f"{i.id}（{i.status.label}）" for i in items)
+                listed = "、".join(f"{name}（{i.status.label}）" for name, i in items)
                 lines.append(f"  {name}（{branch_id}）：结转 {len(items)} 项：{listed}")
         return lines
 
 
-def open_items(content: Content) -> dict[str, tuple[Item, ...]]:
-    """Branch id → its items that are not finished (every audience): what a new period carries."""
-    return {b.id: tuple(i for i in b.items if not i.status.finished) for b in content.branches}
+def open_items(content: Content) -> dict[str, tuple[tuple[str, Item | PersonalItem], ...]]:
+    """Branch id → its items that are not finished, by name (``Branch.every_item``: its people's too, every
+    audience): what a new period carries."""
+    return {b.id: tuple((n, i) for n, i in b.every_item() if not i.status.finished) for b in content.branches}
 
 
-def _item_data(period_id: str, branch_id: str, item: Item) -> dict:
-    data = {
-        "id": item.id, "category": item.category, "source": item.source, "problem": item.problem,
-        "measures": list(item.measures), "target": item.target, "owner": item.owner,
-        "deadline": item.deadline.date.isoformat() if item.deadline.date else item.deadline.kind.label,
-        "status": item.status.label, "progress": item.progress,
-        "audience": item.audience.label if item.audience is Audience.PARTY else None,
-        "carried_from": item_key(period_id, branch_id, item.id),
-    }
-    return {key: value for key, value in data.items() if value is not None}
+def _value(field: schema.Field, value: object) -> object:
+    """A model value as a clerk writes it in YAML (None: left out)."""
+    if value is None or value == ():
+        return None
+    if field.type == "texts":
+        return list(value)
+    if field.type == "deadline":
+        return value.date.isoformat() if value.date else value.kind.label
+    if field.type == "date":
+        return value.isoformat()
+    if field.type == "enum":
+        return None if field.implicit and value is field.default else value.label
+    return value
+
+
+def carried_map(record: schema.Record, obj: object, key: str) -> CommentedMap:
+    """What of ``obj`` next year starts from: every field declared ``carried``, nested records too.
+
+    In any list of records that have a status, only the unfinished ones go on, each
+    with ``carried_from`` naming it (``key``: the period and branch, then the
+    person for a person's items).  A field or record type added to ``schema`` is
+    carried without code here.
+    """
+    data: dict[str, object] = {}
+    for field in record.fields:
+        value = getattr(obj, field.name)
+        if not field.carried or value is None:
+            continue
+        if field.type == "records":
+            rows = [carried_map(field.record, v, _key_of(key, field.record, v)) for v in value if _goes_on(v)]
+            if rows:
+                data[field.key] = CommentedSeq(rows)
+        elif field.type == "record":
+            data[field.key] = carried_map(field.record, value, key)
+        elif _value(field, value) is not None:
+            data[field.key] = _value(field, value)
+    if "status" in record and "carried_from" in record:
+        data["carried_from"] = key
+    return branchfile.record_map(record, data)
+
+
+def _goes_on(obj: object) -> bool:
+    status = getattr(obj, "status", None)
+    return status is None or not status.finished
+
+
+def _key_of(key: str, record: schema.Record, obj: object) -> str:
+    """How a nested record is named in ``carried_from``: an item by its id, a holder of items (a person) by name."""
+    if "status" in record:
+        return f"{key}/{obj.id}"
+    return f"{key}/{obj.name}" if "name" in record else key
 
 
 def _board_text(content: Content, period: str, period_id: str | None, previous: str) -> str:
@@ -83,17 +130,8 @@ def _board_text(content: Content, period: str, period_id: str | None, previous: 
     return branchfile.dump(board)
 
 
-def _branch_text(content: Content, branch_id: str, items: tuple[Item, ...]) -> str:
-    branch = next(b for b in content.branches if b.id == branch_id)
-    data = CommentedMap()
-    data["name"] = branch.name
-    data["kind"] = branch.kind.label
-    if branch.order is not None:
-        data["order"] = branch.order
-    if branch.secretary:
-        data["secretary"] = branch.secretary
-    rows = [_item_data(content.board.period_id, branch.id, item) for item in items]
-    return branchfile.dump(branchfile.with_rectifications(data, rows) if rows else data)
+def _branch_text(content: Content, branch: Branch) -> str:
+    return branchfile.dump(carried_map(schema.BRANCH, branch, f"{content.board.period_id}/{branch.id}"))
 
 
 def refuse_place(out: Path, content: Content) -> str | None:
@@ -127,10 +165,10 @@ def new_period(content: Content, out: Path, period: str, period_id: str | None, 
     work.mkdir(parents=True)
     try:
         previous = os.path.relpath(Path(content.board.path).parent.absolute(), out)
-        (work / "board.yml").write_text(_board_text(content, period, period_id, Path(previous).as_posix()), encoding="utf-8")
+        write_atomic(work / "board.yml", _board_text(content, period, period_id, Path(previous).as_posix()))
         carried = open_items(content)
         for branch in content.branches:
-            branchfile.write_atomic(work / "branches" / f"{branch.id}.yml", _branch_text(content, branch.id, carried[branch.id]))
+            write_atomic(work / "branches" / f"{branch.id}.yml", _branch_text(content, branch))
         _verify(work, out, as_of)
         if out.exists():
             out.rmdir()  # empty: refuse_place said so

@@ -17,7 +17,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from generator.office.branchfile import mode_for
+from generator.files import mode_for
 
 
 class UndoError(Exception):

@@ -90,9 +90,10 @@ def options_of(settings: BoardConfig, config: MkDocsConfig, *, content: Path | N
         as_of = settings.as_of.isoformat() if isinstance(settings.as_of, dt.date) else settings.as_of
     if previous is None:
         previous = base_dir / (settings.previous or config.site_dir)
-    return core.make_options(content, audience or settings.audience, as_of, settings.excellent_ceiling,
-                             ScreenSettings(**settings.screen), read_previous(previous), settings.ledger_page_rows,
-                             config.site_url, settings.approval)
+    return core.make_options(content, audience=audience or settings.audience, as_of=as_of,
+                             excellent_ceiling=settings.excellent_ceiling, screen=ScreenSettings(**settings.screen),
+                             previous=read_previous(previous), ledger_page_rows=settings.ledger_page_rows,
+                             site_url=config.site_url, approval=settings.approval)
 
 
 def _check_site_dir(config: MkDocsConfig, options: core.Options) -> None:

@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from generator.files import replacing, write_atomic
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge", "chrome")
 PAPERS = ("A4", "A3")
 INSTALL_HINT = ("没有找到 Chromium/Chrome 浏览器，无法生成 PDF。Debian/Ubuntu：sudo apt-get install chromium fonts-noto-cjk；"
@@ -49,20 +51,15 @@ def to_pdf(page: Path, out: Path, *, paper: str = "A4", landscape: bool = False,
     executable = find_browser(browser)
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="board-pdf-") as profile:
-        partial = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    with tempfile.TemporaryDirectory(prefix="board-pdf-") as profile, replacing(out) as partial:
         command = [executable, "--headless", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                    "--disable-component-update", "--no-pdf-header-footer", f"--user-data-dir={profile}",
                    f"--print-to-pdf={partial}", print_url(page, paper, landscape)]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=300)
-            if result.returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
-                raise PrintError(f"浏览器没能生成 PDF（退出码 {result.returncode}）：{result.stderr.strip()[-300:]}")
-            partial.replace(out)
-        finally:
-            partial.unlink(missing_ok=True)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        if result.returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
+            raise PrintError(f"浏览器没能生成 PDF（退出码 {result.returncode}）：{result.stderr.strip()[-300:]}")
 
 
 LONG_IMAGE_WIDTH = 1080  # px: what WeChat shows at full width on a phone
@@ -143,42 +140,44 @@ def _browser_flags(profile: str) -> list[str]:
 def to_png(page: Path, out: Path, *, width: int = LONG_IMAGE_WIDTH, browser: str | None = None) -> int:
     """A long image of one local HTML page, ``width`` px wide and as tall as the page (up to
     ``LONG_IMAGE_MAX_HEIGHT``); written beside ``out`` first, then renamed.  Returns the height."""
-    import base64
-    import time
-
     if os.name != "posix":
         raise PrintError("长图需要在 Linux 或 macOS 上生成；也可以在浏览器里打开网站首页后截长图。")
     executable = find_browser(browser)
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     with tempfile.TemporaryDirectory(prefix="board-png-") as profile:
         pipe = _Pipe(executable, profile, timeout=120)
         try:
-            target = pipe.call("Target.createTarget", url="about:blank")["targetId"]
-            session = pipe.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-            pipe.call("Emulation.setDeviceMetricsOverride", session, width=width, height=900, deviceScaleFactor=1,
-                      mobile=False)
-            pipe.call("Page.navigate", session, url=page.resolve().as_uri())
-            ready = ("new Promise(done => { const go = () => document.fonts.ready.then(() => setTimeout(done, 300));"
-                     " document.readyState === 'complete' ? go() : addEventListener('load', go); })")
-            for _ in range(100):  # navigate answers before the new document exists: wait until it is ours
-                if pipe.call("Runtime.evaluate", session, expression="location.protocol")["result"].get("value") == "file:":
-                    break
-                time.sleep(0.05)
-            pipe.call("Runtime.evaluate", session, expression=ready, awaitPromise=True)
-            pipe.call("Runtime.evaluate", session,
-                      expression=f"document.documentElement.classList.add('{LONG_IMAGE_CLASS}')")
-            height = pipe.call("Runtime.evaluate", session,
-                               expression="Math.ceil(document.documentElement.scrollHeight)")["result"]["value"]
-            height = min(int(height), LONG_IMAGE_MAX_HEIGHT)
-            pipe.call("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1,
-                      mobile=False)
-            shot = pipe.call("Page.captureScreenshot", session, format="png",
-                             clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})
-            partial.write_bytes(base64.b64decode(shot["data"]))
-            partial.replace(out)
+            png, height = _long_shot(pipe, page, width)
         finally:
             pipe.close()
-            partial.unlink(missing_ok=True)
+    write_atomic(out, png)
     return height
+
+
+def _long_shot(pipe: _Pipe, page: Path, width: int) -> tuple[bytes, int]:
+    """The page at ``width`` in one PNG, as tall as its content (up to ``LONG_IMAGE_MAX_HEIGHT``), and that height."""
+    import base64
+    import time
+
+    target = pipe.call("Target.createTarget", url="about:blank")["targetId"]
+    session = pipe.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    pipe.call("Emulation.setDeviceMetricsOverride", session, width=width, height=900, deviceScaleFactor=1,
+              mobile=False)
+    pipe.call("Page.navigate", session, url=page.resolve().as_uri())
+    ready = ("new Promise(done => { const go = () => document.fonts.ready.then(() => setTimeout(done, 300));"
+             " document.readyState === 'complete' ? go() : addEventListener('load', go); })")
+    for _ in range(100):  # navigate answers before the new document exists: wait until it is ours
+        if pipe.call("Runtime.evaluate", session, expression="location.protocol")["result"].get("value") == "file:":
+            break
+        time.sleep(0.05)
+    pipe.call("Runtime.evaluate", session, expression=ready, awaitPromise=True)
+    pipe.call("Runtime.evaluate", session, expression=f"document.documentElement.classList.add('{LONG_IMAGE_CLASS}')")
+    height = pipe.call("Runtime.evaluate", session,
+                       expression="Math.ceil(document.documentElement.scrollHeight)")["result"]["value"]
+    height = min(int(height), LONG_IMAGE_MAX_HEIGHT)
+    pipe.call("Emulation.setDeviceMetricsOverride", session, width=width, height=height, deviceScaleFactor=1,
+              mobile=False)
+    shot = pipe.call("Page.captureScreenshot", session, format="png",
+                     clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})
+    return base64.b64decode(shot["data"]), height

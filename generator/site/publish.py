@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.content.source import os_reason
+from generator.files import write_atomic
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -280,9 +281,7 @@ def _read_history(root: Path) -> list[str]:
 
 
 def _write_history(root: Path, names: list[str]) -> None:
-    temporary = root / f"{HISTORY}.tmp-{os.getpid()}"
-    temporary.write_text(json.dumps(names[-1000:]) + "\n", encoding="utf-8")
-    os.replace(temporary, root / HISTORY)
+    write_atomic(root / HISTORY, json.dumps(names[-1000:]) + "\n")
 
 
 def _after_every_release(root: Path) -> dt.datetime:

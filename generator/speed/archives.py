@@ -19,11 +19,10 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
+from generator.files import replacing
 from generator.speed import cache
 
 SUFFIX = ".zip"
@@ -83,17 +82,12 @@ def store(audience: str, period_id: str, key: str, files: dict[str, bytes]) -> N
         return
     name = _name(period_id, key)
     try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out, zipfile.ZipFile(out, "w") as kept:
+        with replacing(folder / name, mode=0o600) as temp, zipfile.ZipFile(temp, "w") as kept:  # private, as the cache
             for path in sorted(files):
                 info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
                 kept.writestr(info, files[path], compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-        os.replace(temp, folder / name)
         for other in folder.glob(f"{period_id}~*{SUFFIX}"):
             if other.name != name:
                 other.unlink(missing_ok=True)
     except OSError:
-        Path(temp).unlink(missing_ok=True)
+        pass  # a cache that cannot be written is only slower next time
