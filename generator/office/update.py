@@ -21,9 +21,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.board.checks import check_branch
 from generator.content import schema
-from generator.content.load import BRANCH_ID, display_path, load_branch_text, load_content
+from generator.content.load import BRANCH_ID, load_branch_text, load_content
 from generator.content.model import Branch, Item, Severity
 from generator.content.source import refused
+from generator.names import display_path
 from generator.office import branchfile, transaction
 from generator.office.importer import read_list, read_tally
 from generator.office.itemrows import Imported, SheetItem
