@@ -19,6 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator import core, speed
+from generator.board.checks import DEFAULT_EXCELLENT_CEILING
 from generator.board.figures import grade_shares, rate
 from generator.cli import main
 from generator.content.schema import COUNTS, GRADES, ITEM_COUNTS
@@ -165,7 +166,8 @@ def test_page_lists_each_bureau_with_its_link_and_its_flags(city):
                                                                (out / "index.html").read_text(encoding="utf-8"), re.S)}
     flags_of = {re.sub("<[^>]+>", "", key): re.findall(r'class="board-flag">([^<]*)<', row) for key, row in rows.items()}
     assert flags_of["甲局党委"] == []
-    assert flags_of["乙局党委"] == ["优秀比例 40.0%，高于 30%", "参与率 87.5%，低于 95%", "未经审核审批"]
+    ceiling = f"{DEFAULT_EXCELLENT_CEILING:.1f}%"  # the board's own rule (checks), whatever it is set to
+    assert flags_of["乙局党委"] == [f"优秀比例 40.0%，高于 {ceiling}", "参与率 87.5%，低于 95%", "未经审核审批"]
     assert flags_of["丙局党委"] == ["逾期 6 项（占整改事项 75.0%）", "未经审核审批"]
     assert "已审批（审批人）" in text and "党内" not in text
     assert "有提示的单位" in text

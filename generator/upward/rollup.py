@@ -122,7 +122,7 @@ def _flags(data: dict, ev: EvaluationFigures, period: str) -> tuple[str, ...]:
     flags = []
     shares = ev.shares
     if shares and shares["excellent"] > DEFAULT_EXCELLENT_CEILING:
-        flags.append(f"优秀比例 {shares['excellent']:.1f}%，高于 {DEFAULT_EXCELLENT_CEILING:.0f}%")
+        flags.append(f"优秀比例 {shares['excellent']:.1f}%，高于 {DEFAULT_EXCELLENT_CEILING:.1f}%")
     if ev.participation_rate is not None and ev.participation_rate < PARTICIPATION_FLOOR:
         flags.append(f"参与率 {ev.participation_rate:.1f}%，低于 {PARTICIPATION_FLOOR:.0f}%")
     items = data["totals"]["rectifications"]
