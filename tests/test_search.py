@@ -18,9 +18,9 @@ import pytest
 
 from conftest import REPO, build_site, item, needs_chromium, serve_folder, write_yaml
 from generator import speed
+from generator.board.periods import item_anchor
 from generator.board.segmenter import Segmenter
 from generator.site import search_index
-from generator.board.periods import item_anchor
 
 SAMPLE_AS_OF = "2026-11-25"  # the sample bureau's items are complete by then
 # Words of two to four characters from the content, as a reader would type them.
