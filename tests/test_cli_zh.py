@@ -47,7 +47,7 @@ def test_help_is_chinese(args):
 @pytest.mark.parametrize("args, says", [
     (["build", "--audience", "x"], "“x”不对，只能是"),
     (["publish"], "缺少选项 '--to'。"),
-    (["import"], "缺少参数 '表格文件'。"),
+    (["template"], "缺少参数 '输出文件'。"),
     (["buld"], "没有命令 buld。 是不是 'build'？"),
     (["build", "extra"], "多了参数（extra）"),
     (["build", "--site"], "没有选项 --site。 是不是 '--site-dir'？"),
