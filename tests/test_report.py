@@ -155,10 +155,14 @@ def test_layout_is_the_official_document_format(made):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
-    grid = section._sectPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid")
-    assert grid.get(f"{{{grid.nsmap['w']}}}type") == "linesAndChars"
-    assert int(grid.get(f"{{{grid.nsmap['w']}}}linePitch")) * 22 <= Mm(297 - 37 - 35).twips  # 22 lines fit
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    grid = section._sectPr.find(f"{w}docGrid")
+    pitch = int(grid.get(f"{w}linePitch"))
+    assert grid.get(f"{w}type") == "lines" and pitch * 22 <= Mm(297 - 37 - 35).twips < pitch * 23  # 22 lines
     normal, title = doc.styles["Normal"], doc.styles["报告标题"]
+    assert normal.paragraph_format.line_spacing == Pt(pitch / 20)
+    character = 16 + int(normal.element.rPr.find(f"{w}spacing").get(f"{w}val")) / 20  # points, spacing included
+    assert int(Mm(156).pt // character) == 28  # 28 characters a line
     assert normal.font.size == Pt(16) and title.font.size == Pt(22)
     east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     assert normal.element.rPr.rFonts.get(east_asia) == "仿宋_GB2312"
