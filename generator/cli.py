@@ -31,8 +31,8 @@ from generator.content.load import display_path
 from generator.content.model import Kind, Problem, printable
 from generator.content.source import os_reason
 from generator.files import write_atomic
+from generator.site.outputs import MARKER, staged
 from generator.site.progress import Progress
-from generator.site.publish import MARKER, staged
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -196,7 +196,7 @@ def _plugin(config: MkDocsConfig) -> BoardPlugin:
 def _refuse_output(target: str | Path, inputs: list[Path], base: Path | None = None, *, replaces: str = "folder",
                    marker: Path = MARKER) -> None:
     """Stop before an output replaces, contains or lands inside one of ``inputs`` or the project ``base``."""
-    from generator.site.publish import OutputError, check_output
+    from generator.site.outputs import OutputError, check_output
 
     try:
         check_output(Path(target), inputs, base, replaces=replaces, marker=marker)
@@ -378,7 +378,7 @@ def _to_option(func: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="内容没有变化也发布新版本")
 def publish(config_file, content, audience, as_of, verbose, root, keep, force) -> None:
     """生成并发布为新版本：DIR/releases/<时间>-<版本号>/，再把 DIR/current 一步切换过去。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     root = Path(root).absolute()
     # The change log compares with the live release (current links to it); a first publish has none (never
@@ -393,11 +393,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
         raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     live = releases.live(root)
     checked = run.validate()
-    if options.approval:  # 先审后公开: the gate has no switch here (site-config.yml `approval: off` only)
-        why = wording.refusal(checked.approval)
-        if why is not None:
-            raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
-    build = core.build_id(checked.content, options, core.signoff(checked, options)[0])
+    signed = core.signoff(checked, options)[0]
+    why = wording.refusal(checked.approval) if options.approval else releases.gate_refusal(root)
+    if why is not None:  # 先审后公开: no flag here; approval: off only where the root never held approved releases
+        raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    build = core.build_id(checked.content, options, signed)
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
         return
@@ -405,10 +405,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     shutil.rmtree(staging, ignore_errors=True)
     try:
         run.build_into(staging)
-        release = releases.install(root, staging, build)
+        release, removed = releases.install(root, staging, build, keep=keep, approved=signed is not None)
+    except releases.PublishError as exc:
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    removed = releases.prune(root, keep)
     click.echo(f"已发布 {release.name}（{run.describe()}）；{root / releases.CURRENT} 已指向新版本。")
     _archived(run)
     if removed:
@@ -420,7 +421,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
 @_guard
 def rollback(root) -> None:
     """把 DIR/current 切回上一个版本。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     try:
         release = releases.rollback(Path(root).absolute())
@@ -434,7 +435,7 @@ def rollback(root) -> None:
 @_guard
 def releases_(root) -> None:
     """列出已发布的版本：时间、版本号、内容概况，以及当前在线的是哪一个。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     found = releases.releases(Path(root).absolute())
     if not found:

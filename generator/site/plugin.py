@@ -35,8 +35,8 @@ from generator.board.pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_p
 from generator.board.screen import THEMES, ScreenSettings
 from generator.content.model import Severity
 from generator.site import preview
+from generator.site.outputs import OutputError, check_output
 from generator.site.progress import Progress
-from generator.site.publish import OutputError, check_output
 from generator.speed import Memo, archives
 
 log = logging.getLogger("mkdocs.plugins.board")
