@@ -26,11 +26,12 @@ from generator.approval import approved, fingerprints, wording
 from generator.approval import log as approvals
 from generator.approval import state as approval
 from generator.board.figures import visible
+from generator.board.periods import chain
 from generator.content.dates import DateError, parse_date
-from generator.content.load import display_path
-from generator.content.model import Kind, Problem, printable
+from generator.content.model import Kind, Problem
 from generator.content.source import os_reason
 from generator.files import write_atomic
+from generator.names import display_path, printable
 from generator.site.outputs import MARKER, staged
 from generator.site.progress import Progress
 
@@ -355,8 +356,6 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
 
 def _archived(run: Run) -> None:
     """Which earlier periods went to /archive/, and which were copied from an earlier build; the build's notes."""
-    from generator.board.periods import chain
-
     for note in run.plugin.now.site.notes:
         click.echo(note)
     earlier = [period.board.period for period in chain(run.checked.content)[1:]] if run.checked.content else []

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from generator import __version__, speed
+from generator import __version__, names, speed
 from generator.approval import log as approvals
 from generator.approval import state as approval
 from generator.board import changes, checks, periods
@@ -19,7 +19,7 @@ from generator.board.figures import Figures, compute
 from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages
 from generator.board.screen import ScreenSettings, screen_files
 from generator.content.dates import DateError, parse_date
-from generator.content.load import display_path, load_content, parse_choice
+from generator.content.load import load_content, parse_choice
 from generator.content.model import Audience, Content, Problem, Severity
 from generator.speed import Memo
 
@@ -104,7 +104,7 @@ def validate(options: Options, progress: Callable[[int, int], None] | None = Non
         problems = problems + checks.check(content, options.as_of, options.excellent_ceiling)
     if not options.approval:
         return Checked(content, sorted(problems))
-    log, found = approvals.load(options.content_dir, display_path(options.content_dir / approvals.FILE_NAME),
+    log, found = approvals.load(options.content_dir, names.display_path(options.content_dir / approvals.FILE_NAME),
                                today or dt.date.today())
     problems += found
     state = None
@@ -192,7 +192,7 @@ def archives(content: Content, options: Options, links: list[periods.Links]) -> 
     found = []
     for period, link in zip(periods.chain(content)[1:], links[1:], strict=True):
         day = periods.archive_date(period)
-        key = changes.build_id(period.digest, link.token, options.audience.key, day.isoformat(),
+        key = names.build_id(period.digest, link.token, options.audience.key, day.isoformat(),
                                str(options.ledger_page_rows), __version__)
 
         def render(period: Content = period, link: periods.Links = link, day: dt.date = day) -> dict[str, str]:
@@ -215,7 +215,7 @@ def signoff(checked: Checked, options: Options) -> tuple[dict[str, str] | None, 
 
 def build_id(content: Content, options: Options, signed: dict[str, str] | None = None) -> str:
     """The id of what this content, these options and this sign-off build (without building it)."""
-    return changes.build_id(content.digest, options.fingerprint(), _json(signed))
+    return names.build_id(content.digest, options.fingerprint(), _json(signed))
 
 
 def _json(data: object) -> str:

@@ -28,9 +28,10 @@ import yaml
 
 from generator.approval.fingerprints import PRINT_CHARS, digest, is_print
 from generator.content.dates import DateError, parse_date
-from generator.content.model import Audience, Labeled, Problem, Severity, printable
+from generator.content.model import Audience, Labeled, Problem, Severity
 from generator.content.source import Node, read_yaml, refused
 from generator.files import write_atomic
+from generator.names import printable
 
 FILE_NAME = "approvals.yml"
 KEYS = ("step", "by", "on", "note", "audience", "fingerprint", "files", "chain")
