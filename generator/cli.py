@@ -32,8 +32,9 @@ from generator.content.model import Kind, Problem
 from generator.content.source import os_reason
 from generator.files import write_atomic
 from generator.names import display_path, printable
+from generator.site import ports
+from generator.site.outputs import MARKER, staged
 from generator.site.progress import Progress
-from generator.site.publish import MARKER, staged
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -201,7 +202,7 @@ def _plugin(config: MkDocsConfig) -> BoardPlugin:
 def _refuse_output(target: str | Path, inputs: list[Path], base: Path | None = None, *, replaces: str = "folder",
                    marker: Path = MARKER) -> None:
     """Stop before an output replaces, contains or lands inside one of ``inputs`` or the project ``base``."""
-    from generator.site.publish import OutputError, check_output
+    from generator.site.outputs import OutputError, check_output
 
     try:
         check_output(Path(target), inputs, base, replaces=replaces, marker=marker)
@@ -381,7 +382,7 @@ def _to_option(func: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="内容没有变化也发布新版本")
 def publish(config_file, content, audience, as_of, verbose, root, keep, force) -> None:
     """生成并发布为新版本：DIR/releases/<时间>-<版本号>/，再把 DIR/current 一步切换过去。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     root = Path(root).absolute()
     # The change log compares with the live release (current links to it); a first publish has none (never
@@ -396,11 +397,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
         raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     live = releases.live(root)
     checked = run.validate()
-    if options.approval:  # 先审后公开: the gate has no switch here (site-config.yml `approval: off` only)
-        why = wording.refusal(checked.approval)
-        if why is not None:
-            raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
-    build = core.build_id(checked.content, options, core.signoff(checked, options)[0])
+    signed = core.signoff(checked, options)[0]
+    why = wording.refusal(checked.approval) if options.approval else releases.gate_refusal(root)
+    if why is not None:  # 先审后公开: no flag here; approval: off only where the root never held approved releases
+        raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    build = core.build_id(checked.content, options, signed)
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
         return
@@ -408,10 +409,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     shutil.rmtree(staging, ignore_errors=True)
     try:
         run.build_into(staging)
-        release = releases.install(root, staging, build)
+        release, removed = releases.install(root, staging, build, keep=keep, approved=signed is not None)
+    except releases.PublishError as exc:
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    removed = releases.prune(root, keep)
     click.echo(f"已发布 {release.name}（{run.describe()}）；{root / releases.CURRENT} 已指向新版本。")
     _archived(run)
     if removed:
@@ -423,7 +425,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
 @_guard
 def rollback(root) -> None:
     """把 DIR/current 切回上一个版本。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     try:
         release = releases.rollback(Path(root).absolute())
@@ -437,7 +439,7 @@ def rollback(root) -> None:
 @_guard
 def releases_(root) -> None:
     """列出已发布的版本：时间、版本号、内容概况，以及当前在线的是哪一个。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     found = releases.releases(Path(root).absolute())
     if not found:
@@ -614,13 +616,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     )
     pages = site.all_pages()
     with staged(Path(out)) as work:
-        docs = work / zensical.DOCS_DIR
-        for path, text in {**pages, **site.data}.items():
-            (docs / path).parent.mkdir(parents=True, exist_ok=True)
-            (docs / path).write_text(text, encoding="utf-8")
-        if theme.custom_dir:
-            shutil.copytree(theme.custom_dir, work / zensical.THEME_DIR)
-        (work / zensical.CONFIG_FILE).write_text(toml, encoding="utf-8")
+        zensical.write(work, {**pages, **site.data}, toml, theme.custom_dir)
     click.echo(f"已写出 {len(pages)} 个页面到 {out}（{run.describe()}）；"
                f"在该文件夹里运行 zensical build 生成网站")
 
@@ -775,7 +771,10 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     """本机预览；修改内容文件后浏览器自动刷新。"""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    _check_port(dev_addr)
+    busy = ports.busy(dev_addr)
+    if busy is not None:
+        port, spare = busy
+        raise BoardError(f"端口 {port} 已被占用，用 -a {spare} 换一个端口")
     run = Run.open(config_file, content, audience, as_of, True)
     click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
     # MkDocs loads the config again for every rebuild; the plugin object (and so what it is given) stays.
@@ -783,27 +782,6 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
         mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, docs_dir=_absolute(content))
 
 
-def _bindable(host: str, port: int) -> bool:
-    """Whether a server could listen there now (as MkDocs' does: address reuse on)."""
-    import socket
+from generator.upward.commands import register  # noqa: E402 - the commands use this module's helpers
 
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError:
-        return False
-    return True
-
-
-def _check_port(dev_addr: str) -> None:
-    """Refuse a busy preview port before building, naming a free one to use instead."""
-    host, _, port_text = dev_addr.rpartition(":")
-    host = host.strip("[]") or "127.0.0.1"
-    if not port_text.isdigit() or _bindable(host, int(port_text)):
-        return  # a malformed address is MkDocs' to report
-    port = int(port_text)
-    spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p)), port + 1)
-    shown = f"[{host}]" if ":" in host else host
-    raise BoardError(f"端口 {port} 已被占用，用 -a {shown}:{spare} 换一个端口")
+register(main)
