@@ -244,11 +244,13 @@ def assert_offline(site: Path) -> None:
         assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def kit():
-    """The helpers above, for test modules that take them as a fixture instead of importing conftest."""
+    """The helpers above, for test modules that take them as a fixture instead of importing conftest
+    (session-wide: module-scoped fixtures may use it too)."""
     import types
 
     return types.SimpleNamespace(AS_OF=AS_OF, CONFIG=CONFIG, REPO=REPO, board=board, board_cli=board_cli,
                                  tiny_board=tiny_board, item=item, approve_board=approve_board,
-                                 write_yaml=write_yaml, read_html=read_html, build_site=build_site)
+                                 write_yaml=write_yaml, read_html=read_html, build_site=build_site,
+                                 serve_folder=serve_folder)

@@ -4,13 +4,10 @@ into a site and 汇总表.xlsx whose totals are the sums of their summaries; bad
 from __future__ import annotations
 
 import contextlib
-import functools
 import html.parser
-import http.server
 import json
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import openpyxl
@@ -68,20 +65,19 @@ def _summary_folder(content: Path, folder: Path, audience: str = "public") -> Pa
     return folder
 
 
-@contextlib.contextmanager
-def _serving(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+@pytest.fixture(scope="module")
+def serving(kit):
+    """``with serving(folder) as url``: ``folder`` served on 127.0.0.1 by a real http.server while the block runs."""
+    @contextlib.contextmanager
+    def serve(folder: Path):
+        server = kit.serve_folder(folder)
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+            server.server_close()
 
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+    return serve
 
 
 class _Page(html.parser.HTMLParser):
@@ -99,7 +95,7 @@ class _Page(html.parser.HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def city(tmp_path_factory):
+def city(tmp_path_factory, serving):
     """Bureau 甲 built and approved (its folder), 乙 as a summary file, 丙 over http; one public roll-up of them."""
     root = tmp_path_factory.mktemp("city")
     a = _content(root / "a-content", "甲局党委", (5, 20, 0, 0), 26, 26, overdue=1, done=12)
@@ -111,7 +107,7 @@ def city(tmp_path_factory):
                         root / "乙局网站")
     c = _summary_folder(_content(root / "c-content", "丙局党委", (2, 7, 0, 1), 11, 11, overdue=6, done=2),
                         root / "丙局网站")
-    with _serving(c) as url:
+    with serving(c) as url:
         result = run_board("rollup", str(root / "甲局网站"), str(b / "data" / "summary.json"), url,
                            "--out", str(root / "汇总"), "--title", "某市直机关工委")
         assert result.exit_code == 0, result.stderr
@@ -208,7 +204,7 @@ def _refused(args: list[str], out: Path, *said: str) -> None:
     assert "Traceback" not in result.stderr and not out.exists()
 
 
-def test_bad_sources_are_refused_and_nothing_is_written(city, tmp_path):
+def test_bad_sources_are_refused_and_nothing_is_written(city, tmp_path, serving):
     root, out = city["root"], tmp_path / "汇总"
     good = str(root / "甲局网站")
     party = _summary_folder(city["contents"][1], tmp_path / "乙局党内", "party")
@@ -220,13 +216,13 @@ def test_bad_sources_are_refused_and_nothing_is_written(city, tmp_path):
     _refused([good, str(tmp_path / "没有")], out, "没有", "找不到", "--skip-missing")
     _refused([good, str(tmp_path)], out, "没有 data/summary.json")
     _refused([good, good], out, "甲局党委（2023年度）出现了 2 次")
-    with _serving(tmp_path / "empty") as url:  # a server without the board: 404
+    with serving(tmp_path / "empty") as url:  # a server without the board: 404
         (tmp_path / "empty").mkdir()
         _refused([good, url], out, url, "404")
 
 
-def test_unreachable_source_with_skip_missing_is_listed(city, tmp_path):
-    with _serving(tmp_path) as url:
+def test_unreachable_source_with_skip_missing_is_listed(city, tmp_path, serving):
+    with serving(tmp_path) as url:
         gone = url  # the server is shut down below: nothing listens there any more
     out = tmp_path / "汇总"
     _refused([str(city["root"] / "甲局网站"), gone], out, gone, "连不上")
