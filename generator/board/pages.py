@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from generator.board.figures import BranchFigures, Figures, ledger, summary
 from generator.board.footer import print_footer
-from generator.board.periods import Links, item_anchor, record_anchor
+from generator.board.periods import Links, item_anchor, record_anchor, row_anchor
 from generator.board.qr import code_for
 from generator.content import schema
 from generator.content.dates import chinese
@@ -144,7 +144,7 @@ def _environment() -> jinja2.Environment:
         finalize=_plain,
     )
     env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string, anchor=item_anchor,
-                       display=_display, person_anchor=person_anchor)
+                       display=_display, person_anchor=person_anchor, row_anchor=row_anchor)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS, records=RECORDS,
                        statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES,
                        carried_sentence=carried_sentence, print_footer=print_footer)
