@@ -5,7 +5,7 @@
 set -e
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python}"
-rm -f content/approvals.yml
+rm -rf content/approvals.yml content/approved
 for audience in public party; do
   "$PYTHON" -m generator review --audience "$audience" --by "党委办 王某某" --note "已做保密审查，内容必要、准确" >/dev/null
   "$PYTHON" -m generator approve --audience "$audience" --by "党委副书记 李某某" --note "同意公开" >/dev/null

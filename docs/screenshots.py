@@ -33,7 +33,7 @@ PHONE = {
 }
 # Lobby screen: name → slide to wait for, at each size
 SCREEN = {"overview": "overview", "branch": "branch:jiguan-3", "overdue": "overdue"}
-SCREEN_SIZES = [(1920, 1080), (1080, 1920)]
+SCREEN_SIZES = [(1920, 1080), (1080, 1920), (384, 192), (768, 384), (1152, 576), (1920, 240)]  # LED boards too
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 
 

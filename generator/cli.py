@@ -22,13 +22,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import core, speed
+from generator.approval import approved, fingerprints, wording
+from generator.approval import log as approvals
+from generator.approval import state as approval
 from generator.board.figures import visible
+from generator.board.periods import chain
 from generator.content.dates import DateError, parse_date
-from generator.content.load import display_path
-from generator.content.model import Kind, Problem, printable
+from generator.content.model import Kind, Problem
 from generator.content.source import os_reason
 from generator.files import write_atomic
-from generator.office import approval
+from generator.names import display_path, printable
 from generator.site.progress import Progress
 from generator.site.publish import MARKER, staged
 
@@ -311,7 +314,7 @@ class Run:
     def say_approval(self) -> None:
         """Where the content stands in review and approval (nothing when the gate is off or there are errors)."""
         if self.checked is not None and self.checked.approval is not None:
-            click.echo(f"{approval.status(self.checked.approval)}。")
+            click.echo(f"{wording.status(self.checked.approval)}。")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -353,8 +356,6 @@ def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> N
 
 def _archived(run: Run) -> None:
     """Which earlier periods went to /archive/, and which were copied from an earlier build; the build's notes."""
-    from generator.board.periods import chain
-
     for note in run.plugin.now.site.notes:
         click.echo(note)
     earlier = [period.board.period for period in chain(run.checked.content)[1:]] if run.checked.content else []
@@ -392,7 +393,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     live = releases.live(root)
     checked = run.validate()
     if options.approval:  # 先审后公开: the gate has no switch here (site-config.yml `approval: off` only)
-        why = approval.refusal(checked.approval)
+        why = wording.refusal(checked.approval)
         if why is not None:
             raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
     build = core.build_id(checked.content, options, core.signoff(checked, options)[0])
@@ -454,7 +455,7 @@ def releases_(root) -> None:
                          f"{summary}；{signoff}{'  ← 当前在线' if release.live else ''}"))  # read from the release's files
 
 
-def _sign(step: approval.Step, config_file, content, audience, as_of, verbose, by, on, note) -> None:
+def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, by, on, note) -> None:
     """``board review`` / ``board approve``: show what is signed off, then append the record."""
     today = dt.date.today()
     try:
@@ -473,16 +474,19 @@ def _sign(step: approval.Step, config_file, content, audience, as_of, verbose, b
     except approval.Refused as exc:
         raise BoardError(f"不能{step.label}：{exc}") from None
     click.echo(f"{step.label}（{record.by}，{record.on}）的内容：")
-    if step is approval.Step.APPROVE:
+    if step is approvals.Step.APPROVE:
         review = checked.approval.review
-        click.echo(f"审核：{review.by}（{review.on}）审核的正是这一内容{f'，意见：{review.note}' if review.note else ''}")
-    for line in approval.describe(checked.content, checked.approval):
-        click.echo(line)
+        click.echo(_safe(f"审核：{review.by}（{review.on}）审核的正是这一内容{f'，意见：{review.note}' if review.note else ''}"))
+    entries = approved.since_approved(options.content_dir, checked.content, checked.approval)
+    for line in wording.describe(checked.content, checked.approval, entries):
+        click.echo(_safe(line))  # a clerk's text may hold bidi overrides or invisible marks: spelled out
     for warning in warnings:
         click.echo(warning, err=True)
-    path = approval.append(options.content_dir, record)
+    path = approvals.append(options.content_dir, record)
+    if step is approvals.Step.APPROVE:  # what the next review compares with, item by item
+        approved.save(options.content_dir, options.audience, fingerprints.views(checked.content, options.audience))
     then = ("下一步：审批人运行 board approve --by 姓名" + ("" if options.audience.key == "public" else f" --audience {options.audience.key}")
-            if step is approval.Step.REVIEW else "现在可以发布：board publish --to 发布目录")
+            if step is approvals.Step.REVIEW else "现在可以发布：board publish --to 发布目录")
     click.echo(f"已记入 {display_path(path)}（第 {len(checked.log.records) + 1} 条记录）。{then}")
 
 
@@ -501,7 +505,7 @@ def _sign_options(func: Callable) -> Callable:
 @_sign_options
 def review(config_file, content, audience, as_of, verbose, by, on, note) -> None:
     """审核（保密审查、必要性和准确性）：列出要公开的内容，并在 approvals.yml 登记审核记录。"""
-    _sign(approval.Step.REVIEW, config_file, content, audience, as_of, verbose, by, on, note)
+    _sign(approvals.Step.REVIEW, config_file, content, audience, as_of, verbose, by, on, note)
 
 
 @main.command()
@@ -509,7 +513,7 @@ def review(config_file, content, audience, as_of, verbose, by, on, note) -> None
 @_sign_options
 def approve(config_file, content, audience, as_of, verbose, by, on, note) -> None:
     """审批：须先有同一内容的审核记录；列出要公开的内容，并在 approvals.yml 登记审批记录。"""
-    _sign(approval.Step.APPROVE, config_file, content, audience, as_of, verbose, by, on, note)
+    _sign(approvals.Step.APPROVE, config_file, content, audience, as_of, verbose, by, on, note)
 
 
 @main.command()

@@ -11,16 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from generator import __version__, speed
+from generator import __version__, names, speed
+from generator.approval import log as approvals
+from generator.approval import state as approval
 from generator.board import changes, checks, periods
 from generator.board.figures import Figures, compute
 from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_pages
 from generator.board.screen import ScreenSettings, screen_files
 from generator.board.sitedata import render_data
 from generator.content.dates import DateError, parse_date
-from generator.content.load import display_path, load_content, parse_choice
+from generator.content.load import load_content, parse_choice
 from generator.content.model import Audience, Content, Problem, Severity
-from generator.office import approval
 from generator.speed import Memo
 
 AS_OF_RANGE = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))  # page dates, sitemap and archive times must fit
@@ -50,7 +51,7 @@ class Options:
     previous: changes.Previous = field(default_factory=changes.Previous, metadata=NOT_FINGERPRINTED)
     ledger_page_rows: int = LEDGER_PAGE_ROWS
     site_url: str = ""  # where the site is published: QR codes on print and screen point there
-    approval: bool = True  # the review-and-approval gate (site-config.yml `approval: off` turns it off)
+    approval: bool = True  # the gate (`approval: off`: pages are previews; refused where a release root had approval)
 
     def fingerprint(self) -> str:
         """Everything besides the content that changes the output: the generator's version and every field."""
@@ -84,7 +85,7 @@ def make_options(content_dir: str | Path, *, audience: str | None = None, as_of:
 class Checked:
     content: Content | None
     problems: list[Problem]
-    log: approval.Log | None = None  # approvals.yml (None: the gate is off)
+    log: approvals.Log | None = None  # approvals.yml (None: the gate is off)
     approval: approval.State | None = None  # where this audience's content stands (None: gate off, or errors)
 
     @property
@@ -104,7 +105,7 @@ def validate(options: Options, progress: Callable[[int, int], None] | None = Non
         problems = problems + checks.check(content, options.as_of, options.excellent_ceiling)
     if not options.approval:
         return Checked(content, sorted(problems))
-    log, found = approval.load(options.content_dir, display_path(options.content_dir / approval.FILE_NAME),
+    log, found = approvals.load(options.content_dir, names.display_path(options.content_dir / approvals.FILE_NAME),
                                today or dt.date.today())
     problems += found
     state = None
@@ -192,7 +193,7 @@ def archives(content: Content, options: Options, links: list[periods.Links]) -> 
     found = []
     for period, link in zip(periods.chain(content)[1:], links[1:], strict=True):
         day = periods.archive_date(period)
-        key = changes.build_id(period.digest, link.token, options.audience.key, day.isoformat(),
+        key = names.build_id(period.digest, link.token, options.audience.key, day.isoformat(),
                                str(options.ledger_page_rows), __version__)
 
         def render(period: Content = period, link: periods.Links = link, day: dt.date = day) -> dict[str, str]:
@@ -203,16 +204,19 @@ def archives(content: Content, options: Options, links: list[periods.Links]) -> 
 
 
 def signoff(checked: Checked, options: Options) -> tuple[dict[str, str] | None, bool]:
-    """(who reviewed and approved, or None; whether the site is a preview) for checked content."""
+    """(who reviewed and approved, or None; whether the site is a preview) for checked content.
+
+    Without the gate (``approval: off``) nothing is approved: every page says 预览稿.
+    """
     if not options.approval:
-        return None, False
+        return None, True
     signed = checked.approval.view() if checked.approval is not None else None
     return signed, signed is None
 
 
 def build_id(content: Content, options: Options, signed: dict[str, str] | None = None) -> str:
     """The id of what this content, these options and this sign-off build (without building it)."""
-    return changes.build_id(content.digest, options.fingerprint(), _json(signed))
+    return names.build_id(content.digest, options.fingerprint(), _json(signed))
 
 
 def _json(data: object) -> str:

@@ -82,16 +82,16 @@ def approve_board(content: Path, audience: str = "public", reviewer: str = "å®¡æ
     """Record a review and an approval of what ``content`` shows ``audience`` now, as board review/approve do
     (in-process: a test of something else gets past the publish gate quickly)."""
     from generator import core
-    from generator.office import approval
+    from generator.approval import log, state
 
     options = core.make_options(content, audience=audience)
     today = dt.date.today()
-    for step, by in ((approval.Step.REVIEW, reviewer), (approval.Step.APPROVE, approver)):
+    for step, by in ((log.Step.REVIEW, reviewer), (log.Step.APPROVE, approver)):
         checked = core.validate(options)
         if checked.errors:  # nothing to approve: the command under test reports them
             return
-        record, _ = approval.sign(step, by, today, None, checked.content, checked.log, checked.approval, today)
-        approval.append(content, record)
+        record, _ = state.sign(step, by, today, None, checked.content, checked.log, checked.approval, today)
+        log.append(content, record)
 
 
 @dataclass
@@ -242,3 +242,13 @@ def assert_offline(site: Path) -> None:
                 assert not external.match(attrs.get(name) or ""), (page, tag, attrs)
     for css in site.rglob("*.css"):
         assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
+
+
+@pytest.fixture
+def kit():
+    """The helpers above, for test modules that take them as a fixture instead of importing conftest."""
+    import types
+
+    return types.SimpleNamespace(AS_OF=AS_OF, CONFIG=CONFIG, REPO=REPO, board=board, board_cli=board_cli,
+                                 tiny_board=tiny_board, item=item, approve_board=approve_board,
+                                 write_yaml=write_yaml, read_html=read_html, build_site=build_site)

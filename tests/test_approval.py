@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -27,8 +28,10 @@ from conftest import (
     write_yaml,
 )
 from generator import core
-from generator.content.model import Severity
-from generator.office import approval
+from generator.approval import log
+from generator.approval.state import Change, Refused, sign
+from generator.content.dates import parse_date
+from generator.content.model import Audience, Severity
 
 TODAY = dt.date.today()
 PREVIEW = "预览稿 · 未经审批"
@@ -55,6 +58,18 @@ def validate(content: Path, audience: str = "public") -> core.Checked:
     return core.validate(core.make_options(content, audience=audience, as_of=AS_OF))
 
 
+def rechain(path: Path) -> None:
+    """Rewrite a log a test edited with every chain made anew: what someone who can run the board could do."""
+    previous, blocks = "", [log.HEADER]
+    for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
+        record = log.Record(next(s for s in log.Step if s.label == raw["step"]), raw["by"], parse_date(str(raw.get("on", raw.get(True)))),
+                            next(a for a in Audience if a.label == raw["audience"]), raw["fingerprint"],
+                            raw.get("files") or {}, raw.get("note"))
+        previous = log.link(previous, record)
+        blocks.append(log.record_text(dataclasses.replace(record, chain=previous)))
+    path.write_text("\n".join(blocks), encoding="utf-8")
+
+
 def messages(checked: core.Checked) -> list[str]:
     return [str(p) for p in checked.problems]
 
@@ -71,7 +86,7 @@ def test_a_party_only_edit_keeps_the_public_approval_and_voids_the_party_one(tmp
     public, party = validate(content, "public"), validate(content, "party")
     assert public.approval.approved
     assert not party.approval.approved
-    assert party.approval.changes_since(party.approval.last_approve) == [approval.Change("branches/first.yml", "修改")]
+    assert party.approval.changes_since(party.approval.last_approve) == [Change("branches/first.yml", "修改")]
     # the party board's approval voided is a warning naming the file, not an error
     assert any("党内版内容在" in m and "修改 branches/first.yml" in m and "警告" in m for m in messages(party))
 
@@ -88,8 +103,8 @@ def test_a_public_edit_voids_both_and_names_the_file(tmp_path):
     write_yaml(content / "branches" / "third.yml", {"name": "第三党支部"})
     (content / "branches" / "second.yml").unlink()
     state = validate(content).approval
-    assert state.changes_since(state.last_approve) == [approval.Change("branches/second.yml", "删除"),
-                                                       approval.Change("branches/third.yml", "新增")]
+    assert state.changes_since(state.last_approve) == [Change("branches/second.yml", "删除"),
+                                                       Change("branches/third.yml", "新增")]
 
 
 def test_an_edit_to_an_earlier_period_voids_the_approval_and_names_its_file(tmp_path):
@@ -102,7 +117,7 @@ def test_an_edit_to_an_earlier_period_voids_the_approval_and_names_its_file(tmp_
     edit(old / "branches" / "first.yml", "理论学习不够深入", "理论学习不够深入（事后改动）")
     state = validate(new).approval
     assert not state.approved
-    assert state.changes_since(state.last_approve) == [approval.Change("archive/2023/branches/first.yml", "修改")]
+    assert state.changes_since(state.last_approve) == [Change("archive/2023/branches/first.yml", "修改")]
 
 
 def test_the_fingerprint_ignores_the_date_comments_and_layout_but_not_the_order(tmp_path):
@@ -130,7 +145,7 @@ def test_approving_the_public_board_does_not_approve_the_party_board(tmp_path):
 
 def signed_log(content: Path, reviewer: str = "王某某", approver: str = "李某某") -> Path:
     approve_board(content, reviewer=reviewer, approver=approver)
-    return content / approval.FILE_NAME
+    return content / log.FILE_NAME
 
 
 def line_of(text: str, needle: str, start: int = 0) -> int:
@@ -174,12 +189,14 @@ def test_an_approval_needs_a_review_of_the_same_content_and_date(tmp_path):
     text = log.read_text(encoding="utf-8")
     review_block = text[text.index("- step: 审核"): text.index("- step: 审批")]
     log.write_text(text.replace(review_block, ""), encoding="utf-8")
+    rechain(log)
     checked = validate(content)
     assert any(p.line == line_of(log.read_text(encoding="utf-8"), "- step: 审批") and "没有对应的审核记录" in p.message
                for p in checked.errors)
     earlier = TODAY - dt.timedelta(days=1)
     log.write_text(text.replace(f"on: {TODAY}", f"on: {earlier}", 2).replace(f"on: {earlier}", f"on: {TODAY}", 1),
                    encoding="utf-8")
+    rechain(log)
     assert any(f"审批日期 {earlier} 早于审核日期 {TODAY}" in m for m in messages(validate(content)))
 
 
@@ -199,6 +216,7 @@ def test_an_approval_older_than_the_content_is_an_error(tmp_path):
     log = signed_log(content)
     text = log.read_text(encoding="utf-8")
     log.write_text(text.replace(f"on: {TODAY}", "on: 2024-04-01"), encoding="utf-8")
+    rechain(log)
     errors = validate(content).errors
     assert len(errors) == 2  # the review and the approval, each at its own line
     assert "审批日期 2024-04-01 早于内容里的日期 2024-05-01" in errors[1].message
@@ -209,22 +227,22 @@ def test_sign_refuses_a_future_date_an_unreviewed_approval_and_an_empty_name(tmp
     content = two_audiences(tmp_path / "c")
     checked = validate(content)
     args = (checked.content, checked.log, checked.approval, TODAY)
-    with pytest.raises(approval.Refused, match="在今天"):
-        approval.sign(approval.Step.REVIEW, "王某某", TODAY + dt.timedelta(days=1), None, *args)
-    with pytest.raises(approval.Refused, match="还没有审核"):
-        approval.sign(approval.Step.APPROVE, "李某某", TODAY, None, *args)
-    with pytest.raises(approval.Refused, match="--by"):
-        approval.sign(approval.Step.REVIEW, "  ", TODAY, None, *args)
-    with pytest.raises(approval.Refused, match="早于内容里的日期 2024-05-01"):
-        approval.sign(approval.Step.REVIEW, "王某某", dt.date(2024, 4, 30), None, *args)
+    with pytest.raises(Refused, match="在今天"):
+        sign(log.Step.REVIEW, "王某某", TODAY + dt.timedelta(days=1), None, *args)
+    with pytest.raises(Refused, match="还没有审核"):
+        sign(log.Step.APPROVE, "李某某", TODAY, None, *args)
+    with pytest.raises(Refused, match="--by"):
+        sign(log.Step.REVIEW, "  ", TODAY, None, *args)
+    with pytest.raises(Refused, match="早于内容里的日期 2024-05-01"):
+        sign(log.Step.REVIEW, "王某某", dt.date(2024, 4, 30), None, *args)
 
 
 def test_records_keep_text_as_typed_and_the_log_as_it_was(tmp_path):
     content = two_audiences(tmp_path / "c")
-    (content / approval.FILE_NAME).write_text("# 党委办的说明\n", encoding="utf-8")
+    (content / log.FILE_NAME).write_text("# 党委办的说明\n", encoding="utf-8")
     odd = "王某某: \"组长\" # 不是注释 *粗* {{ x }}"  # one line: a name with a line break is refused (test_attack)
     approve_board(content, reviewer=odd)
-    text = (content / approval.FILE_NAME).read_text(encoding="utf-8")
+    text = (content / log.FILE_NAME).read_text(encoding="utf-8")
     assert text.startswith("# 党委办的说明\n")
     checked = validate(content)
     assert checked.approval.review.by == odd and checked.approval.approved
@@ -262,11 +280,12 @@ def test_publish_is_refused_until_reviewed_and_approved_then_names_both(tmp_path
 
     early = cli("approve", content, "--by", "李某某")
     assert early.code == 1 and "不能审批：公开版内容还没有审核" in early.err
-    assert not (content / approval.FILE_NAME).exists()
+    assert not (content / log.FILE_NAME).exists()
 
     review = cli("review", content, "--by", "王某某", "--note", "已做保密审查")
     assert review.code == 0, review.err
-    assert "第一党支部（branches/first.yml）：1 项" in review.out and "第一党支部 1：公开的问题（已完成" in review.out
+    assert "首次审批" in review.out and "【新增】第一党支部 整改清单 1（branches/first.yml）" in review.out
+    assert "问题：公开的问题" in review.out and "整改状态：已完成" in review.out
     assert "党内的问题" not in review.out  # the public board is being reviewed
     assert "下一步：审批人运行 board approve --by 姓名" in review.out
 
@@ -338,14 +357,14 @@ def no_gate_config(tmp_path: Path) -> Path:
     return path
 
 
-def test_approval_off_in_site_config_is_the_only_way_past_the_gate(tmp_path):
+def test_approval_off_in_site_config_publishes_previews_only(tmp_path):
     content = two_audiences(tmp_path / "c")
     config = no_gate_config(tmp_path)
     run = board("publish", "--config", str(config), "--content", str(content), "--as-of", AS_OF,
                     "--to", str(tmp_path / "www"))
     assert run.code == 0, run.err
     index = (tmp_path / "www" / "current" / "index.html").read_text(encoding="utf-8")
-    assert "预览稿" not in index and "审核：" not in index
+    assert PREVIEW in index and "审核：" not in index  # approval off: nothing here is approved
     refused = board("review", "--config", str(config), "--content", str(content), "--by", "王某某")
     assert refused.code == 1 and "approval: off" in refused.err
     assert publish_flags_are_no_way_around() == set()
@@ -360,14 +379,14 @@ def publish_flags_are_no_way_around() -> set[str]:
 
 def test_bad_log_stops_check_and_publish_with_file_line_and_no_traceback(tmp_path):
     content = two_audiences(tmp_path / "c")
-    (content / approval.FILE_NAME).write_text("- step: 审核\n  by: [王某某\n", encoding="utf-8")
+    (content / log.FILE_NAME).write_text("- step: 审核\n  by: [王某某\n", encoding="utf-8")
     run = cli("check", content)
     assert run.code == 1 and "Traceback" not in run.err
     assert re.search(r"approvals\.yml:3: YAML 格式错误", run.err)
     run = cli("publish", content, "--to", str(tmp_path / "www"))
     assert run.code == 1 and re.search(r"approvals\.yml:3: YAML 格式错误", run.err)
     assert not (tmp_path / "www" / "current").exists()
-    (content / approval.FILE_NAME).unlink()
+    (content / log.FILE_NAME).unlink()
     run = cli("review", content, "--by", "王某某", "--on", "2099-01-01")
     assert run.code == 1 and "--on：日期 2099-01-01 在今天" in run.err
 

@@ -6,6 +6,7 @@ from the dictionaries the board is written from, never from the generator.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -17,7 +18,8 @@ from click.testing import CliRunner
 
 from conftest import CONFIG, board_cli, item, read_html, write_yaml
 from generator.cli import main
-from generator.content.load import display_path, load_content
+from generator.content.load import load_content
+from generator.names import display_path
 
 FINISHED = ("已完成", "已销号")
 ENV_KEYS = ("BOARD_CONTENT", "BOARD_AUDIENCE", "BOARD_AS_OF", "BOARD_SITE_DIR", "BOARD_PREVIOUS", "SOURCE_DATE_EPOCH")
@@ -317,3 +319,14 @@ def test_export_and_import_keep_carried_from(years, tmp_path):
     after, _ = load_content(content)
     assert [(i.id, i.carried_from) for b in after.branches for i in b.items] == \
         [(i.id, i.carried_from) for b in before.branches for i in b.items]
+
+
+def test_the_chain_of_periods_is_walked_once_and_never_loops(years):
+    from generator.board.periods import chain
+
+    content, _ = load_content(years / "c2025")
+    assert [c.board.period_id for c in chain(content)] == ["2025", "2024"]
+    older = dataclasses.replace(content.previous, previous=None)
+    newer = dataclasses.replace(content, previous=older)
+    object.__setattr__(older, "previous", newer)  # a cycle, which load refuses: still nobody loops on it
+    assert [c.board.period_id for c in chain(newer)] == ["2025", "2024"]

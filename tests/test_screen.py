@@ -27,6 +27,7 @@ from generator.content.load import load_content
 from generator.content.model import Audience
 
 SIZES = [(1920, 1080), (1080, 1920), (1366, 768), (960, 540)]
+LED_SIZES = [(384, 192), (768, 384), (1152, 576), (1920, 240)]  # small-pixel LED boards and a strip (issue 29.4)
 LONG = "理论学习不够深入系统，满足于读原文、记笔记，联系实际思考不够，" * 3
 
 pytestmark = needs_chromium
@@ -69,8 +70,12 @@ INSPECT = """(minFont) => {
   const texts = [...document.querySelectorAll('#screen *')].filter(e =>
     [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && e.closest('[data-slide]') === current
       || (e.closest('.screen__bar, .screen__foot') && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())));
+  const frame = current ? current.getBoundingClientRect() : null;
   for (const e of texts) {
     const r = e.getBoundingClientRect();
+    if (frame && e.closest('[data-slide]') === current && r.height > 0 &&
+        (r.top < frame.top - 1 || r.bottom > frame.bottom + 1 || r.left < frame.left - 1 || r.right > frame.right + 1))
+      problems.push('cut off by the slide: ' + e.textContent.slice(0, 20));
     const size = parseFloat(getComputedStyle(e).fontSize);
     smallest = Math.min(smallest, size);
     if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
@@ -112,7 +117,7 @@ def walk(page, expected_prefixes: set[str], limit: int = 120) -> dict[str, dict]
     """Visit slides until every expected one was seen; inspect each as it comes up."""
     seen: dict[str, dict] = {}
     w, h = page.viewport_size["width"], page.viewport_size["height"]
-    min_font = 20 * min(w, h) / 1080 - 0.5
+    min_font = max(12, 20 * min(w, h) / 1080) - 0.5  # readable on the smallest boards, scaled up with the screen
     page.wait_for_function(CHANGED, arg="", timeout=15000)
     for _ in range(limit):
         report = page.evaluate(INSPECT, min_font)
@@ -123,7 +128,7 @@ def walk(page, expected_prefixes: set[str], limit: int = 120) -> dict[str, dict]
     return seen
 
 
-@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("size", SIZES + LED_SIZES, ids=[f"{w}x{h}" for w, h in SIZES + LED_SIZES])
 def test_every_slide_fits_every_screen(browser, served, size):
     _, url = served
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
@@ -143,6 +148,17 @@ def test_every_slide_fits_every_screen(browser, served, size):
     assert all(f"党员{n}" in text for n in range(1, 9)) and not any(s.startswith("pledges:a-big") for s in seen)
     origin = urlparse(url).netloc
     assert all(urlparse(u).netloc == origin for u in requests), requests
+
+
+def test_scale_on_the_smallest_board_keeps_text_readable_and_whole(browser, served):
+    _, url = served
+    page = browser.new_page(viewport={"width": 384, "height": 192})
+    open_screen(page, url + "screen/?seconds=1&refresh=60&scale=2")
+    seen = walk(page, {"overview", "branch:a-big", "branch:c-temp", "overdue"})
+    page.close()
+    for name, report in seen.items():
+        assert report["problems"] == [], (name, report["problems"])
+    assert sum(name.startswith("overview") for name in seen) >= 2  # the figures flow over several slides
 
 
 NODES = "[document.getElementsByTagName('*').length, document.querySelectorAll('[data-slide]').length]"

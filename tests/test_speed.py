@@ -99,12 +99,12 @@ def test_values_remembered_all_at_once_are_kept_on_disk_between_runs():
 
 
 def test_a_board_checked_again_takes_its_approval_prints_from_the_cache(tmp_path, monkeypatch):
-    from generator.office import approval
+    from generator.approval import fingerprints
 
     options = core.make_options(REPO / "content", audience="public", as_of="2026-11-25")
     first = core.validate(options).approval
     speed.forget()
-    monkeypatch.setattr(approval, "_seen", lambda *_: pytest.fail("made again"))
+    monkeypatch.setattr(fingerprints, "seen", lambda *_: pytest.fail("made again"))
     assert core.validate(options).approval == first
 
 

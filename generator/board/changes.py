@@ -15,7 +15,6 @@ says so), and keeps an item's text only while it shows that item itself.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -139,11 +138,6 @@ def _visible(entry: dict[str, Any], shown: dict[str, dict[str, Any]]) -> dict[st
 
     return {**entry, "added": [c for c in entry["added"] if still_shown(c)],
             "status": [c for c in entry["status"] if still_shown(c)]}
-
-
-def build_id(*parts: str) -> str:
-    """A short hash of the content's bytes and the options: same content, same id."""
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ import datetime as dt
 from collections.abc import Iterator
 
 from generator.board.figures import GRADES, grade_shares
+from generator.board.periods import chain
 from generator.content import schema
 from generator.content.model import Branch, Content, Evaluation, Item, Person, PersonalItem, Problem, Severity, Status
+from generator.names import item_key
 
 DEFAULT_EXCELLENT_CEILING = 30.0
 
@@ -25,11 +27,6 @@ def check(content: Content, as_of: dt.date, excellent_ceiling: float = DEFAULT_E
     return problems
 
 
-def item_key(period_id: str, branch_id: str, item_id: str) -> str:
-    """How ``carried_from`` names an item: ``<period id>/<branch id>/<item id>``."""
-    return f"{period_id}/{branch_id}/{item_id}"
-
-
 def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator[Problem]:
     """The link to the previous period: it is valid, every ``carried_from`` resolves, nothing open is dropped."""
     board, previous = content.board, content.previous
@@ -40,8 +37,7 @@ def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator
         if earlier:
             yield Problem(board.path, line, f"previous（上年度内容）“{board.previous}”里的内容有错误（见上），上年度必须是一个能通过检查的公开栏")
         ids = [board.period_id]
-        period: Content | None = previous
-        while period is not None:
+        for period in chain(previous):
             if not period.board.period_id:
                 yield Problem(period.board.path, period.board.lines.get("period", 0),
                               f"年度“{period.board.period}”里没有数字，请在 board.yml 加上 id（年度简称，用于网址 /archive/<id>/），例如 id: 2024")
@@ -49,7 +45,6 @@ def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator
                 yield Problem(period.board.path, period.board.lines.get("id") or period.board.lines.get("period", 0),
                               f"年度简称 id“{period.board.period_id}”与较晚的年度重复：每个年度的 id 必须不同（它是网址 /archive/{period.board.period_id}/）")
             ids.append(period.board.period_id)
-            period = period.previous
     origins = {} if previous is None else {
         item_key(previous.board.period_id, b.id, name): (b, i) for b in previous.branches for name, i in b.every_item()
     }

@@ -15,19 +15,23 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from generator.board.checks import item_key
 from generator.board.figures import visible
 from generator.content import schema
 from generator.content.model import Audience, Content, Item
+from generator.names import item_key
 
 ARCHIVE = "archive"
 
 
 def chain(content: Content) -> list[Content]:
-    """The current period first, then each previous one (``load`` refused cycles)."""
-    periods = []
+    """The current period first, then each previous one: the one walk along ``previous``.
+
+    ``load`` refuses a cycle with an error; a chain stops where one would begin,
+    so no caller can loop whatever it is handed.
+    """
+    periods: list[Content] = []
     period: Content | None = content
-    while period is not None:
+    while period is not None and all(period is not seen for seen in periods):
         periods.append(period)
         period = period.previous
     return periods

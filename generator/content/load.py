@@ -38,21 +38,13 @@ from generator.content.model import (
     model_of,
 )
 from generator.content.source import Node, parse_yaml, read_bytes, refused
+from generator.names import display_path
 from generator.speed import Reading, Source
 
 BRANCH_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # always used with fullmatch (``$`` lets "x\n" through)
 MAX_DIGITS = 9  # counts and sort keys: nobody has a billion members, and Python refuses 4,300-digit ints
 PERIOD_ID = BRANCH_ID  # a period's short name is a URL folder too (archive/<id>/)
 E = TypeVar("E", bound=Labeled)
-
-
-def display_path(path: Path) -> str:
-    """A path as the clerk sees it: relative to where they ran the command."""
-    try:
-        # abspath, not resolve: a link (refused later) is named where it is, not where it points
-        return os.path.relpath(path) if Path(os.path.abspath(path)).is_relative_to(os.getcwd()) else str(path)
-    except (OSError, ValueError):
-        return str(path)
 
 
 @dataclass

@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from generator.content import schema
 from generator.content.schema import Audience, DeadlineKind, Kind, Labeled, Status
+from generator.names import printable
 
 __all__ = [
     "Audience", "Board", "Branch", "Content", "Deadline", "DeadlineKind", "Evaluation", "Item", "Kind", "Labeled",
@@ -29,20 +29,6 @@ __all__ = [
 class Severity(enum.Enum):
     ERROR = "错误"
     WARNING = "警告"
-
-
-# Characters a terminal would act on (escape sequences, bell, backspace, line breaks) or that
-# reorder what is shown (bidirectional overrides): never echoed raw.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print on a terminal: control characters shown as ``\\x1b``, ``\\n``, ``\\u202e``."""
-    def shown(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
-    return _UNPRINTABLE.sub(shown, text)
 
 
 @dataclass(frozen=True, order=True)

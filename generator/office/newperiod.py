@@ -24,9 +24,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from generator.board.checks import check
 from generator.board.periods import chain
 from generator.content import schema
-from generator.content.load import display_path, load_content
+from generator.content.load import load_content
 from generator.content.model import Audience, Branch, Content, Item, PersonalItem, Severity
 from generator.files import write_atomic
+from generator.names import display_path
 from generator.office import branchfile
 
 

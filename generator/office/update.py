@@ -13,10 +13,11 @@ from pathlib import Path
 
 from generator.board.checks import check_branch
 from generator.content import schema
-from generator.content.load import BRANCH_ID, display_path, load_branch_text, load_content
+from generator.content.load import BRANCH_ID, load_branch_text, load_content
 from generator.content.model import Audience, Branch, Item, Severity
 from generator.content.source import refused
 from generator.files import write_atomic
+from generator.names import display_path
 from generator.office import branchfile
 from generator.office.importer import (
     SheetError,

@@ -28,10 +28,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from generator import core
+from generator import core, names
 from generator.board import search
 from generator.board.changes import read_previous
 from generator.board.pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path
+from generator.board.periods import chain
 from generator.board.screen import THEMES, ScreenSettings
 from generator.content.model import Severity
 from generator.site import preview
@@ -228,7 +229,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         frame = archives.frame(config.config_file_path, config.theme.custom_dir, dict(config.extra))
         archived: dict[str, str] = {}
         for archive in now.site.archives:
-            key = core.changes.build_id(archive.key, frame)
+            key = names.build_id(archive.key, frame)
             built = archives.load(now.options.audience.key, archive.id, key)
             if built is not None:
                 kept += [File.generated(config, path, content=html) for path, html in built.items()]
@@ -305,11 +306,9 @@ class BoardPlugin(BasePlugin[BoardConfig]):
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         """Rebuild when a content file changes, wherever the content folder is (and the earlier periods' folders)."""
-        folders = [self.now.options.content_dir.resolve()]
-        period = self.now.site.checked.content.previous if self.now.site.checked.content else None
-        while period is not None:
-            folders.append(Path(period.board.path).parent.resolve())
-            period = period.previous
+        content = self.now.site.checked.content
+        earlier = chain(content)[1:] if content else []
+        folders = [self.now.options.content_dir.resolve(), *(Path(p.board.path).parent.resolve() for p in earlier)]
         for folder in folders:
             if not folder.is_relative_to(Path(config.docs_dir).resolve()):
                 server.watch(str(folder))

@@ -81,10 +81,19 @@
 
   /* ---- layout ---------------------------------------------------------------------------- */
 
+  /* 1rem: 26px on a 1080p wall, proportionally less on smaller ones, but never under MIN_REM (the smallest
+     text, .8rem, stays 12px on a 384×192 LED board) and never so big that the stage holds less than ten lines.
+     Small-pixel boards get the compact layout: "narrow" (under 40rem wide) stacks a list's columns, "short"
+     (under 30rem tall, e.g. 768×384 or a 1920×240 strip) tightens the spacing. */
+  var MIN_REM = 15;
+
   function fit() {
-    var scale = state.settings ? state.settings.scale : 1;
-    var size = Math.min(window.innerWidth, window.innerHeight) / 1080 * 26 * scale;
+    var w = window.innerWidth, h = window.innerHeight, scale = state.settings ? state.settings.scale : 1;
+    var size = Math.max(MIN_REM, Math.min(Math.min(w, h) / 1080 * 26 * scale, h / 10, w / 20));
     document.documentElement.style.fontSize = size + "px";
+    root.classList.toggle("screen--narrow", w / size < 40);
+    root.classList.toggle("screen--short", h / size < 30);
+    tick();
   }
 
   function applySettings(index) {
@@ -96,7 +105,8 @@
       refresh: number("refresh", d.refresh, 5),
       scale: number("scale", d.scale, 0.3)
     };
-    root.className = "screen screen--" + (theme === "light" ? "light" : "dark");
+    root.classList.remove("screen--light", "screen--dark");
+    root.classList.add("screen--" + (theme === "light" ? "light" : "dark"));
     document.getElementById("screen-org").textContent = index.organization;
     document.getElementById("screen-period").textContent = index.period + " 党务公开";
     document.getElementById("screen-asof").textContent = "数据截至 " + cnDate(index.as_of);
@@ -107,9 +117,10 @@
   function tick() {
     var now = new Date();
     function two(n) { return (n < 10 ? "0" : "") + n; }
-    document.getElementById("screen-clock").textContent =
+    var time = two(now.getHours()) + ":" + two(now.getMinutes()) + ":" + two(now.getSeconds());
+    document.getElementById("screen-clock").textContent = root.classList.contains("screen--narrow") ? time :
       now.getFullYear() + "年" + (now.getMonth() + 1) + "月" + now.getDate() + "日 星期" + WEEKDAYS.charAt(now.getDay()) +
-      " " + two(now.getHours()) + ":" + two(now.getMinutes()) + ":" + two(now.getSeconds());
+      " " + time;
   }
 
   /* ---- slides ---------------------------------------------------------------------------- */
@@ -203,29 +214,79 @@
 
   function overviewSlide(index) {
     var o = index.overview, ev = o.evaluation, c = o.counts;
-    var s = slide("overview", index.period + "组织生活会和民主评议党员情况", index.qr);
-    var cards = el("div", "cards cards--overview");
-    cards.appendChild(card(o.branches, "党支部"));
-    cards.appendChild(card(o.temporary_branches, "临时党支部"));
-    cards.appendChild(card(ev.members, labels.evaluation.members));
-    cards.appendChild(card(ev.participants, labels.evaluation.participants));
-    cards.appendChild(card(pct(ev.participation_rate), "参与率"));
-    cards.appendChild(card(c.total, labels.counts.total));
-    cards.appendChild(card(c.finished, "已完成和销号", "good"));
-    cards.appendChild(card(c.overdue, "逾期未完成", c.overdue ? "alert" : null));
-    s.appendChild(cards);
-    var bars = el("div", "bars");
-    bars.appendChild(sharesBar(ev));
-    bars.appendChild(progressBar(c));
-    bars.appendChild(legend(PROGRESS.map(function (key) {
-      return [key, labels.counts[key]];
-    })));
-    s.appendChild(bars);
+    var cards = [card(o.branches, "党支部"), card(o.temporary_branches, "临时党支部"), card(ev.members, labels.evaluation.members),
+      card(ev.participants, labels.evaluation.participants), card(pct(ev.participation_rate), "参与率"),
+      card(c.total, labels.counts.total), card(c.finished, "已完成和销号", "good"),
+      card(c.overdue, "逾期未完成", c.overdue ? "alert" : null)];
+    var bars = [sharesBar(ev), progressBar(c), legend(PROGRESS.map(function (key) { return [key, labels.counts[key]]; }))];
     var grades = labels.grades.map(function (g) { return g[1] + " " + ev[g[0]] + " 名"; }).join("、");
-    s.appendChild(el("p", "report", "正式党员 " + ev.full_members + " 名，" + labels.evaluation.probationary + " " +
-      ev.probationary + " 名；" + labels.evaluation.rated + " " + ev.rated + " 名，评定为" + grades + "。"));
-    if (o.carried_line) { s.appendChild(el("p", "report report--carried", "上年度整改落实情况：" + o.carried_line)); }
-    return [s];
+    var report = [el("p", "report", "正式党员 " + ev.full_members + " 名，" + labels.evaluation.probationary + " " +
+      ev.probationary + " 名；" + labels.evaluation.rated + " " + ev.rated + " 名，评定为" + grades + "。")];
+    if (o.carried_line) { report.push(el("p", "report report--carried", "上年度整改落实情况：" + o.carried_line)); }
+    var blocks = grouped(cards, "cards cards--overview").concat(grouped(bars, "bars"), grouped(report, null));
+    return numbered(flow(function () { return slide("overview", index.period + "组织生活会和民主评议党员情况", index.qr); },
+      blocks), "overview");
+  }
+
+  /* ---- flowing blocks over slides (small screens) ---------------------------------------------- */
+
+  function grouped(nodes, group) {
+    return nodes.map(function (node) { return { node: node, group: group }; });
+  }
+
+  function spills(box) {
+    return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+  }
+
+  function holder(body, group) {
+    if (!group) { return body; }
+    var last = body.lastElementChild;
+    if (last && last.className === group) { return last; }
+    return body.appendChild(el("div", group));
+  }
+
+  /* Blocks (cards, bars, sentences) laid out on as many slides as the screen needs, in order, never clipped:
+     a big screen gets one slide, a 384×192 board a few. A block alone on a slide stays even if it spills. */
+  function flow(makeSlide, blocks) {
+    var pages = [], s = null, body = null, placed = 0;
+    function open() {
+      s = makeSlide();
+      s.querySelector(".slide__page").textContent = "9/9";   /* measure with the label in place */
+      body = s.appendChild(el("div", "slide__body"));
+      stage.appendChild(s);
+      placed = 0;
+    }
+    function close() { stage.removeChild(s); pages.push(s); }
+    open();
+    blocks.forEach(function (block) {
+      var parent = holder(body, block.group);
+      parent.appendChild(block.node);
+      if (placed > 0 && spills(body)) {
+        parent.removeChild(block.node);
+        if (parent !== body && !parent.firstChild) { body.removeChild(parent); }
+        close();
+        open();
+        holder(body, block.group).appendChild(block.node);
+      }
+      placed += 1;
+    });
+    close();
+    return pages;
+  }
+
+  /* Slides of one step named step:1, step:2 … and labelled 1/n on screen (none when there is one). */
+  function numbered(pages, name) {
+    pages.forEach(function (page, i) {
+      page.setAttribute("data-slide", name + ":" + (i + 1));
+      page.querySelector(".slide__page").textContent = pages.length > 1 ? (i + 1) + "/" + pages.length : "";
+    });
+    if (pages.length === 1) { pages[0].setAttribute("data-slide", name); }
+    return pages;
+  }
+
+  function labelled(node, label) {
+    node.setAttribute("data-label", label);
+    return node;
   }
 
   function itemRow(item, withBranch) {
@@ -233,8 +294,8 @@
     if (withBranch) { tr.appendChild(el("td", null, item.branch)); }
     tr.appendChild(el("td", null, item.id));
     tr.appendChild(el("td", "cell-problem", item.problem));
-    tr.appendChild(el("td", null, item.owner));
-    tr.appendChild(el("td", null, cnDate(item.deadline)));
+    tr.appendChild(labelled(el("td", null, item.owner), labels.item.owner));     /* labels show on narrow screens */
+    tr.appendChild(labelled(el("td", null, cnDate(item.deadline)), labels.item.deadline));
     var status = el("td");
     status.appendChild(el("span", "status status--" + item.status, item.status_label));
     if (item.overdue) { status.appendChild(el("div", "overdue-tag", "已逾期")); }
@@ -345,27 +406,46 @@
     return pages;
   }
 
-  function branchSlides(branch) {
+  function branchBlocks(branch) {
     var ev = branch.evaluation, c = branch.counts;
-    return paginate(function () {
-      var s = slide("branch:" + branch.id, branch.name, branch.qr);
-      var cards = el("div", "cards");
-      if (ev) {
-        cards.appendChild(card(ev.members, labels.evaluation.members));
-        cards.appendChild(card(pct(ev.participation_rate), "参与率"));
-        cards.appendChild(card(pct(ev.shares ? ev.shares[labels.grades[0][0]] : null), labels.grades[0][1] + "比例"));
-      } else {
-        cards.appendChild(card(branch.kind, "未开展民主评议"));
-      }
-      cards.appendChild(card(c.finished + "/" + c.total, "整改已完成", "good"));
-      cards.appendChild(card(c.overdue, "逾期", c.overdue ? "alert" : null));
-      s.appendChild(cards);
-      s.appendChild(progressBar(c));
-      if (branch.items.length < c.total) {
-        s.appendChild(el("p", "report", "共 " + c.total + " 项，这里显示逾期和未完成的 " + branch.items.length + " 项；完整清单请看网站"));
-      }
+    var cards = ev ? [card(ev.members, labels.evaluation.members), card(pct(ev.participation_rate), "参与率"),
+      card(pct(ev.shares ? ev.shares[labels.grades[0][0]] : null), labels.grades[0][1] + "比例")]
+      : [card(branch.kind, "未开展民主评议")];
+    cards.push(card(c.finished + "/" + c.total, "整改已完成", "good"), card(c.overdue, "逾期", c.overdue ? "alert" : null));
+    var blocks = grouped(cards, "cards").concat(grouped([progressBar(c)], null));
+    if (branch.items.length < c.total) {
+      blocks.push({ node: el("p", "report", "共 " + c.total + " 项，这里显示逾期和未完成的 " + branch.items.length +
+        " 项；完整清单请看网站"), group: null });
+    }
+    return blocks;
+  }
+
+  /* Whether a slide made by makeSlide leaves its list at least LIST_LINES lines of text. */
+  var LIST_LINES = 6;
+
+  function roomForList(makeSlide) {
+    var s = makeSlide(), box = s.appendChild(el("div", "slide__list"));
+    stage.appendChild(s);
+    var rem = parseFloat(window.getComputedStyle(document.documentElement).fontSize);
+    var room = box.clientHeight >= LIST_LINES * 1.35 * rem && !spills(s);
+    stage.removeChild(s);
+    return room;
+  }
+
+  /* The branch's figures above its list; on a screen too small for both, the figures get slides of their own
+     and the list follows on slides that carry the title only. */
+  function branchSlides(branch) {
+    var name = "branch:" + branch.id, empty = "暂无公开的整改事项";
+    function head() { return slide(name, branch.name, branch.qr); }
+    function withFigures() {
+      var s = head();
+      branchBlocks(branch).forEach(function (block) { holder(s, block.group).appendChild(block.node); });
       return s;
-    }, branch.items, false, "暂无公开的整改事项");
+    }
+    if (roomForList(withFigures)) { return paginate(withFigures, branch.items, false, empty); }
+    var blocks = branchBlocks(branch);
+    if (!branch.items.length) { blocks.push({ node: el("p", "report", empty), group: null }); }
+    return numbered(flow(head, blocks).concat(branch.items.length ? paginate(head, branch.items, false, empty) : []), name);
   }
 
   function pledgeSlides(branch) {
