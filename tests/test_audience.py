@@ -20,12 +20,12 @@ import yaml
 from click.testing import CliRunner
 
 from generator import speed
+from generator.approval.fingerprints import content_fingerprint
 from generator.cli import main
 from generator.content import schema
 from generator.content.audience import shown, visible
 from generator.content.load import load_content
 from generator.content.model import Audience
-from generator.office.approval import content_fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2027-07-01"

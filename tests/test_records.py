@@ -51,7 +51,7 @@ assert Path(generator.__file__).resolve().is_relative_to(root.resolve()), genera
 from generator.cli import main
 from generator.content.load import load_content
 from generator.content.model import Audience
-from generator.office.approval import content_fingerprint
+from generator.approval.fingerprints import content_fingerprint
 from generator import core
 
 AS_OF = "2027-07-01"
