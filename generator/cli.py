@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator import core, speed
+from generator import cli_zh, core, speed
 from generator.approval import approved, fingerprints, wording
 from generator.approval import log as approvals
 from generator.approval import state as approval
@@ -32,6 +32,7 @@ from generator.content.model import Kind, Problem
 from generator.content.source import os_reason
 from generator.files import write_atomic
 from generator.names import display_path, printable
+from generator.site import ports
 from generator.site.progress import Progress
 from generator.site.publish import MARKER, staged
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from generator.site.plugin import BoardPlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # only silences Material's end-of-life banner
+cli_zh.install()  # click's help and usage errors in Chinese
 
 
 # MkDocs' own refusals a clerk can meet through our options, in their words.
@@ -58,8 +60,11 @@ class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if record.name.startswith("mkdocs.plugins.board"):
             return record.getMessage()
-        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
         said = record.getMessage()
+        known = cli_zh.mkdocs_line(said)
+        if known is not None:
+            return known
+        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
         return next((f"{label}：{ours}" for theirs, ours in _MKDOCS_SAYS.items() if theirs in said), f"{label}：{said}")
 
 
@@ -317,7 +322,7 @@ class Run:
             click.echo(f"{wording.status(self.checked.approval)}。")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_zh.ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="disclosure-board")
 def main() -> None:
     """党务公开栏：检查内容、生成网站、预览。"""
@@ -610,46 +615,64 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     )
     pages = site.all_pages()
     with staged(Path(out)) as work:
-        docs = work / zensical.DOCS_DIR
-        for path, text in {**pages, **site.data}.items():
-            (docs / path).parent.mkdir(parents=True, exist_ok=True)
-            (docs / path).write_text(text, encoding="utf-8")
-        if theme.custom_dir:
-            shutil.copytree(theme.custom_dir, work / zensical.THEME_DIR)
-        (work / zensical.CONFIG_FILE).write_text(toml, encoding="utf-8")
+        zensical.write(work, {**pages, **site.data}, toml, theme.custom_dir)
     click.echo(f"已写出 {len(pages)} 个页面到 {out}（{run.describe()}）；"
                f"在该文件夹里运行 zensical build 生成网站")
 
 
 @main.command(name="import")
 @_common(audience=WHOLE_CONTENT)
-@click.argument("sheet")
+@click.argument("sheet", required=False)
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
-@click.option("--yes", is_flag=True, help="确认导入会删除支部大部分事项、或改变事项公开范围的表格")
-def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, yes) -> None:
-    """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表。有任何错误则什么都不改。"""
-    from generator.office.importer import SheetError
-    from generator.office.update import Unconfirmed, import_evaluation, import_rectifications
+@click.option("--yes", is_flag=True, help="不逐项询问，直接写入预览中的改动（用于脚本）；对应关系不确定时拒绝导入")
+@click.option("--undo", is_flag=True, help="撤销上一次导入：把它改动过的文件恢复原样")
+def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, yes, undo) -> None:
+    """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表：先预览改动，确认后才写入；有任何错误则什么都不改。"""
+    from generator.office import transaction
+    from generator.office.sheets import SheetError
+    from generator.office.update import plan_evaluation, plan_rectifications
 
     options = Run.open(config_file, content, None, as_of, verbose).options
+    if undo:
+        try:
+            restored = transaction.undo(options.content_dir)
+        except transaction.UndoError as exc:
+            raise BoardError("\n".join(exc.problems)) from None
+        click.echo("\n".join(printable(line) for line in ["已撤销上一次导入：", *restored]))
+        return
+    if not sheet:
+        raise BoardError("请给出要导入的表格文件，例如：board import 整改台账.xlsx --branch jiguan-1；撤销上一次导入用 --undo")
+    interactive = not yes and sys.stdin.isatty()
+    ask = (lambda question: click.confirm(printable(question), default=False)) if interactive else None
     try:
         if branch_id:
-            report = import_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name,
-                                           name=name, as_of=options.as_of, confirmed=yes)
+            plan = plan_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name, name=name,
+                                       as_of=options.as_of, ask=ask)
         else:
-            report = import_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
-    except Unconfirmed as exc:
-        for risk in exc.problems:
-            click.echo(printable(risk), err=True)
-        raise BoardError("以上改动需要确认：核对表格无误后，加 --yes 重新运行。这次没有导入，支部文件保持不变。") from None
+            plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
     except SheetError as exc:
-        for problem in exc.problems:
-            click.echo(printable(str(problem)), err=True)
-        raise BoardError(f"表格有 {len(exc.problems)} 处问题，没有导入，支部文件保持不变。") from None
-    for line in report:
+        click.echo("\n".join(printable(str(problem)) for problem in exc.problems), err=True)
+        raise BoardError(f"表格有 {len(exc.problems)} 处问题，没有导入，文件保持不变。") from None
+    _confirm_import(plan, yes=yes, interactive=interactive)
+
+
+def _confirm_import(plan, *, yes: bool, interactive: bool) -> None:
+    """Show the plan; write it under --yes or after a yes at the terminal; otherwise refuse, nothing written."""
+    for line in [*plan.preview, *plan.notes]:
         click.echo(printable(line))  # cells may hold terminal escape sequences
+    if plan.unresolved:
+        click.echo("\n".join(printable(q) for q in plan.unresolved), err=True)
+        raise BoardError("以上表格行与原有事项的对应关系不确定，--yes 时不替你猜：请在终端里不加 --yes 运行逐项确认，"
+                         "或在表格里加“公开范围”列、让问题文字与原来一致。这次没有导入，文件保持不变。")
+    if not plan.changes:
+        click.echo("表格与现有内容一致，文件没有改动。")
+        return
+    if not yes and not (interactive and click.confirm("写入以上改动？", default=False)):
+        raise BoardError("以上是预览，没有写入任何文件。" + ("" if interactive else "核对无误后，加 --yes 重新运行即可写入。"))
+    plan.apply()
+    click.echo(f"已写入 {len(plan.changes)} 个文件。如需撤销这次导入：board import --undo")
 
 
 @main.command(name="template")
@@ -712,35 +735,12 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     """本机预览；修改内容文件后浏览器自动刷新。"""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    _check_port(dev_addr)
+    busy = ports.busy(dev_addr)
+    if busy is not None:
+        port, spare = busy
+        raise BoardError(f"端口 {port} 已被占用，用 -a {spare} 换一个端口")
     run = Run.open(config_file, content, audience, as_of, True)
     click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
     # MkDocs loads the config again for every rebuild; the plugin object (and so what it is given) stays.
     with run.plugin.given(run.options):
         mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, docs_dir=_absolute(content))
-
-
-def _bindable(host: str, port: int) -> bool:
-    """Whether a server could listen there now (as MkDocs' does: address reuse on)."""
-    import socket
-
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError:
-        return False
-    return True
-
-
-def _check_port(dev_addr: str) -> None:
-    """Refuse a busy preview port before building, naming a free one to use instead."""
-    host, _, port_text = dev_addr.rpartition(":")
-    host = host.strip("[]") or "127.0.0.1"
-    if not port_text.isdigit() or _bindable(host, int(port_text)):
-        return  # a malformed address is MkDocs' to report
-    port = int(port_text)
-    spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p)), port + 1)
-    shown = f"[{host}]" if ":" in host else host
-    raise BoardError(f"端口 {port} 已被占用，用 -a {shown}:{spare} 换一个端口")

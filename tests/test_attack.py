@@ -36,18 +36,17 @@ def test_a_renumbered_sheet_never_gives_a_party_item_the_audience_of_its_new_num
     # Item 01 was deleted in the sheet and 序号 filled again: the 党内 item now has number 01.
     rows = [["01", SECRET, "制定学习计划", "张某某", "2024-06-30", "整改中"],
             ["02", "公开的问题三", "制定学习计划", "张某某", "2024-06-30", "整改中"]]
-    run = _import(_csv(tmp_path / "renumbered.csv", HEAD, *rows), content)
+    run = _import(_csv(tmp_path / "renumbered.csv", HEAD, *rows), content, "--yes")
     assert run.exit_code == 0, run.output
     site = tmp_path / "site"
     assert build(content, site).exit_code == 0
     published = text_of(site)
     assert SECRET not in published and "公开的问题三" in published         # each text keeps its own audience
     content = _three(tmp_path / "again")
-    before = _files(content)
     with_column = _csv(tmp_path / "blank-audience.csv", [*HEAD, "公开范围"], *[[*r, ""] for r in rows])
-    run = _import(with_column, content)                                   # the column there, the cell left blank
-    assert run.exit_code == 1 and "事项 01（原来的事项 02）的公开范围会从“党内”改为“公开”" in run.output
-    assert _files(content) == before
+    run = _import(with_column, content, "--yes")                          # the column there, the cell left blank
+    assert run.exit_code == 0 and "公开范围改变" not in run.output and "修改 01（原序号 02）" in run.output
+    assert "audience: 党内" in (content / "branches" / "first.yml").read_text(encoding="utf-8")
 
 
 def test_a_column_the_importer_does_not_read_cannot_hide_a_party_mark(tmp_path):
@@ -59,7 +58,7 @@ def test_a_column_the_importer_does_not_read_cannot_hide_a_party_mark(tmp_path):
     assert run.exit_code == 1 and "range!G3: 程序不读“范围”列，但这一格写着“仅党内”" in run.output
     assert not (content / "branches" / "first.yml").exists()
     other = _csv(tmp_path / "other.csv", [*HEAD, "附件"], *[[*r[:6], "会议记录"] for r in rows])
-    run = _import(other, content, "--name", "第一党支部")
+    run = _import(other, content, "--name", "第一党支部", "--yes")
     assert run.exit_code == 0 and "other 的 G 列“附件”程序不认识，没有导入" in run.output   # told, not dropped silently
 
 

@@ -30,11 +30,11 @@ def test_rated_participants_members_order(tmp_path):
     assert messages[4] == "预备党员 9 人，多于党员总数 8 人"
 
 
-def test_finished_items_need_a_completion_date_not_in_the_future(tmp_path):
+def test_finished_items_without_a_date_warn_and_never_a_future_one(tmp_path):
     root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": [
         item(id="1", status="已完成"), item(id="2", status="已销号", completed="2024-07-02")]}})
     found = problems_of(root)
-    assert (9, Severity.ERROR, "状态为“已完成”的事项必须填写 completed（完成日期）") in found
+    assert (9, Severity.WARNING, "事项 1 状态为“已完成”，但没有填写 completed（完成日期）；知道日期的请补上") in found
     assert (17, Severity.ERROR, "完成日期 2024-07-02 晚于数据日期 2024-07-01，不能是将来的日期") in found
 
 
@@ -52,8 +52,10 @@ def test_overdue_not_started_is_a_warning(tmp_path):
 def test_excellent_share_above_the_ceiling_is_a_warning(tmp_path):
     root = tiny_board(tmp_path, {"a": {"name": "甲", "evaluation": evaluation(excellent=4, qualified=4)}})
     [(line, severity, message)] = problems_of(root)
-    assert (line, severity) == (7, Severity.WARNING) and "优秀比例 44.5% 高于 30.0%" in message
+    assert (line, severity) == (7, Severity.WARNING) and "优秀比例 44.5% 高于 33.3%" in message and "三分之一" in message
     assert problems_of(root, excellent_ceiling=50) == []
+    third = tiny_board(tmp_path / "third", {"a": {"name": "甲", "evaluation": evaluation(excellent=3, qualified=5, basic=1)}})
+    assert problems_of(third) == []                              # 3 of 9 graded is a third: within the rule, no warning
 
 
 def test_ended_notice_is_a_warning(tmp_path):

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from conftest import CONFIG, REPO, board
 from generator.content.load import load_content
 from generator.office.export import record_sheets
-from generator.office.importer import import_items, read_sheets, rectification_table
+from generator.office.itemrows import import_items, rectification_table
+from generator.office.sheets import read_sheets
 
 
 def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):
@@ -27,7 +28,7 @@ def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):
     assert [c.value for c in book["民主评议"][2]][:3] == ["支部名称", "党员总数", "预备党员"]
     ws["A4"], ws["D4"], ws["E4"], ws["G4"], ws["H4"] = "1", "问题", "1.措施一\n2.措施二", "张某某", dt.datetime(2024, 6, 30)
     book.save(out)
-    items = import_items(rectification_table(read_sheets(out))).items
+    items = import_items(rectification_table(read_sheets(out))).dicts()
     assert items == [{"id": "1", "problem": "问题", "measures": ["措施一", "措施二"], "owner": "张某某",
                       "deadline": "2024-06-30", "status": "未开始"}]
 

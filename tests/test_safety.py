@@ -380,7 +380,7 @@ def test_terminal_escape_sequences_from_a_sheet_are_never_echoed_raw(tmp_path):
     sheet.write_text("序号,存在问题,整改措施,责任人,整改时限,完成情况\n01,\u202e问题倒过来,措施,张,2024-06-30,整改中\n",
                      encoding="utf-8")
     run = board("import", str(sheet), "--branch", "first", "--config", str(CONFIG), "--content", str(content),
-                "--as-of", AS_OF)
+                "--as-of", AS_OF, "--yes")
     assert run.exit_code == 0 and "\u202e" not in run.output and "\\u202e问题倒过来" in run.output  # shown, not obeyed
 
 
@@ -499,17 +499,19 @@ def test_formula_like_text_is_exported_as_text_and_imports_back_exactly(tmp_path
 # ---- 4. imports never lose data silently ----------------------------------------------------------------
 
 
-def test_an_import_that_would_empty_a_branch_needs_yes(tmp_path):
+def test_an_import_shows_its_preview_and_writes_only_when_confirmed(tmp_path):
     content = tiny_board(tmp_path / "c", branch(item(id="1"), item(id="2"), item(id="3")))
     before = _files(content)
     blank = tmp_path / "模板.xlsx"
     assert board("template", str(blank)).exit_code == 0
-    run = _import(blank, content)
-    assert run.exit_code == 1 and "导入会删除 3 项（原有 3 项，导入后 0 项）" in run.output and "--yes" in run.output
+    run = _import(blank, content)                                           # no terminal, no --yes: preview only
+    assert run.exit_code == 1 and "共 0 项：新增 0，修改 0，删除 3，不变 0" in run.output and "删除 2（公开）" in run.output
+    assert "以上是预览，没有写入任何文件" in run.output and "--yes" in run.output
     assert _files(content) == before
-    one = _csv(tmp_path / "one.csv", HEAD, ["1", "理论学习不够深入", "制定学习计划", "张某某", "2024-06-30", "整改中"])
+    one = _csv(tmp_path / "one.csv", HEAD, ["1", "理论学习不够深入", "制定学习计划", "李某某", "2024-06-30", "整改中"])
     run = _import(one, content)
-    assert run.exit_code == 1 and "导入会删除 2 项" in run.output and _files(content) == before
+    assert run.exit_code == 1 and "删除 2" in run.output and "    责任人：张某某 → 李某某" in run.output
+    assert _files(content) == before
     run = _import(one, content, "--yes")
     assert run.exit_code == 0, run.output
     assert "id: \"2\"" not in (content / "branches" / "first.yml").read_text(encoding="utf-8")
@@ -522,7 +524,7 @@ def test_an_import_never_turns_a_party_item_public_unasked(tmp_path):
     for row in rows:
         row.append("2024-06-01" if row[5] == "已完成" else "")
     no_column = _csv(tmp_path / "no-column.csv", [*HEAD, "完成时间"], *rows)   # no 公开范围 column at all
-    run = _import(no_column, content)
+    run = _import(no_column, content, "--yes")
     assert run.exit_code == 0, run.output
     assert "原有事项保持原来的公开范围" in run.output
     site = tmp_path / "site"
@@ -536,7 +538,7 @@ def test_an_import_never_turns_a_party_item_public_unasked(tmp_path):
         assert _files(content) == before
     public = _csv(tmp_path / "public.csv", [*HEAD, "完成时间", "公开范围"], *[[*r, "公开"] for r in rows])
     run = _import(public, content)
-    assert run.exit_code == 1 and "事项 2 的公开范围会从“党内”改为“公开”" in run.output and _files(content) == before
+    assert run.exit_code == 1 and "！公开范围改变：事项 2 从“党内”改为“公开”" in run.output and _files(content) == before
 
 
 # ---- 5. writes keep the file's mode ------------------------------------------------------------------------
@@ -547,7 +549,7 @@ def test_an_import_keeps_the_branch_file_readable_by_the_publishing_user(tmp_pat
     path = content / "branches" / "first.yml"
     path.chmod(0o664)
     sheet = _csv(tmp_path / "s.csv", HEAD, ["1", "理论学习不够深入", "制定学习计划", "李某某", "2024-06-30", "整改中"])
-    assert _import(sheet, content).exit_code == 0
+    assert _import(sheet, content, "--yes").exit_code == 0
     assert "李某某" in path.read_text(encoding="utf-8")
     assert stat.S_IMODE(path.stat().st_mode) == 0o664
     out = tmp_path / "导出.xlsx"
@@ -561,7 +563,7 @@ def test_an_import_keeps_the_branch_file_readable_by_the_publishing_user(tmp_pat
 
 
 def test_a_sheet_past_the_row_limit_is_refused_not_cut(tmp_path):
-    from generator.office.importer import MAX_ROWS
+    from generator.office.sheets import MAX_ROWS
 
     content = tiny_board(tmp_path / "c")
     before = _files(content)
@@ -574,7 +576,7 @@ def test_a_workbook_that_inflates_past_the_limit_is_refused_before_loading(tmp_p
     import time
     import zipfile
 
-    from generator.office.importer import MAX_INFLATED_BYTES
+    from generator.office.sheets import MAX_INFLATED_BYTES
 
     content = tiny_board(tmp_path / "c")
     bomb = tmp_path / "bomb.xlsx"
@@ -591,7 +593,7 @@ def test_a_workbook_that_inflates_past_the_limit_is_refused_before_loading(tmp_p
 def test_a_huge_file_or_cell_is_refused_with_its_place(tmp_path):
     from openpyxl import Workbook
 
-    from generator.office.importer import MAX_CELL_CHARS, MAX_FILE_BYTES
+    from generator.office.sheets import MAX_CELL_CHARS, MAX_FILE_BYTES
 
     content = tiny_board(tmp_path / "c")
     huge = tmp_path / "huge.csv"

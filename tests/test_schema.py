@@ -18,7 +18,8 @@ from generator.content import schema
 from generator.content.load import load_branch_text, load_content
 from generator.content.model import Audience, Item
 from generator.office import branchfile, export
-from generator.office.importer import import_items, read_sheets, rectification_table
+from generator.office.itemrows import import_items, rectification_table
+from generator.office.sheets import read_sheets
 
 AS_OF = dt.date(2024, 7, 1)
 
@@ -46,7 +47,7 @@ def test_every_declared_item_field_round_trips_yaml_export_import(tmp_path):
         assert getattr(item, f.name) not in (None, (), f.default), f.key
     out = tmp_path / "out.xlsx"
     export.export(content, out, AS_OF)
-    [imported] = import_items(rectification_table(read_sheets(out), "甲")).items
+    [imported] = import_items(rectification_table(read_sheets(out), "甲")).dicts()
     assert imported == sample                          # exported and imported back, every key, the same values
     mapping = branchfile.item_map(imported)
     assert list(mapping) == list(schema.ITEM.keys())   # written back in the declared order
@@ -73,7 +74,7 @@ def test_every_declared_header_is_read_into_its_field(tmp_path, field, header):
     path = tmp_path / "sheet.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows([list(row), ["\n".join(v) if isinstance(v, list) else v for v in row.values()]])
-    [item] = import_items(rectification_table(read_sheets(path))).items
+    [item] = import_items(rectification_table(read_sheets(path))).dicts()
     assert item[field.key] == sample[field.key]
 
 
@@ -162,14 +163,14 @@ def test_a_bad_declaration_is_refused():
 def test_verified_by_goes_from_the_sheet_to_the_branch_page_the_ledger_and_the_export(tmp_path):
     """验证人 (who confirmed the 销号): read from 验证人 or 销号验证人, shown, exported."""
     from generator import core
-    from generator.office.update import import_rectifications
+    from generator.office.update import plan_rectifications
 
     content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": []}})
     for header, who in (("销号验证人", "王某某"), ("验证人", "赵某某")):
         sheet = tmp_path / f"{header}.csv"
         sheet.write_text(f"序号,存在问题,整改措施,责任人,整改时限,完成情况,完成时间,{header}\n"
                          f"1,问题,措施,张某某,2024-06-30,已销号,2024-05-20,{who}\n", encoding="utf-8")
-        import_rectifications(sheet, content, "a", as_of=AS_OF)
+        plan_rectifications(sheet, content, "a", as_of=AS_OF).apply()
         assert f"verified_by: {who}" in (content / "branches" / "a.yml").read_text(encoding="utf-8")
         site = core.generate(core.make_options(content, as_of=AS_OF.isoformat()))
         for page in ("branches/a.md", "ledger.md"):

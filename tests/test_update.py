@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from office_sheets import messy_workbook, office_csv, office_workbook, tally_workbook
 from openpyxl import Workbook
-from test_importer import messy_workbook, office_csv, office_workbook, tally_workbook
 
 from conftest import CONFIG, board, evaluation, item, tiny_board, write_yaml
 from generator.content.load import load_content
@@ -34,7 +34,7 @@ meeting: {date: 2024-02-10, supervisor: 局党委委员 李某某}
 
 
 def run_import(content, *args):
-    return board("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", *args)
+    return board("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01", "--yes", *args)
 
 
 def test_import_replaces_only_the_list_and_keeps_comments(tmp_path):
@@ -53,8 +53,8 @@ def test_import_replaces_only_the_list_and_keeps_comments(tmp_path):
     assert [p for p in problems if "错误" in p.severity.value] == []
     items = loaded.branches[0].items
     assert [i.id for i in items] == ["1", "2", "3", "4", "5"] and items[2].deadline.date.isoformat() == "2024-12-31"
-    assert "新增 1" in run.out and "删除 old" in run.out and "共 5 项：新增 5，删除 1，修改 0" in run.out
-    assert "第 10 行是备注或签字行，已忽略" in run.out
+    assert "新增 1（公开）" in run.out and "删除 old（公开）" in run.out and "共 5 项：新增 5，修改 0，删除 1，不变 0" in run.out
+    assert "第 10 行是备注、合计或签字行，已忽略" in run.out
 
 
 def test_a_bad_sheet_changes_nothing(tmp_path):
@@ -65,7 +65,7 @@ def test_a_bad_sheet_changes_nothing(tmp_path):
     before = branch.read_bytes()
     run = run_import(content, str(messy_workbook(tmp_path / "bad.xlsx", owner_row3="")), "--branch", "jiguan-1")
     assert run.code == 1 and "Traceback" not in run.err
-    assert "整改清单!F5: 责任人不能为空" in run.err and "没有导入，支部文件保持不变" in run.err
+    assert "整改清单!F5: 责任人不能为空" in run.err and "没有导入，文件保持不变" in run.err
     assert branch.read_bytes() == before
     assert sorted(p.name for p in branch.parent.iterdir()) == ["jiguan-1.yml"]
 
@@ -78,7 +78,7 @@ def test_status_changes_are_reported(tmp_path):
     book.save(tmp_path / "s.xlsx")
     run = run_import(content, str(tmp_path / "s.xlsx"), "--branch", "a")
     assert run.code == 0, run.err
-    assert "修改 1（整改中 → 已销号）：理论学习不够深入" in run.out
+    assert "修改 1：理论学习不够深入\n    整改状态：整改中 → 已销号\n    完成日期：（空） → 2024-06-01\n" in run.out
 
 
 def test_new_branch_needs_a_name(tmp_path):

@@ -15,7 +15,7 @@ from generator.content import schema
 from generator.content.model import Branch, Content, Evaluation, Item, Person, PersonalItem, Problem, Severity, Status
 from generator.names import item_key
 
-DEFAULT_EXCELLENT_CEILING = 30.0
+DEFAULT_EXCELLENT_CEILING = 100 / 3  # percent of those graded: 优秀 is "generally within about a third"
 
 
 def check(content: Content, as_of: dt.date, excellent_ceiling: float = DEFAULT_EXCELLENT_CEILING) -> list[Problem]:
@@ -136,7 +136,7 @@ def _check_evaluation(path: str, ev: Evaluation, ceiling: float) -> Iterator[Pro
     if shares and shares["excellent"] > ceiling:
         yield Problem(
             path, line["excellent"],
-            f"优秀比例 {shares['excellent']:.1f}% 高于 {ceiling:.1f}%，请核对",
+            f"优秀比例 {shares['excellent']:.1f}% 高于 {ceiling:.1f}%（优秀一般不超过参加评定人数的约三分之一），请核对",
             Severity.WARNING,
         )
 
@@ -187,8 +187,10 @@ def _item_line(item: Item | PersonalItem | Person) -> int:
 
 
 def _check_item(path: str, item: Item | PersonalItem, as_of: dt.date) -> Iterator[Problem]:
-    if item.status.finished and item.completed is None:
-        yield Problem(path, item.lines.get("status") or _item_line(item), f"状态为“{item.status.label}”的事项必须填写 completed（完成日期）")
+    if item.status.finished and item.completed is None:  # public lists mark items done without a date: never invent one
+        yield Problem(path, item.lines.get("status") or _item_line(item),
+                      f"事项 {item.id} 状态为“{item.status.label}”，但没有填写 completed（完成日期）；知道日期的请补上",
+                      Severity.WARNING)
     if item.completed and item.completed > as_of:
         yield Problem(path, item.lines["completed"], f"完成日期 {item.completed} 晚于数据日期 {as_of}，不能是将来的日期")
     deadline = item.deadline.date

@@ -93,8 +93,10 @@ class Field:
     choices: type[Labeled] | None = None  # enum: the enumeration
     default: Labeled | None = None  # enum: the value when the key is absent
     implicit: bool = False  # enum: the default is left unwritten by the importer
-    sheet_words: tuple[tuple[str, Labeled], ...] = ()  # enum: more words a sheet may use for a value
+    sheet_words: tuple[tuple[str, Labeled], ...] = ()  # enum, deadline: more words a sheet may use for a value
+    strict: bool = False  # enum: a sheet's cell must be exactly one word (no sentence after it is read as progress)
     headers: tuple[str, ...] = ()  # spreadsheet headers, most specific first; the first is exported
+    several: bool = False  # sheet: every column with one of the headers is read (owners over 责任领导 | 责任科室)
     width: int | None = None  # exported column width; None: not a spreadsheet column
     grouped: bool = False  # sheet: offices merge this column down over a group of items (a CSV is filled down)
     grade: bool = False  # count: one of the four grades of the democratic evaluation
@@ -118,6 +120,8 @@ class Field:
             raise ValueError(f"{self.key}: only text is searched")
         if self.width is not None and not self.headers:
             raise ValueError(f"{self.key}: an exported column needs a header")
+        if self.sheet_words and self.type not in ("enum", "deadline"):
+            raise ValueError(f"{self.key}: only an enum or a deadline has sheet words")
 
     @property
     def name(self) -> str:
@@ -235,44 +239,70 @@ MEETING = Record("Meeting", "组织生活会 meeting ", (
 
 EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
     *_counts(
-        ("members", "党员总数", ("党员总数", "党员人数")),
-        ("probationary", "预备党员", ("预备党员", "其中预备党员")),
-        ("participants", "参加评议", ("参加评议", "参加评议人数", "参评党员")),
-        ("rated", "参加组织评定", ("参加评定", "参加组织评定")),
+        ("members", "党员总数", ("党员总数", "党员人数", "党员数", "支部党员数", "党员总人数")),
+        ("probationary", "预备党员", ("预备党员", "其中预备党员", "预备党员数", "预备党员人数")),
+        ("participants", "参加评议", ("参加评议", "参加评议人数", "参评党员", "参评党员数", "参评人数", "参加评议党员数",
+                                  "实际参评人数", "参加评议党员")),
+        ("rated", "参加组织评定", ("参加评定", "参加组织评定", "参加评定人数", "参加组织评定人数", "评定人数")),
     ),
     *_counts(
-        ("excellent", "优秀", ("优秀",)),
-        ("qualified", "合格", ("合格",)),
-        ("basic", "基本合格", ("基本合格",)),
-        ("unqualified", "不合格", ("不合格",)),
+        ("excellent", "优秀", ("优秀", "优秀人数", "评为优秀")),
+        ("qualified", "合格", ("合格", "合格人数", "评为合格")),
+        ("basic", "基本合格", ("基本合格", "基本合格人数", "评为基本合格")),
+        ("unqualified", "不合格", ("不合格", "不合格人数", "评为不合格")),
         grade=True,
     ),
-    Field("honor_roll", "优秀党员名单", "texts", searched=True),
-    Field("opinions", "征求意见建议条数", "count"),
+    Field("honor_roll", "优秀党员名单", "texts", searched=True, headers=("优秀党员名单", "优秀党员", "优秀党员姓名")),
+    Field("opinions", "征求意见建议条数", "count", headers=("征求意见建议条数", "征求意见建议", "意见建议条数", "征求意见条数")),
 ))
 
+# Tally columns that are no field of their own: the importer derives a field from them (正式党员 + 预备党员 =
+# 党员总数) or checks them against the counts (参评率); most specific first, like a field's headers.
+FULL_MEMBER_HEADERS = ("正式党员", "正式党员数", "正式党员人数")
+PARTICIPATION_RATE_HEADERS = ("参评率", "参评比例", "参加评议率")
+
 ITEM = Record("Item", "整改事项", (
-    Field("id", "序号", "text", headers=("序号", "编号"), width=6, quoted=True),
-    Field("category", "问题类别", "text", headers=("问题类别", "类别"), width=12, grouped=True, searched=True),
-    Field("source", "问题来源", "text", headers=("问题来源", "来源"), width=12, grouped=True, searched=True),
-    Field("problem", "问题", "text", required=True,
-          headers=("存在问题", "问题表现", "具体问题", "问题描述", "问题"), width=40, searched=True),
-    Field("measures", "整改措施", "texts", required=True, headers=("整改措施", "措施"), width=48, searched=True),
-    Field("target", "整改目标", "text", headers=("整改目标", "目标"), width=24, searched=True),
-    Field("owner", "责任人", "text", required=True, headers=("责任人", "责任领导", "责任单位"), width=10,
+    Field("id", "序号", "text", headers=("序号", "编号", "问题序号"), width=6, quoted=True),
+    # Group rows such as （一）在“政治建设”方面 fill 问题类别 of the items below them (``itemrows``).
+    Field("category", "问题类别", "text", headers=("问题类别", "类别", "问题类型", "问题分类"), width=12, grouped=True,
           searched=True),
-    Field("deadline", "整改时限", "deadline", required=True, headers=("整改时限", "完成时限", "时限"), width=14),
-    Field("status", "整改状态", "enum", choices=Status, default=Status.NOT_STARTED,
-          headers=("完成情况", "整改情况", "整改状态", "状态"), width=10, sheet_words=(
-              ("销号", Status.CLOSED), ("已整改", Status.DONE), ("完成", Status.DONE),
-              ("正在整改", Status.IN_PROGRESS), ("持续整改", Status.IN_PROGRESS), ("推进中", Status.IN_PROGRESS),
-              ("未启动", Status.NOT_STARTED),
+    # 反馈问题 beside 具体问题 is the parent issue the inspectors raised: kept as each item's 问题来源.
+    # (Alone, 反馈问题 is the problem itself: the problem's headers are matched first.)
+    Field("source", "问题来源", "text", headers=("问题来源", "来源", "反馈问题", "巡察反馈问题", "督察反馈问题"), width=12,
+          grouped=True, searched=True),
+    Field("problem", "问题", "text", required=True,
+          headers=("存在问题", "具体问题", "问题表现", "问题描述", "存在的问题", "主要问题", "整改任务", "问题",
+                   "反馈问题", "发现问题", "审计发现问题", "巡察发现问题"), width=40, searched=True),
+    Field("measures", "整改措施", "texts", required=True, headers=("整改措施", "措施", "整改举措", "具体措施", "主要措施"),
+          width=48, searched=True),
+    Field("target", "整改目标", "text", headers=("整改目标", "目标", "整改要求", "整改标准"), width=24, searched=True),
+    Field("owner", "责任人", "text", required=True, several=True, width=10, searched=True, headers=(
+        "责任人", "责任领导", "牵头领导", "分管领导", "主要责任人", "具体责任人", "责任部门", "责任科室", "责任处室",
+        "责任单位", "牵头单位", "牵头部门", "配合单位", "配合部门", "责任主体")),
+    Field("deadline", "整改时限", "deadline", required=True, width=14,
+          headers=("整改时限", "完成时限", "整改期限", "完成期限", "时限"),
+          sheet_words=(("即知即改", DeadlineKind.IMMEDIATE), ("立即整改", DeadlineKind.IMMEDIATE),
+                       ("长期", DeadlineKind.ONGOING), ("长期坚持整改", DeadlineKind.ONGOING))),
+    Field("status", "整改状态", "enum", choices=Status, default=Status.NOT_STARTED, several=True,
+          headers=("完成情况", "整改情况", "整改完成情况", "销号情况", "整改进度", "整改状态", "状态"), width=10, sheet_words=(
+              ("已销号", Status.CLOSED), ("销号", Status.CLOSED),
+              ("已完成整改", Status.DONE), ("完成整改", Status.DONE), ("整改完成", Status.DONE), ("已整改", Status.DONE),
+              ("已办结", Status.DONE), ("办结", Status.DONE), ("完成", Status.DONE),
+              ("未销号", Status.IN_PROGRESS), ("基本完成", Status.IN_PROGRESS), ("部分整改", Status.IN_PROGRESS),
+              ("阶段性办结", Status.IN_PROGRESS), ("阶段性完成", Status.IN_PROGRESS), ("持续推进", Status.IN_PROGRESS),
+              ("未完成", Status.IN_PROGRESS), ("正在整改", Status.IN_PROGRESS), ("持续整改", Status.IN_PROGRESS),
+              ("推进中", Status.IN_PROGRESS), ("整改中", Status.IN_PROGRESS),
+              ("未启动", Status.NOT_STARTED), ("尚未整改", Status.NOT_STARTED), ("未整改", Status.NOT_STARTED),
           )),
-    Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期"), width=14, carried=False),
-    Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人"), width=10, searched=True, carried=False),
-    Field("progress", "整改进展", "text", headers=("整改进展", "进展情况", "进展"), width=30, searched=True),
-    Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
-          headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),
+    Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期", "销号日期", "实际完成时间"), width=14, carried=False),
+    Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人", "验收人"), width=10, searched=True, carried=False),
+    Field("progress", "整改进展", "text", several=True, width=30, searched=True,
+          headers=("整改进展", "进展情况", "进展", "整改成效", "整改效果", "工作成效")),
+    Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True, strict=True,
+          headers=("公开范围",), width=10, sheet_words=(
+              ("不公开", Audience.PARTY), ("内部", Audience.PARTY), ("仅党内", Audience.PARTY),
+              ("党内公开", Audience.PARTY), ("仅限党内", Audience.PARTY), ("对外公开", Audience.PUBLIC),
+              ("社会公开", Audience.PUBLIC), ("公开发布", Audience.PUBLIC))),
     Field("carried_from", "结转自", "text", headers=("结转自", "结转来源"), width=16,
           pattern=r"[a-z0-9][a-z0-9-]{0,63}/[a-z0-9][a-z0-9-]{0,63}/\S.*", form="年度简称/支部文件名/序号",
           example="2024/jiguan-1/03"),
@@ -299,8 +329,8 @@ PERSON = Record("Person", "班子成员和党员", (
 ), sheet="党员承诺")
 
 BRANCH = Record("Branch", "支部文件", (
-    Field("name", "支部名称", "text", required=True, headers=("支部名称", "党支部", "支部", "党组织", "单位"), width=22,
-          searched=True),
+    Field("name", "支部名称", "text", required=True, width=22, searched=True,
+          headers=("支部名称", "党支部名称", "党支部", "支部", "党组织名称", "党组织", "单位", "单位名称")),
     Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH),
     Field("order", "排序", "integer"),
     Field("secretary", "支部书记", "text", searched=True),

@@ -85,12 +85,17 @@ def dump(data: CommentedMap) -> str:
 
 def with_rectifications(data: CommentedMap, items: list[dict[str, Any]]) -> CommentedMap:
     """Replace the list in place (its position among the keys is kept)."""
-    data["rectifications"] = CommentedSeq(item_map(item) for item in items)
+    return with_items(data, [item_map(item) for item in items])
+
+
+def with_items(data: CommentedMap, nodes: list[CommentedMap]) -> CommentedMap:
+    """Replace the list with these item mappings, in place (its position among the keys is kept)."""
+    data["rectifications"] = CommentedSeq(nodes)
     return data
 
 
 def with_evaluation(data: CommentedMap, counts: dict[str, int]) -> CommentedMap:
-    """Set the eight counts; honor_roll, opinions and comments in ``evaluation`` stay."""
+    """Set the counts the sheet gives; every other key (honor_roll, opinions …) and the comments in ``evaluation`` stay."""
     evaluation = data.get("evaluation")
     if not isinstance(evaluation, CommentedMap):
         evaluation = CommentedMap()

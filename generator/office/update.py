@@ -1,33 +1,51 @@
-"""Apply an office spreadsheet to the content folder: all of it, or nothing.
+"""Apply an office spreadsheet to the content folder: a plan to preview, then all of it or nothing.
 
-The new branch text is produced in memory (round-trip YAML), parsed and checked
-exactly as ``board check`` would, and only then written; any problem leaves
-every file byte for byte as it was.
+The new branch texts are produced in memory (round-trip YAML, the clerk's comments and
+spelling kept), parsed and checked exactly as ``board check`` would, and described item by
+item and field by field; only ``Plan.apply`` writes, every file at once (``transaction``).
+A field the sheet has no column for keeps its value in the file; so does an item's
+公开范围 when the sheet has no such column (rows are matched to items by content).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.board.checks import check_branch
 from generator.content import schema
 from generator.content.load import BRANCH_ID, load_branch_text, load_content
-from generator.content.model import Audience, Branch, Item, Severity
+from generator.content.model import Branch, Item, Severity
 from generator.content.source import refused
-from generator.files import write_atomic
 from generator.names import display_path
-from generator.office import branchfile
-from generator.office.importer import (
-    SheetError,
-    Table,
-    import_items,
-    import_tally,
-    read_sheets,
-    rectification_table,
-    tally_table,
-)
+from generator.office import branchfile, transaction
+from generator.office.importer import read_list, read_tally
+from generator.office.itemrows import Imported, SheetItem
+from generator.office.matching import match
+from generator.office.sheets import SheetError
+
+
+@dataclass
+class Plan:
+    """What an import would change: the files' new bytes, the preview lines, notes, open questions."""
+
+    content_dir: Path
+    what: str
+    changes: dict[Path, bytes] = field(default_factory=dict)
+    preview: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+    def apply(self) -> None:
+        """Write every changed file and the undo record, or nothing."""
+        transaction.commit_with_undo(self.content_dir, self.changes, self.what)
 
 
 def _checked(path: Path, text: str, as_of: dt.date) -> Branch:
@@ -40,79 +58,60 @@ def _checked(path: Path, text: str, as_of: dt.date) -> Branch:
     return branch
 
 
+# ---- describing a change --------------------------------------------------------------------------
+
+
 def _same(a: Item, b: Item) -> bool:
     return dataclasses.replace(a, lines={}) == dataclasses.replace(b, lines={})
 
 
-def describe_changes(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
-    """Added, removed and changed items by id, status changes spelled out."""
-    before = {item.id: item for item in old}
-    after = {item.id: item for item in new}
-    added = [i for i in after if i not in before]
-    removed = [i for i in before if i not in after]
-    changed = [i for i in after if i in before and not _same(before[i], after[i])]
-    lines = [f"共 {len(new)} 项：新增 {len(added)}，删除 {len(removed)}，修改 {len(changed)}"]
-    lines += [f"新增 {i}：{after[i].problem[:30]}" for i in added]
-    lines += [f"删除 {i}：{before[i].problem[:30]}" for i in removed]
-    for i in changed:
-        change = f"（{before[i].status.label} → {after[i].status.label}）" if before[i].status != after[i].status else ""
-        lines.append(f"修改 {i}{change}：{after[i].problem[:30]}")
-    return lines
+def _shown(value: Any) -> str:
+    if value is None or value == ():
+        return "（空）"
+    if isinstance(value, tuple | list):
+        value = "；".join(map(_shown, value))
+    text = str(getattr(value, "label", value)).replace("\n", " ")
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
-class Unconfirmed(SheetError):
-    """An import that would delete most of a branch or change an item's audience: it needs ``--yes``."""
+def field_changes(old: Any, new: Any, record: schema.Record) -> list[str]:
+    """``label：old → new`` for every field whose meaning differs."""
+    return [f"{f.label}：{_shown(a)} → {_shown(b)}" for f in record.fields
+            if f.key != "id" and (a := getattr(old, f.name, None)) != (b := getattr(new, f.name, None))]
 
 
-def _counterparts(item_id: object, problem: object, old: tuple[Item, ...]) -> list[Item]:
-    """The file's items a sheet row stands for: those with its problem text, else the one with its id.
-
-    Text first: a sheet whose rows were renumbered (a row deleted, 序号 filled again)
-    gives an item's id to another item, never its audience.
-    """
-    text = " ".join(str(problem or "").split())
-    same_text = [o for o in old if " ".join(o.problem.split()) == text]
-    return same_text or [o for o in old if o.id == item_id]
-
-
-def _risks(old: tuple[Item, ...], new: tuple[Item, ...]) -> list[str]:
-    """What an import must not do unasked: delete most items, or move any item between 公开 and 党内."""
-    before = {item.id: item for item in old}
-    after = {item.id: item for item in new}
-    removed = [i for i in before if i not in after]
-    risks = []
-    if removed and len(removed) * 2 > len(old):
-        listed = "、".join(removed[:20]) + ("……" if len(removed) > 20 else "")
-        risks.append(f"导入会删除 {len(removed)} 项（原有 {len(old)} 项，导入后 {len(new)} 项）：{listed}")
-    for i, item in after.items():
-        for was in _counterparts(i, item.problem, old):
-            if was.audience != item.audience:
-                moved = "" if was.id == i else f"（原来的事项 {was.id}）"
-                risks.append(f"事项 {i}{moved or ' '}的公开范围会从“{was.audience.label}”改为“{item.audience.label}”："
-                             f"{item.problem[:30]}")
-    return risks
-
-
-def _keep_audiences(items: list[dict], old: tuple[Item, ...]) -> list[str]:
-    """A sheet without a 公开范围 column: every existing item keeps its audience (a 党内 item never turns public),
-    found by its problem text, else by its id."""
-    before = {item.id for item in old}
-    for item in items:
-        if any(o.audience is Audience.PARTY for o in _counterparts(item.get("id"), item.get("problem"), old)):
-            item["audience"] = Audience.PARTY.label
-    new = sum(1 for item in items if item.get("id") not in before)
-    column = schema.ITEM["audience"].header
-    return [f"表格没有“{column}”列：原有事项保持原来的公开范围"
-            + (f"；新增的 {new} 项按“公开”导入，不公开的请在表格里加“{column}”列写 党内" if new else "")]
+def describe(old: tuple[Item, ...], new: tuple[Item, ...], pairs: list[int | None]) -> list[str]:
+    """Per item: added, changed field by field (old → new), audience changes first, removed; and a total."""
+    lines, moved, counts = [], [], {"新增": 0, "修改": 0, "删除": 0, "不变": 0}
+    for item, o in zip(new, pairs, strict=True):
+        if o is None:
+            counts["新增"] += 1
+            lines.append(f"新增 {item.id}（{item.audience.label}）：{item.problem[:30]}")
+            continue
+        was = old[o]
+        if _same(was, item):
+            counts["不变"] += 1
+            continue
+        counts["修改"] += 1
+        renumbered = f"（原序号 {was.id}）" if was.id != item.id else ""
+        lines.append(f"修改 {item.id}{renumbered}：{item.problem[:30]}")
+        lines += [f"    {change}" for change in field_changes(was, item, schema.ITEM)]
+        if was.audience != item.audience:
+            moved.append(f"！公开范围改变：事项 {item.id}{renumbered} 从“{was.audience.label}”改为“{item.audience.label}”："
+                         f"{item.problem[:30]}")
+    kept = {o for o in pairs if o is not None}
+    for o, was in enumerate(old):
+        if o not in kept:
+            counts["删除"] += 1
+            lines.append(f"删除 {was.id}（{was.audience.label}）：{was.problem[:30]}")
+    total = f"共 {len(new)} 项：" + "，".join(f"{k} {v}" for k, v in counts.items())
+    return [total, *moved, *lines]
 
 
-def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
-                          name: str | None = None, as_of: dt.date | None = None, confirmed: bool = False) -> list[str]:
-    """Replace one branch's ``rectifications`` from a sheet; returns the report lines.
+# ---- a rectification list into one branch ---------------------------------------------------------
 
-    Raises ``Unconfirmed`` (nothing written) when the import would delete most of the
-    branch's items or change an item's audience, unless ``confirmed``.
-    """
+
+def _branch_file(content_dir: Path, branch_id: str) -> Path:
     if not BRANCH_ID.fullmatch(branch_id):
         raise SheetError([f"支部编号“{branch_id}”不能用作网址：只能用小写英文字母、数字和连字符“-”"])
     path = content_dir / "branches" / f"{branch_id}.yml"
@@ -120,95 +119,154 @@ def import_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *
         reason = refused(path, content_dir)
         if reason:
             raise SheetError([f"{display_path(path)}: {reason}"])
+    return path
+
+
+def _merged(node: CommentedMap | None, item: SheetItem) -> CommentedMap:
+    """The file's item with the sheet's values for the keys the sheet gives (a None removes the key)."""
+    if node is None:
+        return branchfile.item_map({k: v for k, v in item.values.items() if v is not None})
+    node = copy.deepcopy(node)
+    fresh = branchfile.item_map({k: v for k, v in item.values.items() if v is not None})
+    for key in item.given:
+        if key not in fresh:
+            node.pop(key, None)
+        elif key in node:
+            node[key] = fresh[key]
+        else:
+            order = schema.ITEM.keys()
+            position = sum(1 for k in node if k in order and order.index(k) < order.index(key))
+            node.insert(position, key, fresh[key])
+    return node
+
+
+def _missing(imported: Imported, pairs: list[int | None]) -> list[str]:
+    """A new item (no counterpart in the file) needs every required field from the sheet."""
+    problems = []
+    for item, o in zip(imported.items, pairs, strict=True):
+        lacking = [f.header for f in schema.ITEM.fields if f.required and item.values.get(f.key) is None]
+        if o is None and lacking:
+            where = imported.table.sheet.ref(item.row, 0).rsplit("!", 1)[0]
+            problems.append(f"{where} 第 {item.row + 1} 行是新事项，表格没有" + "、".join(f"“{h}”" for h in lacking)
+                            + "列，无法补全：请在表格里加上" + ("这些列" if len(lacking) > 1 else "这一列"))
+    return problems
+
+
+def _as_written(fresh: list[CommentedMap], new: tuple[Item, ...], pairs: list[int | None],
+                old: tuple[Item, ...], written: list) -> None:
+    """Keep the clerk's spelling (``2026年12月30日``) of every value whose meaning is unchanged, and an item
+    that did not change at all whole (comments included)."""
+    for index, (item, o) in enumerate(zip(new, pairs, strict=True)):
+        if o is None or not hasattr(written[o], "get"):
+            continue
+        was, was_node = old[o], written[o]
+        if _same(was, item):
+            fresh[index] = was_node
+            continue
+        node = fresh[index]
+        for key in [k for k in node if k in schema.ITEM and k in was_node]:
+            name = schema.ITEM[str(key)].name
+            if getattr(item, name) == getattr(was, name):
+                node[key] = was_node[key]
+                if key in was_node.ca.items:  # and the comment at the end of its line
+                    node.ca.items[key] = was_node.ca.items[key]
+
+
+def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
+                        name: str | None = None, as_of: dt.date | None = None,
+                        ask: Callable[[str], bool] | None = None) -> Plan:
+    """What importing a list into one branch would change; ``ask`` settles uncertain matches (None: unresolved)."""
+    path = _branch_file(content_dir, branch_id)
     data = branchfile.read(path)
     if not path.exists():
         if not name:
             raise SheetError([f"{path} 不存在：新支部请用 --name 给出支部名称"])
         data["name"] = name
     old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
-    hints = (f"（{branch_id}）", str(data.get("name", "")))
-    table = rectification_table(read_sheets(sheet_path), sheet, hints)
-    imported = import_items(table)
-    old_items = old_branch.items if old_branch else ()
-    if "audience" not in table.columns and old_items:
-        imported.notes.extend(_keep_audiences(imported.items, old_items))
-    written = data.get("rectifications")
-    text = branchfile.dump(branchfile.with_rectifications(data, imported.items))
-    new_branch = _checked(path, text, as_of or dt.date.today())
-    risks = _risks(old_items, new_branch.items)
-    if risks and not confirmed:
-        raise Unconfirmed(risks)
-    if old_branch and len(old_items) == len(new_branch.items) and all(map(_same, old_items, new_branch.items)):
-        return [f"{new_branch.name}（{path}）的整改清单和表格一致，文件没有改动", *imported.notes]
-    if isinstance(written, list) and old_branch:
-        data["rectifications"] = _as_written(written, old_items, new_branch.items, data["rectifications"])
-        text = branchfile.dump(data)
-        new_branch = _checked(path, text, as_of or dt.date.today())
-    write_atomic(path, text)
-    changes = describe_changes(old_items, new_branch.items)
-    return [f"已导入 {new_branch.name}（{path}）", *changes, *imported.notes]
-
-
-_UNSET = object()
-
-
-def _as_written(written: list, old: tuple[Item, ...], new: tuple[Item, ...], fresh: list) -> list:
-    """The imported list, keeping the clerk's spelling (``2026年12月30日``) of every value whose meaning is unchanged.
-
-    ``written`` is the list as it was in the file and ``old`` its meaning, item for item; an item
-    that did not change at all is kept whole (comments included).
-    """
-    if len(written) != len(old):
-        return fresh
-    before = {item.id: (item, node) for item, node in zip(old, written, strict=True) if hasattr(node, "get")}
-    for index, (item, node) in enumerate(zip(new, fresh, strict=True)):
-        if item.id not in before:
-            continue
-        was, was_node = before[item.id]
-        if _same(was, item):
-            fresh[index] = was_node
-            continue
-        for key in was_node:
-            meaning = getattr(item, str(key), _UNSET)
-            if meaning is not _UNSET and meaning == getattr(was, str(key), _UNSET):
-                node[key] = was_node[key]  # also a key the sheet left out whose value means the default
-                if key in was_node.ca.items:  # and the comment at the end of its line
-                    node.ca.items[key] = was_node.ca.items[key]
-    return fresh
-
-
-def _tally_rows(table: Table) -> dict[str, tuple[str, int]]:
-    """Name as written → (cell of the name, row) for error messages."""
-    column = table.columns["branch"]
-    return {str(values[column]).strip(): (table.sheet.ref(n, column), n)
-            for n, values in table.body() if column < len(values) and values[column]}
-
-
-def import_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | None = None) -> list[str]:
-    """Fill every listed branch's ``evaluation`` from a 民主评议 statistics sheet."""
-    table = tally_table(read_sheets(sheet_path))
-    if table is None:
-        raise SheetError(["没有找到民主评议统计表的表头（需要 支部名称、党员总数、优秀、合格 等列）；导入整改清单请加 --branch"])
-    tally = import_tally(table)
-    content, _ = load_content(content_dir)
-    branches = {b.name: b for b in content.branches} if content else {}
-    branches.update({b.id: b for b in (content.branches if content else ())})
-    where = _tally_rows(table)
-    unknown = [f"{where[n][0]}: 没有名为“{n}”的支部（写支部全称或文件名，如 jiguan-1）" for n in tally if n not in branches]
-    if unknown:
-        raise SheetError(unknown)
-    updates: dict[Path, str] = {}
-    problems: list[str] = []
-    for name, counts in tally.items():
-        path = content_dir / "branches" / f"{branches[name].id}.yml"
-        text = branchfile.dump(branchfile.with_evaluation(branchfile.read(path), counts))
-        try:
-            _checked(path, text, as_of or dt.date.today())
-        except SheetError as exc:
-            problems += [f"{where[name][0]}（{name}）: {p}" for p in exc.problems]
-        updates[path] = text
+    imported = read_list(sheet_path, sheet, (f"（{branch_id}）", str(data.get("name", ""))))
+    old = old_branch.items if old_branch else ()
+    written = data.get("rectifications") if isinstance(data.get("rectifications"), CommentedSeq) else []
+    found = match([(str(i.values.get("id")), str(i.values.get("problem") or "")) for i in imported.items], old, ask,
+                  lambda r: f"表格第 {imported.items[r].row + 1} 行")
+    plan = Plan(content_dir, f"导入整改清单 {sheet_path.name} 到 {data.get('name', branch_id)}",
+                notes=imported.notes, unresolved=found.unresolved)
+    if found.unresolved:
+        return plan
+    problems = _missing(imported, found.rows)
     if problems:
         raise SheetError(problems)
-    for path, text in updates.items():
-        write_atomic(path, text)
-    return [f"已导入 {len(updates)} 个支部的民主评议结果：" + "、".join(tally)]
+    nodes = [_merged(written[o] if o is not None and o < len(written) else None, item)
+             for item, o in zip(imported.items, found.rows, strict=True)]
+    new = _checked(path, branchfile.dump(branchfile.with_items(data, nodes)), as_of or dt.date.today())
+    _as_written(nodes, new.items, found.rows, old, written)
+    text = branchfile.dump(branchfile.with_items(data, nodes))
+    new = _checked(path, text, as_of or dt.date.today())
+    if "audience" not in imported.table.columns and old:
+        column = schema.ITEM["audience"].header
+        added = sum(o is None for o in found.rows)
+        plan.notes.append(f"表格没有“{column}”列：原有事项保持原来的公开范围（按问题文字与原事项对应）"
+                          + (f"；新增的 {added} 项按“公开”导入，不公开的请在表格里加“{column}”列写 党内" if added else ""))
+    plan.preview = [f"{new.name}（{display_path(path)}）", *describe(old, new.items, found.rows)]
+    unchanged = old_branch is not None and len(old) == len(new.items) and all(map(_same, old, new.items))
+    if not unchanged:  # a file read the same is left byte for byte, whatever its layout
+        plan.changes[path] = text.encode("utf-8")
+    return plan
+
+
+# ---- a tally into many branches -------------------------------------------------------------------
+
+
+def _resolve(rows: list, branches: tuple[Branch, ...]) -> tuple[dict[str, Branch], list[str]]:
+    """Each row's branch, by its full name or its file name; a name two branches share, or a branch written
+    twice (once by name, once by file name), is an error."""
+    by_id = {b.id: b for b in branches}
+    by_name: dict[str, list[Branch]] = {}
+    for b in branches:
+        by_name.setdefault(b.name, []).append(b)
+    found: dict[str, Branch] = {}
+    problems, seen = [], {}
+    for row in rows:
+        named = by_name.get(row.name, [])
+        if len(named) > 1:
+            files = "、".join(f"{b.id}.yml" for b in named)
+            problems.append(f"{row.ref}: 有 {len(named)} 个支部都叫“{row.name}”（{files}）：请在统计表里改写支部文件名（如 {named[0].id}）")
+            continue
+        branch = named[0] if named else by_id.get(row.name)
+        if branch is None:
+            problems.append(f"{row.ref}: 没有名为“{row.name}”的支部（写支部全称或文件名，如 jiguan-1）")
+        elif branch.id in seen:
+            problems.append(f"{row.ref}: “{row.name}”和 {seen[branch.id]} 是同一个支部（{branch.id}.yml）：每个支部只能有一行")
+        else:
+            seen[branch.id] = row.ref
+            found[row.name] = branch
+    return found, problems
+
+
+def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | None = None) -> Plan:
+    """What importing a 民主评议 tally would change, branch by branch."""
+    rows = read_tally(sheet_path)
+    content, _ = load_content(content_dir)
+    found, problems = _resolve(rows, content.branches if content else ())
+    if problems:
+        raise SheetError(problems)
+    plan = Plan(content_dir, f"导入民主评议统计表 {sheet_path.name}")
+    for row in rows:
+        branch = found[row.name]
+        path = content_dir / "branches" / f"{branch.id}.yml"
+        text = branchfile.dump(branchfile.with_evaluation(branchfile.read(path), row.values))
+        try:
+            new = _checked(path, text, as_of or dt.date.today())
+        except SheetError as exc:
+            problems += [f"{row.ref}（{row.name}）: {p}" for p in exc.problems]
+            continue
+        changes = field_changes(branch.evaluation, new.evaluation, schema.EVALUATION) if branch.evaluation else []
+        if text.encode("utf-8") == path.read_bytes():
+            plan.preview.append(f"不变 {branch.name}（{branch.id}.yml）")
+            continue
+        plan.changes[path] = text.encode("utf-8")
+        plan.preview.append(f"{'修改' if branch.evaluation else '新增评议结果'} {branch.name}（{branch.id}.yml）")
+        plan.preview += [f"    {change}" for change in changes]
+    if problems:
+        raise SheetError(problems)
+    plan.preview.insert(0, f"共 {len(rows)} 个支部：改动 {len(plan.changes)}，不变 {len(rows) - len(plan.changes)}")
+    return plan
