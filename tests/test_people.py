@@ -69,7 +69,7 @@ def test_duplicate_names_warn_and_personal_items_follow_the_items_rules(tmp_path
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     second = line_of(root / "branches" / "a.yml", "- name: 甲", 2)
     assert any("出现了两次" in p.message and p.line == second for p in warnings), problems
-    assert any("必须填写 completed" in p.message for p in problems), messages
+    assert any("completed（完成日期）" in p.message for p in problems), messages
     assert any("甲的个人整改清单里序号 id“01”重复" in p.message for p in problems), messages
 
 

@@ -114,11 +114,11 @@ sheet = book["第一党支部"]
 header = [c.value for c in sheet[3]]
 column = header.index("整改依据") + 1
 out["export"] = {"duties": duties, "basis": [sheet.cell(r, column).value for r in (4, 5)]}
-code, stdout, err = board("import", "--content", str(content), str(book_path), "--branch", "a")
+code, stdout, err = board("import", "--content", str(content), str(book_path), "--branch", "a", "--yes")
 out["import_same"] = (code, stdout, err)
 sheet.cell(4, column).value = "PUBBASIS 改过的依据"
 book.save(book_path)
-code, stdout, err = board("import", "--content", str(content), str(book_path), "--branch", "a")
+code, stdout, err = board("import", "--content", str(content), str(book_path), "--branch", "a", "--yes")
 out["import_edit"] = (code, err, load_content(content)[0].branches[0].items[0].basis)
 
 before = {a: content_fingerprint(load_content(content)[0], a)[0] for a in Audience}
