@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO))
 def summaries(root: Path, bureaus: int, branches: int, items: int) -> list[Path]:
     """``bureaus`` folders, each with the synthetic board's summary under its own organization name."""
     from generator import core
-    from generator.board.pages import SUMMARY_PATH
+    from generator.board.sitedata import SUMMARY_PATH
 
     content = root / "content"
     subprocess.run([sys.executable, str(HERE / "synthetic.py"), str(branches), str(items), str(content)], check=True)
