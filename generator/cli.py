@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator import core, speed
+from generator import cli_zh, core, speed
 from generator.approval import approved, fingerprints, wording
 from generator.approval import log as approvals
 from generator.approval import state as approval
@@ -32,6 +32,7 @@ from generator.content.model import Kind, Problem
 from generator.content.source import os_reason
 from generator.files import write_atomic
 from generator.names import display_path, printable
+from generator.site import ports
 from generator.site.progress import Progress
 from generator.site.publish import MARKER, staged
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from generator.site.plugin import BoardPlugin
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # only silences Material's end-of-life banner
+cli_zh.install()  # click's help and usage errors in Chinese
 
 
 # MkDocs' own refusals a clerk can meet through our options, in their words.
@@ -58,8 +60,11 @@ class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if record.name.startswith("mkdocs.plugins.board"):
             return record.getMessage()
-        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
         said = record.getMessage()
+        known = cli_zh.mkdocs_line(said)
+        if known is not None:
+            return known
+        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
         return next((f"{label}：{ours}" for theirs, ours in _MKDOCS_SAYS.items() if theirs in said), f"{label}：{said}")
 
 
@@ -317,7 +322,7 @@ class Run:
             click.echo(f"{wording.status(self.checked.approval)}。")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=cli_zh.ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="disclosure-board")
 def main() -> None:
     """党务公开栏：检查内容、生成网站、预览。"""
@@ -610,13 +615,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
     )
     pages = site.all_pages()
     with staged(Path(out)) as work:
-        docs = work / zensical.DOCS_DIR
-        for path, text in {**pages, **site.data}.items():
-            (docs / path).parent.mkdir(parents=True, exist_ok=True)
-            (docs / path).write_text(text, encoding="utf-8")
-        if theme.custom_dir:
-            shutil.copytree(theme.custom_dir, work / zensical.THEME_DIR)
-        (work / zensical.CONFIG_FILE).write_text(toml, encoding="utf-8")
+        zensical.write(work, {**pages, **site.data}, toml, theme.custom_dir)
     click.echo(f"已写出 {len(pages)} 个页面到 {out}（{run.describe()}）；"
                f"在该文件夹里运行 zensical build 生成网站")
 
@@ -736,7 +735,10 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     """本机预览；修改内容文件后浏览器自动刷新。"""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    _check_port(dev_addr)
+    busy = ports.busy(dev_addr)
+    if busy is not None:
+        port, spare = busy
+        raise BoardError(f"端口 {port} 已被占用，用 -a {spare} 换一个端口")
     run = Run.open(config_file, content, audience, as_of, True)
     click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
     # MkDocs loads the config again for every rebuild; the plugin object (and so what it is given) stays.
@@ -744,27 +746,6 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
         mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, docs_dir=_absolute(content))
 
 
-def _bindable(host: str, port: int) -> bool:
-    """Whether a server could listen there now (as MkDocs' does: address reuse on)."""
-    import socket
+from generator.upward.commands import register  # noqa: E402 - the commands use this module's helpers
 
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-    except OSError:
-        return False
-    return True
-
-
-def _check_port(dev_addr: str) -> None:
-    """Refuse a busy preview port before building, naming a free one to use instead."""
-    host, _, port_text = dev_addr.rpartition(":")
-    host = host.strip("[]") or "127.0.0.1"
-    if not port_text.isdigit() or _bindable(host, int(port_text)):
-        return  # a malformed address is MkDocs' to report
-    port = int(port_text)
-    spare = next((p for p in range(port + 1, min(port + 100, 65536)) if _bindable(host, p)), port + 1)
-    shown = f"[{host}]" if ":" in host else host
-    raise BoardError(f"端口 {port} 已被占用，用 -a {shown}:{spare} 换一个端口")
+register(main)

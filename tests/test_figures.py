@@ -92,13 +92,25 @@ def test_party_summary_counts_every_item(tmp_path):
 def test_summary_has_exactly_the_designed_keys(tmp_path):
     content, _ = load_content(board_with_items(tmp_path))
     data = summary(compute(content, Audience.PUBLIC, JULY))
-    assert list(data) == ["organization", "period", "as_of", "audience", "totals", "previous", "carried", "branches"]
+    assert list(data) == ["organization", "period", "as_of", "audience", "totals", "previous", "carried", "branches",
+                          "overdue_items"]
     assert set(data["totals"]) == {
         "branches", "temporary_branches", "members", "probationary", "participants", "rated", "excellent",
         "qualified", "basic", "unqualified", "opinions", "participation_rate", "shares", "rectifications", "people"}
     assert set(data["branches"][0]) == {"id", "name", "kind", "evaluation", "rectifications", "people", "carried"}
     assert set(data["totals"]["people"]) == {"people", "pledges", "fulfilled", "rectifications"}
     assert data["previous"] is None and set(data["carried"]) == {"total", "done", "closed", "open"}
+
+
+def test_summary_lists_overdue_public_items_only_most_overdue_first(tmp_path):
+    """What a roll-up of many boards shows: the overdue 公开 items; a party summary leaves its 党内 ones out too."""
+    content, _ = load_content(board_with_items(tmp_path))
+    for audience in Audience:
+        listed = summary(compute(content, audience, JULY))["overdue_items"]
+        assert [(row["branch"], row["id"], row["deadline"]) for row in listed] == [
+            ("b", "1", "2024-05-01"), ("a", "1", "2024-06-30")]
+    assert listed[0] == {"branch": "b", "branch_name": "乙", "id": "1", "problem": "理论学习不够深入",
+                         "owner": "张某某", "deadline": "2024-05-01", "status": "in_progress"}
 
 
 def test_ledger_puts_overdue_first_then_by_deadline(tmp_path):

@@ -18,8 +18,9 @@ import pytest
 
 from conftest import REPO, build_site, item, needs_chromium, serve_folder, write_yaml
 from generator import speed
-from generator.board import search
 from generator.board.periods import item_anchor
+from generator.board.segmenter import Segmenter
+from generator.site import search_index
 
 SAMPLE_AS_OF = "2026-11-25"  # the sample bureau's items are complete by then
 # Words of two to four characters from the content, as a reader would type them.
@@ -139,7 +140,7 @@ def test_snippets_read_like_the_page(site):
     paragraphs = [re.sub(r"<[^>]*>", "", p) for p in re.findall(r"<p>(.*?)</p>", first["text"])]
     assert paragraphs == ["整改措施：开展行政执法监督专项检查", "责任人：张某某"]
     assert docs["branches/extra/"]["title"].replace("<wbr/>", "") == "执法监督党支部"
-    assert "许可" in first[search.WORDS_FIELD].split() and "许可" not in first["text"].replace("<wbr/>", " ").split()
+    assert "许可" in first[search_index.WORDS_FIELD].split() and "许可" not in first["text"].replace("<wbr/>", " ").split()
 
 
 def test_items_not_shown_are_not_indexed(site):
@@ -156,15 +157,15 @@ def test_each_string_is_cut_once_and_kept_in_the_parse_cache(tmp_path, monkeypat
     monkeypatch.setenv("BOARD_CACHE_DIR", str(tmp_path / "cache"))
     options = core.make_options(REPO / "content", audience="public", as_of=SAMPLE_AS_OF)
     figures = compute(core.validate(options).content, options.audience, options.as_of)
-    cut = search.Segmenter()
+    cut = Segmenter()
     calls = []
     original = cut._cut
     monkeypatch.setattr(cut, "_cut", lambda text: calls.append(text) or original(text))
-    first = search.documents(figures, lambda path: path, cut)
+    first = search_index.documents(figures, lambda path: path, cut)
     assert calls and len(calls) == len(set(calls))  # each distinct string once
-    again = search.Segmenter()
+    again = Segmenter()
     monkeypatch.setattr(again, "_cut", lambda text: pytest.fail(f"cut again: {text}"))
-    assert search.documents(figures, lambda path: path, again) == first  # all from the cache on disk
+    assert search_index.documents(figures, lambda path: path, again) == first  # all from the cache on disk
 
 
 @needs_chromium
@@ -203,18 +204,18 @@ def test_a_big_board_index_made_in_another_process_is_the_same(monkeypatch, tmp_
     options = core.make_options(REPO / "content", audience="public", as_of=SAMPLE_AS_OF)
     figures = compute(core.validate(options).content, options.audience, options.as_of)
     config = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": [], "fields": {"title": {"boost": 1000.0}}}
-    whole = search.index_json(config, search.documents(figures, lambda path: path, search.Segmenter(config["separator"])))
+    whole = search_index.index_json(config, search_index.documents(figures, lambda path: path, Segmenter(config["separator"])))
     speed.forget()
     here, there = tmp_path / "here" / "search_index.json", tmp_path / "there" / "search_index.json"
-    search.index_later(config, figures, lambda path: path, search.Segmenter(config["separator"]), here, parallel=False)()
+    search_index.index_later(config, figures, lambda path: path, Segmenter(config["separator"]), here, parallel=False)()
     speed.forget()
     monkeypatch.setattr(speed, "BIG_BOARD", 1)
-    cut = search.Segmenter(config["separator"])
-    search.index_later(config, figures, lambda path: path, cut, there)()
+    cut = Segmenter(config["separator"])
+    search_index.index_later(config, figures, lambda path: path, cut, there)()
     assert cut.known == {} and not list(tmp_path.rglob("*.part"))  # made in the worker: nothing cut here
     assert there.read_text(encoding="utf-8") == here.read_text(encoding="utf-8") == whole  # written piece by piece
     index = json.loads(whole)
-    assert index["config"]["fields"] == {"title": {"boost": 1000.0}, search.WORDS_FIELD: {"boost": 1.0}}
+    assert index["config"]["fields"] == {"title": {"boost": 1000.0}, search_index.WORDS_FIELD: {"boost": 1.0}}
     assert len(index["docs"]) > len(figures.branches) * 3
 
 

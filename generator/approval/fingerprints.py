@@ -58,7 +58,7 @@ def declared(obj: Any, record: schema.Record) -> dict[str, Any]:
     out = {}
     for f in record.fields:
         value = getattr(obj, f.name)
-        if value is None or value == ():
+        if value is None or value == () or not f.on_site:
             continue
         if f.type == "record":
             out[f.key] = declared(value, f.record)

@@ -275,6 +275,20 @@ def _evaluation_json(evaluation: EvaluationFigures) -> dict:
     return {**evaluation.counts, "participation_rate": evaluation.participation_rate, "shares": evaluation.shares}
 
 
+def overdue_public(figures: Figures) -> list[dict]:
+    """The overdue 公开 items, most overdue first: what a roll-up of many boards lists (``board rollup``).
+
+    Public items only, in a party build too: a summary travels to the level above, and
+    the wording of a 党内 item stays in its bureau.
+    """
+    rows = [(bf, item) for bf in figures.branches for item in bf.items
+            if bf.is_overdue(item) and item.audience is Audience.PUBLIC]
+    rows.sort(key=lambda row: (row[1].deadline.date, row[0].branch.sort_key, row[1].id))
+    return [{"branch": bf.branch.id, "branch_name": bf.branch.name, "id": item.id, "problem": item.problem,
+             "owner": item.owner, "deadline": item.deadline.date.isoformat(), "status": item.status.key}
+            for bf, item in rows]
+
+
 def summary(figures: Figures) -> dict:
     """The figures as data: the keys of ``/data/summary.json`` (DESIGN.md)."""
     totals = {
@@ -308,4 +322,5 @@ def summary(figures: Figures) -> dict:
         "previous": figures.previous.period_id if figures.previous else None,
         "carried": asdict(figures.carried),
         "branches": branches,
+        "overdue_items": overdue_public(figures),
     }

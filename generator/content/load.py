@@ -34,6 +34,7 @@ from generator.content.model import (
     Notice,
     Person,
     Problem,
+    Report,
     Severity,
     model_of,
 )
@@ -445,6 +446,10 @@ def _parse_meeting(f: _Fields) -> Meeting | None:
     return Meeting(**f.read(schema.MEETING))
 
 
+def _parse_report(f: _Fields) -> Report | None:
+    return Report(**f.read(schema.REPORT))
+
+
 def _parse_evaluation(f: _Fields) -> Evaluation | None:
     values = f.read(schema.EVALUATION)
     if not _complete(schema.EVALUATION, values):
@@ -477,6 +482,7 @@ def _parse_person(f: _Fields, number: int) -> Person | None:
 
 _PARSERS: dict[str, Callable[..., object]] = {
     "Notice": _parse_notice, "Meeting": _parse_meeting, "Evaluation": _parse_evaluation, "Person": _parse_person,
+    "Report": _parse_report,
 }
 
 

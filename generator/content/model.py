@@ -22,7 +22,7 @@ from generator.names import printable
 
 __all__ = [
     "Audience", "Board", "Branch", "Content", "Deadline", "DeadlineKind", "Evaluation", "Item", "Kind", "Labeled",
-    "Meeting", "Notice", "Person", "PersonalItem", "Problem", "Severity", "Status",
+    "Meeting", "Notice", "Person", "PersonalItem", "Problem", "Report", "Severity", "Status",
 ]
 
 
@@ -120,6 +120,12 @@ def model_of(record: schema.Record) -> type:
 @dataclass(frozen=True, kw_only=True)
 class Notice(declared(schema.NOTICE)):
     """公示期: ``from`` and ``to`` (``start`` and ``end`` here: ``from`` is a Python keyword)."""
+
+
+@_model
+@dataclass(frozen=True, kw_only=True)
+class Report(declared(schema.REPORT)):
+    """``report:`` in ``board.yml``: the text of the report to the level above (``board report``)."""
 
 
 @_model

@@ -108,6 +108,7 @@ class Field:
     form: str = ""  # text with a pattern: how to write it, in words
     example: str = ""  # text with a pattern: one value that matches
     carried: bool = True  # ``board new-period`` writes it into next year's record (``newperiod``)
+    on_site: bool = True  # False: never shown on the site (the report's text), so no approval covers it
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -222,6 +223,18 @@ NOTICE = Record("Notice", "公示期 notice ", (
     Field("to", "公示结束日期", "date", required=True, attr="end"),
 ))
 
+# ``board report``: the text of the bureau's report to the organization department above (the figures come from
+# ``figures``); every paragraph left out stays a 【请填写……】 placeholder in the .docx.
+REPORT = Record("Report", "报告 report ", (
+    Field("to", "主送机关", "text", on_site=False),
+    Field("basis", "工作依据", "text", on_site=False),
+    Field("meetings", "组织生活会开展情况", "texts", on_site=False),
+    Field("evaluation", "民主评议党员开展情况", "texts", on_site=False),
+    Field("next_steps", "下步工作努力方向", "texts", on_site=False),
+    Field("signature", "落款单位", "text", on_site=False),
+    Field("date", "成文日期", "date", on_site=False),
+))
+
 BOARD = Record("Board", "board.yml ", (
     Field("organization", "发布单位", "text", required=True, searched=True),
     Field("period", "年度", "text", required=True),
@@ -229,6 +242,7 @@ BOARD = Record("Board", "board.yml ", (
     Field("previous", "上年度内容文件夹", "text"),  # relative to board.yml
     Field("notice", "公示期", "record", record=NOTICE),
     Field("feedback", "意见反馈渠道", "texts", searched=True),
+    Field("report", "上报材料", "record", record=REPORT, on_site=False, carried=False),
 ))
 
 MEETING = Record("Meeting", "组织生活会 meeting ", (
@@ -339,7 +353,7 @@ BRANCH = Record("Branch", "支部文件", (
     Field("people", "班子成员和党员", "records", record=PERSON),
 ))
 
-RECORDS = (NOTICE, BOARD, MEETING, EVALUATION, ITEM, PERSONAL_ITEM, PERSON, BRANCH)  # nested before holding
+RECORDS = (NOTICE, REPORT, BOARD, MEETING, EVALUATION, ITEM, PERSONAL_ITEM, PERSON, BRANCH)  # nested before holding
 
 # The eight counts of an evaluation (a tally sheet's columns), and its four grades, in report order.
 COUNTS = tuple(f.key for f in EVALUATION.fields if f.type == "count" and f.required)

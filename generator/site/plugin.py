@@ -29,13 +29,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator import core, names
-from generator.board import search
 from generator.board.changes import read_previous
 from generator.board.pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash_html, unstash_html
 from generator.board.periods import chain
 from generator.board.screen import THEMES, ScreenSettings
+from generator.board.segmenter import Segmenter
 from generator.content.model import Severity
-from generator.site import preview
+from generator.site import preview, search_index
 from generator.site.progress import Progress
 from generator.site.publish import OutputError, check_output
 from generator.speed import Memo, archives
@@ -209,7 +209,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
             raise PluginError(f"内容有 {len(site.checked.errors)} 处错误，网站没有生成，原有网站保持不变")
         self.now = _Build(options, site, search=_take_over_search(config))
         if self.now.search is not None and self.kept.segmenter.separator != self.now.search["separator"]:
-            self.kept.segmenter = search.Segmenter(self.now.search["separator"])
+            self.kept.segmenter = Segmenter(self.now.search["separator"])
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -221,7 +221,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         if self.now.search is not None:  # cut into words beside MkDocs' page rendering (big boards)
             urls = {f.src_uri: "" if f.url == "./" else f.url for f in made}  # the home page is "", as Page.url
             index = Path(config.site_dir) / "search" / "search_index.json"
-            self.now.index = search.index_later(self.now.search, self.now.site.figures, urls.__getitem__,
+            self.now.index = search_index.index_later(self.now.search, self.now.site.figures, urls.__getitem__,
                                                 self.kept.segmenter, index, parallel=not self.serving)
         # Archived periods: the HTML a build with the same key made (MkDocs copies it), else their
         # Markdown, whose HTML ``on_post_page`` keeps for the next build (see ``archives``).

@@ -8,7 +8,7 @@ Material's templates again (two thirds of a small board's build).
 changed template has another checksum).  ``ListedOnce`` lists an installed
 theme's files once per process: MkDocs lists every theme file at each build
 to copy the static ones, and Material ships 14,000 icons (0.13 s a build).
-(The search index is made from the model, each string cut once: see ``search``.)
+(The search index is made from the model, each string cut once: see ``site.search_index``.)
 
 Nothing here knows MkDocs; the plugin keeps one ``Kept`` from build to build.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator.board.search import Segmenter
+from generator.board.segmenter import Segmenter
 from generator.speed import Memo
 
 

@@ -111,7 +111,7 @@ def check_output(target: Path, inputs: Iterable[Path], project: Path | None = No
             raise OutputError(f"输出文件夹 {target} 里已有别的文件，不是本程序生成的网站；为免误删，没有写入。"
                               "请换一个新的或空的文件夹")
         return
-    signatures = {"pdf": b"%PDF", "xlsx": b"PK\x03\x04"}
+    signatures = {"pdf": b"%PDF", "xlsx": b"PK\x03\x04", "docx": b"PK\x03\x04"}
     try:
         with open(target, "rb") as existing:
             head = existing.read(4)

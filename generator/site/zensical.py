@@ -7,7 +7,7 @@ Layout of the folder it describes::
     theme/          a copy of our theme overrides (print, screen, partials, CSS and JS)
 
 ``project()`` is pure: the shell passes the site settings it read from the MkDocs config as
-plain values. Nothing in the project points off the site: fonts are the reader's own
+plain values; ``write()`` lays the project out in a (staging) folder. Nothing in the project points off the site: fonts are the reader's own
 (``font = false``), and no plugin that fetches is configured.
 """
 
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 DOCS_DIR = "docs"
@@ -70,3 +72,14 @@ def project(*, site_name: str, site_description: str | None, language: str, nav:
     lines += _table("project.extra", dict(extra))
     lines += _table("project.markdown_extensions", {name: dict(options) for name, options in markdown_extensions.items()})
     return "\n".join(lines)
+
+
+def write(folder: Path, files: Mapping[str, str], toml: str, theme: str | None) -> None:
+    """The project in ``folder``: ``files`` (pages and data, by path under docs/), the config, the theme copied."""
+    docs = folder / DOCS_DIR
+    for path, text in files.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+    if theme:
+        shutil.copytree(theme, folder / THEME_DIR)
+    (folder / CONFIG_FILE).write_text(toml, encoding="utf-8")
