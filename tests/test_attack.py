@@ -157,7 +157,7 @@ def test_releases_made_in_one_second_or_after_a_clock_set_back_keep_their_order(
     from test_safety import publish
 
     from conftest import approve_board
-    from generator.site import publish as releases
+    from generator.site import releases
 
     content = tiny_board(tmp_path / "c", branch(item(id="01", problem="第一版的问题")))
     approve_board(content)

@@ -291,3 +291,16 @@ def test_undo_restores_exactly_the_files_the_last_import_changed(tmp_path):
     after_edit = _files(content)
     refused = board("import", "--undo", "--config", str(CONFIG), "--content", str(content))
     assert refused.code == 1 and "a.yml: 导入之后又被修改过" in refused.err and _files(content) == after_edit
+
+
+def test_a_new_branch_may_be_made_a_temporary_one_and_an_existing_one_keeps_its_kind(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    sheet = tmp_path / "list.csv"
+    sheet.write_text("序号,存在问题,整改措施,责任人,整改时限,完成情况\n1,值班制度落实不到位,建立值班台账,张某某,2024-12-31,整改中\n",
+                     encoding="utf-8")
+    run = run_import(content, str(sheet), "--branch", "linshi", "--name", "专班临时党支部", "--kind", "临时党支部")
+    assert run.code == 0, run.err
+    [made] = [b for b in load_content(content)[0].branches if b.id == "linshi"]
+    assert made.kind.label == "临时党支部" and made.items
+    run = run_import(content, str(sheet), "--branch", "first", "--kind", "临时党支部")
+    assert run.code == 1 and "--kind 只用于新支部" in run.err

@@ -344,9 +344,9 @@ PERSON = Record("Person", "班子成员和党员", (
 BRANCH = Record("Branch", "支部文件", (
     Field("name", "支部名称", "text", required=True, width=22, searched=True,
           headers=("支部名称", "党支部名称", "党支部", "支部", "党组织名称", "党组织", "单位", "单位名称")),
-    Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH),
+    Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH, headers=("支部类型", "类型", "党组织类型")),
     Field("order", "排序", "integer"),
-    Field("secretary", "支部书记", "text", searched=True),
+    Field("secretary", "支部书记", "text", searched=True, headers=("支部书记", "书记")),
     Field("meeting", "组织生活会", "record", record=MEETING, carried=False),
     Field("evaluation", "民主评议", "record", record=EVALUATION, carried=False),
     Field("rectifications", "整改清单", "records", record=ITEM, attr="items"),

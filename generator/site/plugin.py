@@ -36,8 +36,8 @@ from generator.board.screen import THEMES, ScreenSettings
 from generator.board.segmenter import Segmenter
 from generator.content.model import Severity
 from generator.site import preview, search_index
+from generator.site.outputs import OutputError, check_output
 from generator.site.progress import Progress
-from generator.site.publish import OutputError, check_output
 from generator.speed import Memo, archives
 
 log = logging.getLogger("mkdocs.plugins.board")
