@@ -18,7 +18,16 @@ from generator.content.dates import DateError
 from generator.content.load import MAX_DIGITS
 from generator.content.model import Labeled
 from generator.office import cells
-from generator.office.headers import Column, Table, columns_of, find_table, footer, normal, unread_columns
+from generator.office.headers import (
+    TEMPLATE_NOTE,
+    Column,
+    Table,
+    columns_of,
+    find_table,
+    footer,
+    normal,
+    unread_columns,
+)
 from generator.office.sheets import Sheet, SheetError
 
 REMARK = Column("remark", ("备注", "说明"))  # joins 整改进展 as 备注：…
@@ -115,7 +124,7 @@ def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
     rows = []
     for number, values in table.body():
         texts = _texts(values)
-        if not texts:
+        if not texts or texts == [TEMPLATE_NOTE]:  # the template's own note is no news to the clerk
             rows.append((number, values, "empty"))
         elif footer(texts[0]):
             rows.append((number, values, "是备注、合计或签字行"))

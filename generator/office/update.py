@@ -264,7 +264,7 @@ def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | Non
         try:
             new = _checked(path, text, as_of or dt.date.today())
         except SheetError as exc:
-            problems += [f"{row.ref}（{row.name}）: {p}" for p in exc.problems]
+            problems += [f"{row.ref}（{branch.name}）: {p}" for p in exc.problems]  # its name, however the row wrote it
             continue
         changes = field_changes(branch.evaluation, new.evaluation, schema.EVALUATION) if branch.evaluation else []
         if text.encode("utf-8") == path.read_bytes():
