@@ -33,8 +33,8 @@ from generator.content.source import os_reason
 from generator.files import write_atomic
 from generator.names import display_path, printable
 from generator.site import ports
+from generator.site.outputs import MARKER, staged
 from generator.site.progress import Progress
-from generator.site.publish import MARKER, staged
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -202,7 +202,7 @@ def _plugin(config: MkDocsConfig) -> BoardPlugin:
 def _refuse_output(target: str | Path, inputs: list[Path], base: Path | None = None, *, replaces: str = "folder",
                    marker: Path = MARKER) -> None:
     """Stop before an output replaces, contains or lands inside one of ``inputs`` or the project ``base``."""
-    from generator.site.publish import OutputError, check_output
+    from generator.site.outputs import OutputError, check_output
 
     try:
         check_output(Path(target), inputs, base, replaces=replaces, marker=marker)
@@ -382,7 +382,7 @@ def _to_option(func: Callable) -> Callable:
 @click.option("--force", is_flag=True, help="内容没有变化也发布新版本")
 def publish(config_file, content, audience, as_of, verbose, root, keep, force) -> None:
     """生成并发布为新版本：DIR/releases/<时间>-<版本号>/，再把 DIR/current 一步切换过去。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     root = Path(root).absolute()
     # The change log compares with the live release (current links to it); a first publish has none (never
@@ -397,11 +397,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
         raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     live = releases.live(root)
     checked = run.validate()
-    if options.approval:  # 先审后公开: the gate has no switch here (site-config.yml `approval: off` only)
-        why = wording.refusal(checked.approval)
-        if why is not None:
-            raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
-    build = core.build_id(checked.content, options, core.signoff(checked, options)[0])
+    signed = core.signoff(checked, options)[0]
+    why = wording.refusal(checked.approval) if options.approval else releases.gate_refusal(root)
+    if why is not None:  # 先审后公开: no flag here; approval: off only where the root never held approved releases
+        raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    build = core.build_id(checked.content, options, signed)
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
         return
@@ -409,10 +409,11 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     shutil.rmtree(staging, ignore_errors=True)
     try:
         run.build_into(staging)
-        release = releases.install(root, staging, build)
+        release, removed = releases.install(root, staging, build, keep=keep, approved=signed is not None)
+    except releases.PublishError as exc:
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    removed = releases.prune(root, keep)
     click.echo(f"已发布 {release.name}（{run.describe()}）；{root / releases.CURRENT} 已指向新版本。")
     _archived(run)
     if removed:
@@ -424,7 +425,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
 @_guard
 def rollback(root) -> None:
     """把 DIR/current 切回上一个版本。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     try:
         release = releases.rollback(Path(root).absolute())
@@ -438,7 +439,7 @@ def rollback(root) -> None:
 @_guard
 def releases_(root) -> None:
     """列出已发布的版本：时间、版本号、内容概况，以及当前在线的是哪一个。"""
-    from generator.site import publish as releases
+    from generator.site import releases
 
     found = releases.releases(Path(root).absolute())
     if not found:
@@ -626,9 +627,10 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
+@click.option("--kind", type=click.Choice(["党支部", "临时党支部"]), help="新支部的类型（默认党支部）")
 @click.option("--yes", is_flag=True, help="不逐项询问，直接写入预览中的改动（用于脚本）；对应关系不确定时拒绝导入")
 @click.option("--undo", is_flag=True, help="撤销上一次导入：把它改动过的文件恢复原样")
-def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, yes, undo) -> None:
+def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, kind, yes, undo) -> None:
     """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表：先预览改动，确认后才写入；有任何错误则什么都不改。"""
     from generator.office import transaction
     from generator.office.sheets import SheetError
@@ -649,7 +651,7 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
     try:
         if branch_id:
             plan = plan_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name, name=name,
-                                       as_of=options.as_of, ask=ask)
+                                       kind=kind, as_of=options.as_of, ask=ask)
         else:
             plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
     except SheetError as exc:
@@ -673,6 +675,40 @@ def _confirm_import(plan, *, yes: bool, interactive: bool) -> None:
         raise BoardError("以上是预览，没有写入任何文件。" + ("" if interactive else "核对无误后，加 --yes 重新运行即可写入。"))
     plan.apply()
     click.echo(f"已写入 {len(plan.changes)} 个文件。如需撤销这次导入：board import --undo")
+
+
+@main.command()
+@click.argument("folder")
+@click.option("--organization", required=True, help="发布单位，例如 某县林业局党委")
+@click.option("--period", required=True, help="年度，例如 2025年度")
+@click.option("--branches", "branch_list", help="支部名单（.xlsx 或 .csv）：一列“支部名称”，可加“类型”（党支部/临时党支部）、“支部书记”、“文件名”")
+@_guard
+def init(folder, organization, period, branch_list) -> None:
+    """建立本单位的内容文件夹（board.yml 和每个支部一个文件，没有示例的审批记录），建好就能检查、生成。"""
+    from generator.office.newboard import InitError, init_board, read_branch_list, refuse_place
+    from generator.office.sheets import SheetError
+
+    out = Path(folder)
+    config = Path("site-config.yml")
+    _refuse_output(out, [config] if config.is_file() else [], Path.cwd(), replaces="root")  # not over the project
+    refused = refuse_place(out)
+    organization, period = organization.strip(), period.strip()
+    if refused:
+        raise BoardError(f"没有建立：{refused}。")
+    if not organization or not period:
+        raise BoardError("没有建立：--organization（发布单位）和 --period（年度）都不能为空。")
+    try:
+        branches = read_branch_list(Path(branch_list)) if branch_list else []
+        init_board(out, organization, period, branches)
+    except SheetError as exc:
+        click.echo("\n".join(printable(p) for p in exc.problems), err=True)
+        raise BoardError("支部名单有问题，没有建立任何文件。") from None
+    except InitError as exc:
+        raise BoardError(str(exc)) from None
+    from generator.office.newboard import guide
+
+    for line in guide(out, organization, period, branches, Path("content")):
+        click.echo(printable(line))
 
 
 @main.command(name="template")

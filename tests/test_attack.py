@@ -156,7 +156,7 @@ def test_an_output_or_input_of_the_wrong_kind_is_refused_in_chinese(tmp_path):
 def test_releases_made_in_one_second_or_after_a_clock_set_back_keep_their_order(tmp_path):
     from test_safety import publish
 
-    from generator.site import publish as releases
+    from generator.site import releases
     from helpers import approve_board
 
     content = tiny_board(tmp_path / "c", branch(item(id="01", problem="第一版的问题")))

@@ -123,9 +123,22 @@ def test_prune_removes_old_versions_only(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.ENV, str(tmp_path))
     place = cache.folder()
     (tmp_path / "v-0123456789abcdef").mkdir()
+    (tmp_path / "v-0123456789abcdef" / cache.MARK).touch()  # another version's folder, as this cache makes them
+    (tmp_path / "v-fedcba9876543210").mkdir()
+    (tmp_path / "v-fedcba9876543210" / cache.DATABASE).touch()  # one an earlier version made (no mark yet)
     (tmp_path / "someone-elses").mkdir()
     cache.prune(place)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([place.name, "someone-elses"])
+
+
+def test_prune_never_removes_a_folder_it_did_not_make(tmp_path, monkeypatch):
+    """BOARD_CACHE_DIR pointed at a folder of the user's: their ``v-2025备份`` with notes stays."""
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    notes = tmp_path / "v-2025备份" / "笔记.txt"
+    notes.parent.mkdir()
+    notes.write_text("不要删", encoding="utf-8")
+    cache.keep(cache.folder(), [("entry", b"1")])
+    assert notes.read_text(encoding="utf-8") == "不要删"
 
 
 def test_entries_not_written_for_a_month_go_when_new_ones_are_kept(tmp_path, monkeypatch):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator import core, speed
-from generator.board.pages import ledger_page_number, ledger_page_path, stash_html
+from generator.board.pages import ledger_page_number, ledger_page_path
+from generator.site.htmlblocks import stash_html
 from generator.speed import Memo
 from helpers import evaluation, item, tiny_board, write_yaml
 

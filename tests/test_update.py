@@ -149,3 +149,16 @@ def test_reimport_keeps_the_clerks_spelling_and_an_unchanged_sheet_changes_no_by
     run = run_import(content, str(office_csv(tmp_path / "d.csv", owner="")), "--branch", "jiaojing", "--as-of", "2026-11-25")
     assert run.code == 1 and run.err.splitlines()[0] == "d!E5: 责任人不能为空"
     assert branch.read_text(encoding="utf-8") == spelled.replace("owner: 李某某", "owner: 赵某某")
+
+
+def test_a_new_branch_may_be_made_a_temporary_one_and_an_existing_one_keeps_its_kind(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    sheet = tmp_path / "list.csv"
+    sheet.write_text("序号,存在问题,整改措施,责任人,整改时限,完成情况\n1,值班制度落实不到位,建立值班台账,张某某,2024-12-31,整改中\n",
+                     encoding="utf-8")
+    run = run_import(content, str(sheet), "--branch", "linshi", "--name", "专班临时党支部", "--kind", "临时党支部")
+    assert run.code == 0, run.err
+    [made] = [b for b in load_content(content)[0].branches if b.id == "linshi"]
+    assert made.kind.label == "临时党支部" and made.items
+    run = run_import(content, str(sheet), "--branch", "first", "--kind", "临时党支部")
+    assert run.code == 1 and "--kind 只用于新支部" in run.err

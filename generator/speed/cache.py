@@ -31,7 +31,9 @@ from pathlib import Path
 
 ENV = "BOARD_CACHE_DIR"
 OFF = "off"
-_PREFIX = "v-"  # only folders named so are ever removed (the base may be shared)
+_PREFIX = "v-"  # only folders named so, and marked as ours, are ever removed (the base may be shared)
+MARK = ".disclosure-board-cache"  # in every folder this cache makes: the only ones ``prune`` may remove
+_OLD_LAYOUT = frozenset(("entries.sqlite", "entries.sqlite-wal", "entries.sqlite-shm"))  # made before the mark
 KEEP_DAYS = 30  # entries of files not written since are removed when new ones are stored
 DATABASE = "entries.sqlite"
 BATCH = 500  # names per lookup query (SQLite limits the parameters of one statement)
@@ -64,6 +66,8 @@ def folder() -> Path | None:
         status = here.stat()
     except OSError:
         return None
+    with contextlib.suppress(OSError):
+        (here / MARK).touch()
     if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
         return None  # someone else could plant entries
     return here
@@ -171,12 +175,25 @@ def encode(value: object) -> bytes:
 
 
 def prune(place: Path | None) -> None:
-    """Drop other versions' folders (their entries can never be used again)."""
+    """Drop other versions' folders (their entries can never be used again): only folders this cache made.
+
+    ``BOARD_CACHE_DIR`` may name a folder people keep other things in, a ``v-2025备份`` too: a folder is
+    removed only when it has ``MARK``, or holds nothing but the database an earlier version left there.
+    """
     if place is None:
         return
     try:
         for other in place.parent.iterdir():
-            if other != place and other.name.startswith(_PREFIX) and other.is_dir():
+            if other != place and other.name.startswith(_PREFIX) and not other.is_symlink() and _ours(other):
                 shutil.rmtree(other, ignore_errors=True)
     except OSError:
         pass
+
+
+def _ours(folder: Path) -> bool:
+    if (folder / MARK).is_file():
+        return True
+    try:
+        return folder.is_dir() and {p.name for p in folder.iterdir()} <= _OLD_LAYOUT
+    except OSError:
+        return False

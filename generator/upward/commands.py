@@ -64,7 +64,7 @@ def rollup(sources, out, title, audience, period, skip_missing, config_file, ver
 
     每个 SOURCE 是一个单位已生成或已发布的公开栏：网站文件夹、其中的 data/summary.json，或内网地址（http://…）。
     """
-    from generator.site.publish import staged
+    from generator.site.outputs import staged
     from generator.upward import rollup_site, tally
     from generator.upward.rollup import combine
     from generator.upward.sources import relative_link
