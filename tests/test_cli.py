@@ -7,7 +7,7 @@ import gzip
 import json
 import os
 
-from conftest import CONFIG, board, board_cli, clean_env, evaluation, item, tiny_board
+from helpers import CONFIG, board, board_cli, clean_env, evaluation, item, tiny_board
 
 
 def check(content, *extra):
@@ -93,7 +93,7 @@ def test_mkdocs_build_through_the_plugin_fails_on_content_errors(tmp_path):
 def test_serve_on_a_busy_port_says_so_before_building(board_dir):
     import socket
 
-    from conftest import free_port
+    from helpers import free_port
 
     port = free_port()
     with socket.socket() as busy:

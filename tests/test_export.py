@@ -8,11 +8,11 @@ import shutil
 
 from openpyxl import load_workbook
 
-from conftest import CONFIG, REPO, board
 from generator.content.load import load_content
 from generator.office.export import record_sheets
 from generator.office.itemrows import import_items, rectification_table
 from generator.office.sheets import read_sheets
+from helpers import CONFIG, REPO, board
 
 
 def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):

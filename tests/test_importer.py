@@ -4,6 +4,8 @@ the wrong grammar is never chosen silently."""
 from __future__ import annotations
 
 import pytest
+
+from generator.content.load import load_content
 from office_sheets import (
     EVALUATION_NAMES,
     INSPECTION_ISSUE_1,
@@ -13,8 +15,6 @@ from office_sheets import (
     inspection_ledger,
     three_grade_csv,
 )
-
-from generator.content.load import load_content
 
 BRANCHES = {"jiguan-1": EVALUATION_NAMES[0], "jiguan-2": EVALUATION_NAMES[1], "tuixiu": EVALUATION_NAMES[2]}
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from office_sheets import messy_workbook, office_csv, office_workbook, tally_workbook
 from openpyxl import Workbook
 
-from conftest import CONFIG, board, evaluation, item, tiny_board, write_yaml
 from generator.content.load import load_content
+from helpers import CONFIG, board, evaluation, item, tiny_board, write_yaml
+from office_sheets import messy_workbook, office_csv, office_workbook, tally_workbook
 
 BRANCH_TEXT = """# 机关第一党支部 — 由党委办维护，请勿删除本行注释
 name: 机关第一党支部
