@@ -45,7 +45,7 @@ def test_a_renumbered_sheet_never_gives_a_party_item_the_audience_of_its_new_num
     content = _three(tmp_path / "again")
     with_column = _csv(tmp_path / "blank-audience.csv", [*HEAD, "公开范围"], *[[*r, ""] for r in rows])
     run = _import(with_column, content, "--yes")                          # the column there, the cell left blank
-    assert run.exit_code == 0 and "公开范围改变" not in run.output and "修改 01（原序号 02）" in run.output
+    assert run.exit_code == 0 and "公开范围改变" not in run.output and "修改 01（党内，原序号 02）" in run.output
     assert "audience: 党内" in (content / "branches" / "first.yml").read_text(encoding="utf-8")
 
 
