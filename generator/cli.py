@@ -405,6 +405,13 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
         return
+    try:
+        again = None if force else releases.reinstate(root, build, approved=signed is not None)
+    except releases.PublishError as exc:
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
+    if again is not None:  # after a rollback: the same version goes live again, never listed twice
+        click.echo(f"已重新上线 {again.name}：内容与这个已发布的版本相同，没有重新生成；{root / releases.CURRENT} 已指向它。")
+        return
     staging = releases.staging_dir(root)
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -625,9 +632,10 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
+@click.option("--kind", type=click.Choice(["党支部", "临时党支部"]), help="新支部的类型（默认党支部）")
 @click.option("--yes", is_flag=True, help="不逐项询问，直接写入预览中的改动（用于脚本）；对应关系不确定时拒绝导入")
 @click.option("--undo", is_flag=True, help="撤销上一次导入：把它改动过的文件恢复原样")
-def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, yes, undo) -> None:
+def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, kind, yes, undo) -> None:
     """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表：先预览改动，确认后才写入；有任何错误则什么都不改。"""
     from generator.office import transaction
     from generator.office.sheets import SheetError
@@ -648,7 +656,7 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
     try:
         if branch_id:
             plan = plan_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name, name=name,
-                                       as_of=options.as_of, ask=ask)
+                                       kind=kind, as_of=options.as_of, ask=ask)
         else:
             plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
     except SheetError as exc:
@@ -672,6 +680,40 @@ def _confirm_import(plan, *, yes: bool, interactive: bool) -> None:
         raise BoardError("以上是预览，没有写入任何文件。" + ("" if interactive else "核对无误后，加 --yes 重新运行即可写入。"))
     plan.apply()
     click.echo(f"已写入 {len(plan.changes)} 个文件。如需撤销这次导入：board import --undo")
+
+
+@main.command()
+@click.argument("folder")
+@click.option("--organization", required=True, help="发布单位，例如 某县林业局党委")
+@click.option("--period", required=True, help="年度，例如 2025年度")
+@click.option("--branches", "branch_list", help="支部名单（.xlsx 或 .csv）：一列“支部名称”，可加“类型”（党支部/临时党支部）、“支部书记”、“文件名”")
+@_guard
+def init(folder, organization, period, branch_list) -> None:
+    """建立本单位的内容文件夹（board.yml 和每个支部一个文件，没有示例的审批记录），建好就能检查、生成。"""
+    from generator.office.newboard import InitError, init_board, read_branch_list, refuse_place
+    from generator.office.sheets import SheetError
+
+    out = Path(folder)
+    config = Path("site-config.yml")
+    _refuse_output(out, [config] if config.is_file() else [], Path.cwd(), replaces="root")  # not over the project
+    refused = refuse_place(out)
+    organization, period = organization.strip(), period.strip()
+    if refused:
+        raise BoardError(f"没有建立：{refused}。")
+    if not organization or not period:
+        raise BoardError("没有建立：--organization（发布单位）和 --period（年度）都不能为空。")
+    try:
+        branches = read_branch_list(Path(branch_list)) if branch_list else []
+        init_board(out, organization, period, branches)
+    except SheetError as exc:
+        click.echo("\n".join(printable(p) for p in exc.problems), err=True)
+        raise BoardError("支部名单有问题，没有建立任何文件。") from None
+    except InitError as exc:
+        raise BoardError(str(exc)) from None
+    from generator.office.newboard import guide
+
+    for line in guide(out, organization, period, branches, Path("content")):
+        click.echo(printable(line))
 
 
 @main.command(name="template")

@@ -17,8 +17,9 @@ from generator.approval import log as approvals
 from generator.approval import state as approval
 from generator.board import changes, checks, periods
 from generator.board.figures import Figures, compute
-from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_data, render_pages
+from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_pages
 from generator.board.screen import ScreenSettings, screen_files
+from generator.board.sitedata import render_data
 from generator.content.dates import DateError, parse_date
 from generator.content.load import load_content, parse_choice
 from generator.content.model import Audience, Content, Problem, Severity

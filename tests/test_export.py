@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from conftest import CONFIG, REPO, board
 from generator.content.load import load_content
+from generator.office.export import record_sheets
 from generator.office.itemrows import import_items, rectification_table
 from generator.office.sheets import read_sheets
 
@@ -40,7 +41,10 @@ def test_export_then_import_gives_the_same_content(tmp_path):
     run = board("export", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
     assert run.code == 0, run.err
     book = load_workbook(out)
-    assert {"整改台账", "民主评议"} <= set(book.sheetnames) and len(book.sheetnames) == len(before.branches) + 2
+    sheets = [sheet.name for sheet in record_sheets()]
+    assert sheets == ["党员承诺", "个人整改清单"]
+    assert book.sheetnames[-4:] == ["整改台账", "民主评议", *sheets]
+    assert len(book.sheetnames) == len(before.branches) + 4
     ledger_rows = book["整改台账"].max_row - 2
     assert ledger_rows == sum(len(b.items) for b in before.branches)
     for branch in before.branches:

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import evaluation, item, tiny_board, write_yaml
 from generator import core, speed
-from generator.board.pages import ledger_page_number, ledger_page_path, stash_html
+from generator.board.pages import ledger_page_number, ledger_page_path
+from generator.site.htmlblocks import stash_html
 from generator.speed import Memo
 
 TEMPLATES = Path(core.__file__).parent / "templates"

@@ -40,7 +40,10 @@ def screen_board(root: Path, organization: str = "测试局党委") -> Path:
         "a-big": {"name": "事项很多的第一党支部", "order": 1, "evaluation": evaluation(), "rectifications": many},
         "b-small": {"name": "第二党支部", "order": 2, "evaluation": evaluation(),
                     "rectifications": [item(id="1", status="已销号", completed="2024-02-01"),
-                                       item(id="2", problem="仅党内可见的问题", audience="党内")]},
+                                       item(id="2", problem="仅党内可见的问题", audience="党内")],
+                    "people": [{"name": f"党员{n}", "role": "支部委员", "pledge": LONG if n == 1 else f"第{n}条承诺",
+                                "fulfilled": "已践诺", "rectifications": [item(problem="公开的个人问题", audience="公开")]}
+                               for n in range(1, 9)] + [{"name": "仅党内可见的人", "audience": "党内"}]},
         "c-temp": {"name": "临时党支部", "order": 3, "kind": "临时党支部", "rectifications": []},
     }, organization=organization)
 
@@ -132,7 +135,7 @@ def test_every_slide_fits_every_screen(browser, served, size):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     open_screen(page, url + "screen/?seconds=1&refresh=60")
-    seen = walk(page, {"overview", "branch:a-big", "branch:b-small", "branch:c-temp", "overdue"})
+    seen = walk(page, {"overview", "branch:a-big", "branch:b-small", "pledges:b-small", "branch:c-temp", "overdue"})
     page.close()
     for name, report in seen.items():
         assert report["problems"] == [], (name, report["problems"])
@@ -141,7 +144,8 @@ def test_every_slide_fits_every_screen(browser, served, size):
     text = " ".join(r["text"] for r in seen.values())
     for n in range(1, 25):
         assert f"第{n}项问题" in text or n % 3 == 0
-    assert "仅党内可见的问题" not in text
+    assert "仅党内可见的问题" not in text and "仅党内可见的人" not in text
+    assert all(f"党员{n}" in text for n in range(1, 9)) and not any(s.startswith("pledges:a-big") for s in seen)
     origin = urlparse(url).netloc
     assert all(urlparse(u).netloc == origin for u in requests), requests
 

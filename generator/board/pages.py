@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import math
 import posixpath
 import re
@@ -24,9 +23,9 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from generator.board.figures import BranchFigures, Figures, ledger, summary
+from generator.board.figures import BranchFigures, Figures, ledger
 from generator.board.footer import print_footer
-from generator.board.periods import Links, item_anchor, record_anchor
+from generator.board.periods import Links, item_anchor, record_anchor, row_anchor
 from generator.board.qr import code_for
 from generator.content import schema
 from generator.content.dates import chinese
@@ -49,7 +48,6 @@ RECORDS = {record.name.lower(): record for record in schema.RECORDS}
 COUNT_COLUMNS = ("total", *(s.key for s in Status if s.finished), *(s.key for s in reversed(Status) if not s.finished),
                  "overdue")
 NO_SHARES = dict.fromkeys(schema.GRADES)  # the report's shares when nobody was graded
-SUMMARY_PATH = "data/summary.json"
 Beside = Callable[[Callable[[], dict[str, str]]], Callable[[], dict[str, str]]]  # see ``speed.beside``
 LEDGER_PAGE_ROWS = 1000  # rows per ledger page: a bureau's ledger is one page
 
@@ -144,7 +142,7 @@ def _environment() -> jinja2.Environment:
         finalize=_plain,
     )
     env.filters.update(meta_text=_meta_text, pct=_pct, cn_date=_cn_date, css_string=_css_string, anchor=item_anchor,
-                       display=_display, person_anchor=person_anchor)
+                       display=_display, person_anchor=person_anchor, row_anchor=row_anchor)
     env.globals.update(marks=STATUS_MARKS, grades=GRADE_LABELS, label=LABELS, header=HEADERS, records=RECORDS,
                        statuses=tuple(Status), count_columns=COUNT_COLUMNS, no_shares=NO_SHARES,
                        carried_sentence=carried_sentence, print_footer=print_footer)
@@ -343,35 +341,3 @@ def render_print(public: Figures, memo: Memo | None = None, site_url: str = "", 
                 for bf in public.branches]
     return {"print.md": _render("print.md.j2", "print.md", f=public, board=public.board, ev=public.evaluation,
                                 sections=sections, signed=signed, preview=preview)}
-
-
-_BLOCK = re.compile(r"(?m)^<(?!!--)[^\n]*(?:\n(?!\n)[^\n]*)*")
-_TOKEN = "BOARDHTMLBLOCK{:06d}"
-_TOKEN_HTML = re.compile(r"<p>BOARDHTMLBLOCK(\d{6})</p>")
-
-
-def stash_html(markdown: str) -> tuple[str, list[str]]:
-    """Take our pages' raw-HTML blocks out of the Markdown, leaving a token per block.
-
-    Our pages are headings plus raw-HTML blocks that Markdown passes through
-    unchanged, but Python-Markdown (and MkDocs) parse every tag of them to find
-    out; for big boards that parse is most of the build.  ``unstash_html`` puts
-    the blocks back after conversion, so the HTML is what Markdown would have made.
-    """
-    blocks: list[str] = []
-
-    def keep(match: re.Match) -> str:
-        blocks.append(match.group(0))
-        return _TOKEN.format(len(blocks) - 1)
-
-    return _BLOCK.sub(keep, markdown), blocks
-
-
-def unstash_html(html: str, blocks: list[str]) -> str:
-    return _TOKEN_HTML.sub(lambda m: blocks[int(m.group(1))], html)
-
-
-def render_data(figures: Figures, signed: dict[str, str] | None = None) -> dict[str, str]:
-    """Non-page files of the site: ``data/summary.json`` (with who reviewed and approved it, or null)."""
-    data = {**summary(figures), "approval": signed}
-    return {SUMMARY_PATH: json.dumps(data, ensure_ascii=False, indent=2) + "\n"}

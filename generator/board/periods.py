@@ -57,6 +57,11 @@ def record_anchor(record: schema.Record, number: int) -> str:
     return f"{record.name.lower()}-{number}"
 
 
+def row_anchor(obj: object, record: schema.Record, number: int) -> str:
+    """A record's row on the branch page: by its id when it has one (items), else by its place (``record_anchor``)."""
+    return item_anchor(obj.id) if "id" in record else record_anchor(record, number)
+
+
 def item_path(period_root: str, branch_id: str, item_id: str) -> str:
     """An item's address from the site root: its row on its branch page."""
     return f"{period_root}branches/{branch_id}/#{item_anchor(item_id)}"

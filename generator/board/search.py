@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.board.figures import BranchFigures, Figures
-from generator.board.periods import item_anchor, record_anchor
+from generator.board.periods import row_anchor
 from generator.board.segmenter import Segmenter
 from generator.content import schema
 from generator.content.dates import chinese
@@ -39,7 +39,8 @@ SECTIONS = {"rectifications": "rectifications", "people": "people"}  # a branch'
 
 
 def _title_field(record: schema.Record) -> schema.Field:
-    return next(f for f in record.searched() if f.required)
+    """What an entry of this record is called: its first required searched text, else its first text."""
+    return next((f for f in record.searched() if f.required), None) or next(f for f in record.fields if f.type == "text")
 
 
 def _labels(record: schema.Record) -> tuple[str, ...]:
@@ -102,11 +103,11 @@ def _record_entries(record: schema.Record, held: tuple, url: str, prefix: str) -
     """One entry per record (its row's anchor, as the branch page has it), then the records it holds."""
     title = _title_field(record)
     for number, obj in enumerate(held, start=1):
-        anchor = prefix + (item_anchor(obj.id) if "id" in record else record_anchor(record, number))
+        anchor = prefix + row_anchor(obj, record, number)
         fields = [p for f in record.searched() if f is not title for p in _paragraph(f.label, getattr(obj, f.name))]
         if record.audience and getattr(obj, record.audience.name) is not schema.Audience.PUBLIC:
             fields += _paragraph(record.audience.label, getattr(obj, record.audience.name).label)
-        yield Entry(f"{url}#{anchor}", getattr(obj, title.name), tuple(fields))
+        yield Entry(f"{url}#{anchor}", getattr(obj, title.name) or record.what, tuple(fields))
         for field in record.lists():
             yield from _record_entries(field.record, getattr(obj, field.name), url, f"{anchor}-")
 

@@ -147,6 +147,7 @@ class Record:
     name: str
     what: str
     fields: tuple[Field, ...]
+    sheet: str = ""  # the name of its sheet in an exported workbook (default: the label of the list holding it)
 
     def __post_init__(self) -> None:
         keys = [f.key for f in self.fields]
@@ -200,7 +201,7 @@ class Record:
         if unknown:
             raise ValueError(f"{name}: {sorted(unknown)} are not fields of {self.name}")
         fields = tuple(dataclasses.replace(f, **changes.get(f.key, {})) for f in self.fields)
-        return Record(name, what, fields)
+        return Record(name, what, fields, self.sheet)
 
     def columns(self) -> tuple[Field, ...]:
         """The fields a sheet has columns for, in column order."""
@@ -323,11 +324,11 @@ ITEM = Record("Item", "整改事项", (
 
 # A member's own list (个人整改清单): a branch's item, except that the owner defaults to the person
 # (``load``) and that it is 党内 unless marked 公开: a person's problems are public only when the office says so.
-PERSONAL_ITEM = ITEM.variant(
+PERSONAL_ITEM = dataclasses.replace(ITEM.variant(
     "PersonalItem", "个人整改事项",
     owner={"required": False},
     audience={"default": Audience.PARTY},
-)
+), sheet="个人整改清单")
 
 PERSON = Record("Person", "班子成员和党员", (
     Field("name", "姓名", "text", required=True, headers=("姓名", "党员姓名", "承诺人"), width=10, searched=True),
@@ -339,14 +340,14 @@ PERSON = Record("Person", "班子成员和党员", (
     Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
           headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),
     Field("rectifications", "个人整改清单", "records", record=PERSONAL_ITEM, attr="items"),
-))
+), sheet="党员承诺")
 
 BRANCH = Record("Branch", "支部文件", (
     Field("name", "支部名称", "text", required=True, width=22, searched=True,
           headers=("支部名称", "党支部名称", "党支部", "支部", "党组织名称", "党组织", "单位", "单位名称")),
-    Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH),
+    Field("kind", "支部类型", "enum", choices=Kind, default=Kind.BRANCH, headers=("支部类型", "类型", "党组织类型")),
     Field("order", "排序", "integer"),
-    Field("secretary", "支部书记", "text", searched=True),
+    Field("secretary", "支部书记", "text", searched=True, headers=("支部书记", "书记")),
     Field("meeting", "组织生活会", "record", record=MEETING, carried=False),
     Field("evaluation", "民主评议", "record", record=EVALUATION, carried=False),
     Field("rectifications", "整改清单", "records", record=ITEM, attr="items"),

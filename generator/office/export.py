@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -120,6 +122,9 @@ def template(path: Path) -> None:
     ws.cell(rows.stop + 1, 1, "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。")
     tally = _tally_sheet(book)
     _validations(tally, TALLY_COLUMNS, 3, 2 + TEMPLATE_ROWS)
+    for sheet in record_sheets():  # 党员承诺; a person's own items are typed on a 整改清单 (import --person)
+        if len(sheet.path) == 1:
+            _validations(sheet.make(book), sheet.columns, 3, 2 + TEMPLATE_ROWS)
     save(book, path)
 
 
@@ -199,7 +204,64 @@ def export(content: Content, path: Path, as_of: dt.date) -> None:
         _put(tally, r, 1, _cell_value(branch, BRANCH_COLUMN))
         for c, field in enumerate(TALLY_COLUMNS[1:], start=2):
             _put(tally, r, c, _cell_value(branch.evaluation, field))
+    for sheet in record_sheets():
+        sheet.fill(sheet.make(book), content)
     save(book, path)
+
+
+@dataclass(frozen=True)
+class RecordSheet:
+    """The sheet of one list of records a branch holds (``schema``), board-wide: 党员承诺, 个人整改清单 …
+
+    Its columns: the branch's name, the holder's first column when the list is inside
+    another record (a person's items: 姓名), then the record's own columns.  Any
+    list declared on a branch gets one, every audience included (the export is the office's record).
+    """
+
+    path: tuple[schema.Field, ...]  # the records fields from the branch down to this list
+    name: str
+
+    @property
+    def columns(self) -> tuple[schema.Field, ...]:
+        holders = tuple(f.record.columns()[0] for f in self.path[:-1])
+        return (BRANCH_COLUMN, *holders, *self.path[-1].record.columns())
+
+    def make(self, book: Workbook) -> Worksheet:
+        ws = book.create_sheet(self.name)
+        _title(ws, self.name, len(self.columns))
+        _header(ws, 2, [f.header for f in self.columns], [f.width for f in self.columns])
+        return ws
+
+    def rows(self, content: Content) -> Iterator[tuple[object, ...]]:
+        """Per record: the branch, each holder, the record."""
+        def walk(holders: tuple[object, ...], fields: tuple[schema.Field, ...]) -> Iterator[tuple[object, ...]]:
+            for obj in getattr(holders[-1], fields[0].name):
+                yield from ([(*holders, obj)] if len(fields) == 1 else walk((*holders, obj), fields[1:]))
+
+        for branch in content.branches:
+            yield from walk((branch,), self.path)
+
+    def fill(self, ws: Worksheet, content: Content) -> None:
+        last = 2
+        for last, row in enumerate(self.rows(content), start=3):
+            owners = (*row[:-1], *([row[-1]] * len(self.path[-1].record.columns())))
+            for c, (obj, field) in enumerate(zip(owners, self.columns, strict=True), start=1):
+                cell = _put(ws, last, c, _cell_value(obj, field))
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = DATE_FORMAT
+        _validations(ws, self.columns, 3, max(last, 3))
+
+
+def record_sheets() -> list[RecordSheet]:
+    """A sheet for every list of records a branch holds besides its own 整改清单 (which has its sheets above)."""
+    def under(path: tuple[schema.Field, ...]) -> Iterator[RecordSheet]:
+        record = path[-1].record
+        yield RecordSheet(path, record.sheet or path[-1].label)
+        for field in record.lists():
+            yield from under((*path, field))
+
+    return [sheet for field in schema.BRANCH.lists() if field.key != "rectifications" for sheet in under((field,))]
 
 
 def save(book: Workbook, path: Path) -> None:

@@ -111,15 +111,16 @@ def _band(top: list[Any], sub: list[Any]) -> list[str]:
 def find_table(sheet: Sheet, wanted: tuple[Column, ...], needed: tuple[str, ...]) -> Table | None:
     """The first header band (one row, or two with a group row above) that has every ``needed`` key.
 
-    Two rows are read as one band only when the lower row names more columns than the upper alone,
-    so the first item under a one-row header is never taken for a sub-header.
+    Two rows are read as one band only when the upper row names a column itself (a title or 填报单位
+    row above a one-row header is no group row) and the lower row names more columns than the upper
+    alone, so the first item under a one-row header is never taken for a sub-header.
     """
     rows = sheet.rows
     for index in range(min(HEADER_SCAN_ROWS, len(rows))):
         single = [normal(cell) for cell in rows[index]]
         one = assign(single, wanted)
         two: dict[str, list[int]] = {}
-        if index + 1 < len(rows):
+        if one and index + 1 < len(rows):
             double = _band(rows[index], rows[index + 1])
             two = assign(double, wanted)
         if sum(map(len, two.values())) > sum(map(len, one.values())) and all(k in two for k in needed):

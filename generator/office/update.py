@@ -173,15 +173,22 @@ def _as_written(fresh: list[CommentedMap], new: tuple[Item, ...], pairs: list[in
 
 
 def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
-                        name: str | None = None, as_of: dt.date | None = None,
+                        name: str | None = None, kind: str | None = None, as_of: dt.date | None = None,
                         ask: Callable[[str], bool] | None = None) -> Plan:
-    """What importing a list into one branch would change; ``ask`` settles uncertain matches (None: unresolved)."""
+    """What importing a list into one branch would change; ``ask`` settles uncertain matches (None: unresolved).
+
+    ``name`` and ``kind`` (党支部 | 临时党支部) make a new branch file; an existing branch keeps its own.
+    """
     path = _branch_file(content_dir, branch_id)
     data = branchfile.read(path)
     if not path.exists():
         if not name:
-            raise SheetError([f"{path} 不存在：新支部请用 --name 给出支部名称"])
+            raise SheetError([f"{path} 不存在：新支部请用 --name 给出支部名称（临时党支部再加 --kind 临时党支部）"])
         data["name"] = name
+        if kind:
+            data["kind"] = kind
+    elif kind:
+        raise SheetError([f"{path} 已存在：--kind 只用于新支部；要改类型请直接改支部文件里的 kind"])
     old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
     imported = read_list(sheet_path, sheet, (f"（{branch_id}）", str(data.get("name", ""))))
     old = old_branch.items if old_branch else ()

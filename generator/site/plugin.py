@@ -30,12 +30,13 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator import core, names
 from generator.board.changes import read_previous
-from generator.board.pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path, stash_html, unstash_html
+from generator.board.pages import LEDGER_PAGE_ROWS, ledger_page_number, ledger_page_path
 from generator.board.periods import chain
 from generator.board.screen import THEMES, ScreenSettings
 from generator.board.segmenter import Segmenter
 from generator.content.model import Severity
 from generator.site import preview, search_index
+from generator.site.htmlblocks import stash_html, unstash_html
 from generator.site.outputs import OutputError, check_output
 from generator.site.progress import Progress
 from generator.speed import Memo, archives
@@ -242,7 +243,7 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         return Files(kept + made)
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Hide our raw-HTML blocks from Python-Markdown (``pages.stash_html``); date the page by as-of."""
+        """Hide our raw-HTML blocks from Python-Markdown (``htmlblocks.stash_html``); date the page by as-of."""
         now = self.now
         now.done += 1
         now.progress.update(now.done, now.pages)

@@ -450,16 +450,10 @@
     return numbered(flow(head, blocks).concat(branch.items.length ? paginate(head, branch.items, false, empty) : []), name);
   }
 
+  /* 党员承诺公示: the branch's people as a list under its title, paged like the overdue list (fits every board). */
   function pledgeSlides(branch) {
     return paginate(function () {
-      var s = slide("pledges:" + branch.id, branch.name + " · 党员承诺公示", branch.qr);
-      var people = branch.people || [];
-      var pledged = people.filter(function (p) { return p.pledge; }).length;
-      var cards = el("div", "cards");
-      cards.appendChild(card(people.length, labels.people.people));
-      cards.appendChild(card(pledged, labels.people.pledges, "good"));
-      s.appendChild(cards);
-      return s;
+      return slide("pledges:" + branch.id, branch.name + " · 党员承诺公示", branch.qr);
     }, branch.people || [], false, "暂无公开的承诺", "person");
   }
 

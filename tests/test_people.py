@@ -1,0 +1,135 @@
+"""``people:`` in a branch file (issue 28), the first record type after items: checks, change log,
+new period and the 党员承诺 sheet handle people as they handle items.  What each audience sees
+is in ``test_audience``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from openpyxl import load_workbook
+
+from generator.board.changes import entry, snapshot
+from generator.board.checks import check
+from generator.board.figures import compute
+from generator.content.load import load_content
+from generator.content.model import Audience, Severity
+from generator.office.export import export
+from generator.office.newperiod import new_period
+
+AS_OF = dt.date(2027, 7, 1)
+
+
+def write(path: Path, data: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def personal(problem: str, **more) -> dict:
+    return {"problem": problem, "measures": ["改进"], "deadline": "2027-12-31", **more}
+
+
+def board_with(root: Path, people: list[dict], **board) -> Path:
+    write(root / "board.yml", {"organization": "测试局党委", "period": "2026年度", **board})
+    write(root / "branches" / "a.yml", {"name": "第一党支部", "people": people})
+    return root
+
+
+def line_of(path: Path, text: str, nth: int = 1) -> int:
+    """The line (1-based) of the ``nth`` line of ``path`` that holds ``text``."""
+    found = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if text in line]
+    return found[nth - 1]
+
+
+def loaded(root: Path):
+    content, problems = load_content(root)
+    return content, [*problems, *(check(content, AS_OF) if content else [])]
+
+
+def test_a_person_without_name_and_an_item_without_problem_are_errors_at_their_lines(tmp_path):
+    root = board_with(tmp_path, [{"role": "党员", "pledge": "承诺"},
+                                 {"name": "甲", "rectifications": [{"measures": ["改"], "deadline": "2027-06-30"}]}])
+    _, problems = loaded(root)
+    shown = sorted(str(p) for p in problems)
+    path = root / "branches" / "a.yml"
+    person, item = line_of(path, "- role: 党员"), line_of(path, "- measures:")
+    assert any(s.startswith(f"{path}:{person}: ") and "缺少必填项 name（姓名）" in s for s in shown), shown
+    assert any(s.startswith(f"{path}:{item}: ") and "缺少必填项 problem（问题）" in s for s in shown), shown
+
+
+def test_duplicate_names_warn_and_personal_items_follow_the_items_rules(tmp_path):
+    root = board_with(tmp_path, [
+        {"name": "甲", "rectifications": [personal("一", id="01", status="已完成"), personal("二", id="01")]},
+        {"name": "甲"},
+    ])
+    _, problems = loaded(root)
+    messages = [p.message for p in problems]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    second = line_of(root / "branches" / "a.yml", "- name: 甲", 2)
+    assert any("出现了两次" in p.message and p.line == second for p in warnings), problems
+    assert any("completed（完成日期）" in p.message for p in problems), messages
+    assert any("甲的个人整改清单里序号 id“01”重复" in p.message for p in problems), messages
+
+
+def test_change_log_lists_fulfilment_and_personal_status_changes_for_the_audience(tmp_path):
+    people = [{"name": "甲", "pledge": "讲党课", "rectifications": [personal("公开的个人问题", audience="公开")]},
+              {"name": "乙", "pledge": "党内承诺", "audience": "党内"}]
+    root = board_with(tmp_path, people)
+    before = snapshot(compute(loaded(root)[0], Audience.PUBLIC, AS_OF))
+    people[0]["fulfilled"] = "已讲 2 次"
+    people[0]["rectifications"][0]["status"] = "整改中"
+    people[1]["fulfilled"] = "党内践诺"
+    board_with(tmp_path, people)
+    after = snapshot(compute(loaded(root)[0], Audience.PUBLIC, AS_OF))
+    change = entry(before, after, AS_OF.isoformat(), "b1")
+    changed = {(c["id"], c["from"], c["to"]) for c in change["status"]}
+    assert changed == {("甲", "践诺：未报告", "践诺：已讲 2 次"), ("甲/01", "未开始", "整改中")}
+    assert "乙" not in str(after) and {"name": "报告践诺", "from": 0, "to": 1} in change["figures"]
+
+
+def test_new_period_keeps_people_clears_pledges_and_carries_open_personal_items(tmp_path):
+    root = board_with(tmp_path / "2026", [
+        {"name": "甲", "role": "支部书记", "pledge": "讲党课", "fulfilled": "讲了", "rectifications": [
+            personal("未完成", id="01", status="整改中"),
+            personal("已完成", id="02", status="已完成", completed="2027-05-01"),
+            personal("公开的", id="03", audience="公开")]},
+        {"name": "乙", "audience": "党内"},
+    ], id="2026")
+    content, _ = loaded(root)
+    carried = new_period(content, tmp_path / "2027", "2027年度", None, AS_OF)
+    assert [name for name, _ in carried.branches[0][2]] == ["甲/01", "甲/03"]
+    following, problems = loaded(tmp_path / "2027")
+    assert [p for p in problems if p.severity is Severity.ERROR] == []
+    first, second = following.branches[0].people
+    assert (first.name, first.role, first.pledge, first.fulfilled) == ("甲", "支部书记", None, None)
+    assert [(i.id, i.carried_from, i.audience) for i in first.items] == [
+        ("01", "2026/a/甲/01", Audience.PARTY), ("03", "2026/a/甲/03", Audience.PUBLIC)]
+    assert (second.name, second.audience, second.items) == ("乙", Audience.PARTY, ())
+    assert not any("未结转" in p.message for p in problems)
+
+
+def test_a_dropped_open_personal_item_is_named_when_the_next_year_is_checked(tmp_path):
+    board_with(tmp_path / "2026", [{"name": "甲", "rectifications": [personal("未完成", id="01")]}], id="2026")
+    root = board_with(tmp_path / "2027", [{"name": "甲"}], id="2027", previous="../2026")
+    _, problems = loaded(root)
+    assert any("上年度事项未结转：2026/a/甲/01" in p.message for p in problems), problems
+
+
+def test_export_has_a_pledge_sheet_read_by_its_headers(tmp_path):
+    root = board_with(tmp_path, [{"name": "甲", "role": "书记", "pledge": "=讲党课", "fulfilled": "讲了",
+                                  "rectifications": [personal("个人问题")]},
+                                 {"name": "乙", "audience": "党内"}])
+    out = tmp_path / "out.xlsx"
+    export(loaded(root)[0], out, AS_OF)
+    book = load_workbook(out)
+    rows = list(book["党员承诺"].iter_rows(min_row=2, values_only=True))
+    header = rows[0]
+    assert set(header) >= {"支部名称", "姓名", "职务", "承诺内容", "践诺情况", "公开范围"}
+    people = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    assert [(p["姓名"], p["职务"], p["承诺内容"], p["践诺情况"], p["公开范围"]) for p in people] == [
+        ("甲", "书记", "=讲党课", "讲了", "公开"), ("乙", None, None, None, "党内")]
+    items = list(book["个人整改清单"].iter_rows(min_row=2, values_only=True))
+    item = dict(zip(items[0], items[1], strict=True))
+    assert (item["姓名"], item["存在问题"], item["责任人"], item["公开范围"]) == ("甲", "个人问题", "甲", "党内")
