@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (
+from generator import core
+from generator.approval import log
+from generator.approval.state import Change, Refused, sign
+from generator.content.dates import parse_date
+from generator.content.model import Audience, Severity
+from helpers import (
     AS_OF,
     CONFIG,
     REPO,
@@ -27,11 +32,6 @@ from conftest import (
     tiny_board,
     write_yaml,
 )
-from generator import core
-from generator.approval import log
-from generator.approval.state import Change, Refused, sign
-from generator.content.dates import parse_date
-from generator.content.model import Audience, Severity
 
 TODAY = dt.date.today()
 PREVIEW = "预览稿 · 未经审批"

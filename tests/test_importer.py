@@ -4,6 +4,8 @@ the wrong grammar is never chosen silently."""
 from __future__ import annotations
 
 import pytest
+
+from generator.content.load import load_content
 from office_sheets import (
     EVALUATION_NAMES,
     INSPECTION_ISSUE_1,
@@ -13,8 +15,6 @@ from office_sheets import (
     inspection_ledger,
     three_grade_csv,
 )
-
-from generator.content.load import load_content
 
 BRANCHES = {"jiguan-1": EVALUATION_NAMES[0], "jiguan-2": EVALUATION_NAMES[1], "tuixiu": EVALUATION_NAMES[2]}
 
@@ -60,7 +60,8 @@ def test_an_inspection_ledger_imports_as_it_is(kit, content, tmp_path):
     assert [str(i.deadline.date or i.deadline.kind.label) for i in items] == ["2023-06-30", "2023-12-31", "立行立改", "长期坚持"]
     assert first.progress == "修订中心组学习制度，全年集中学习12次"
     assert second.progress == "持续整改\n已成立学习小组\n备注：与团委共同落实"
-    for skipped in ("第 5 行是分组标题", "第 11 行是备注、合计或签字行", "第 12 行是备注", "第 13 行是备注"):
+    assert "第 12 行是备注、合计或签字行，已忽略：“联系电话：0000-1234567”" in run.out    # a merged footer, said once
+    for skipped in ("第 5 行是分组标题", "第 11 行是备注、合计或签字行", "第 13 行是备注"):
         assert skipped in run.out
     warnings = _checks(kit, content)
     assert "事项 1 状态为“已完成”，但没有填写 completed" in warnings

@@ -7,11 +7,11 @@ import gc
 
 import pytest
 
-from conftest import evaluation, item, tiny_board, write_yaml
 from generator.content.dates import DateError, parse_date
 from generator.content.load import load_content, suggest_branch_id
 from generator.content.model import Audience, DeadlineKind, Kind, Status
 from generator.speed import PARALLEL_FROM
+from helpers import evaluation, item, tiny_board, write_yaml
 
 
 def messages(content_dir):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, approve_board, board, build_site, item, tiny_board
+from helpers import AS_OF, CONFIG, approve_board, board, build_site, item, tiny_board
 
 READER = r'''
 import json, sys, time

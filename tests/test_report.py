@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from docx.shared import Mm, Pt
 
 from generator import core, speed
-from generator.board.pages import SUMMARY_PATH
+from generator.board.sitedata import SUMMARY_PATH
 from generator.cli import main
 from generator.upward import report_layout
 from generator.upward.report import PLACEHOLDERS

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from office_sheets import messy_workbook, office_csv, office_workbook, tally_workbook
 from openpyxl import Workbook
 
-from conftest import CONFIG, board, evaluation, item, tiny_board, write_yaml
 from generator.content.load import load_content
+from helpers import CONFIG, board, evaluation, item, tiny_board, write_yaml
+from office_sheets import messy_workbook, office_csv, office_workbook, tally_workbook
 
 BRANCH_TEXT = """# 机关第一党支部 — 由党委办维护，请勿删除本行注释
 name: 机关第一党支部
@@ -79,7 +79,7 @@ def test_status_changes_are_reported(tmp_path):
     book.save(tmp_path / "s.xlsx")
     run = run_import(content, str(tmp_path / "s.xlsx"), "--branch", "a")
     assert run.code == 0, run.err
-    assert "修改 1：理论学习不够深入\n    整改状态：整改中 → 已销号\n    完成日期：（空） → 2024-06-01\n" in run.out
+    assert "修改 1（公开）：理论学习不够深入\n    整改状态：整改中 → 已销号\n    完成日期：（空） → 2024-06-01\n" in run.out
 
 
 def test_new_branch_needs_a_name(tmp_path):
@@ -145,7 +145,7 @@ def test_reimport_keeps_the_clerks_spelling_and_an_unchanged_sheet_changes_no_by
         assert run.code == 0 and "文件没有改动" in run.out, run.err
         assert branch.read_text(encoding="utf-8") == spelled
     run = run_import(content, str(office_workbook(tmp_path / "c.xlsx", owner="赵某某")), "--branch", "jiaojing", "--as-of", "2026-11-25")
-    assert run.code == 0 and "修改 2：专题研讨流于形式" in run.out, run.err
+    assert run.code == 0 and "修改 2（公开）：专题研讨流于形式" in run.out, run.err
     assert branch.read_text(encoding="utf-8") == spelled.replace("owner: 李某某", "owner: 赵某某")
     run = run_import(content, str(office_csv(tmp_path / "d.csv", owner="")), "--branch", "jiaojing", "--as-of", "2026-11-25")
     assert run.code == 1 and run.err.splitlines()[0] == "d!E5: 责任人不能为空"
@@ -193,7 +193,7 @@ def test_a_party_item_renumbered_and_reworded_stays_party(tmp_path):
             ["02", "公开的问题三", "措施", "张某某", "2024-06-30", "整改中"]]
     run = run_import(content, _sheet(tmp_path / "s.xlsx", HEAD, *rows), "--branch", "a")
     assert run.code == 0, run.err
-    assert "修改 01（原序号 02）" in run.out and "删除 01（公开）：公开的问题一" in run.out and "公开范围改变" not in run.out
+    assert "修改 01（党内，原序号 02）" in run.out and "删除 01（公开）：公开的问题一" in run.out and "公开范围改变" not in run.out
     items = load_content(content)[0].branches[0].items
     assert [(i.id, i.audience.label) for i in items] == [("01", "党内"), ("02", "公开")]
 
@@ -304,3 +304,12 @@ def test_a_new_branch_may_be_made_a_temporary_one_and_an_existing_one_keeps_its_
     assert made.kind.label == "临时党支部" and made.items
     run = run_import(content, str(sheet), "--branch", "first", "--kind", "临时党支部")
     assert run.code == 1 and "--kind 只用于新支部" in run.err
+
+
+def test_a_tally_row_written_by_file_name_is_reported_by_the_branchs_name(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    sheet = tmp_path / "评议.csv"
+    sheet.write_text("支部名称,党员总数,预备党员,参加评议,参加评定,优秀,合格,基本合格,不合格\nfirst,10,1,9,9,2,5,1,0\n",
+                     encoding="utf-8")
+    run = run_import(content, str(sheet))
+    assert run.code == 1 and "评议!A2（第一党支部）: " in run.err and "（first）" not in run.err
