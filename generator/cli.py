@@ -405,6 +405,13 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
         return
+    try:
+        again = None if force else releases.reinstate(root, build, approved=signed is not None)
+    except releases.PublishError as exc:
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
+    if again is not None:  # after a rollback: the same version goes live again, never listed twice
+        click.echo(f"已重新上线 {again.name}：内容与这个已发布的版本相同，没有重新生成；{root / releases.CURRENT} 已指向它。")
+        return
     staging = releases.staging_dir(root)
     shutil.rmtree(staging, ignore_errors=True)
     try:

@@ -13,7 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (
+from generator import core
+from generator.approval import log
+from generator.approval.state import Change, Refused, sign
+from generator.content.dates import parse_date
+from generator.content.model import Audience, Severity
+from helpers import (
     AS_OF,
     CONFIG,
     REPO,
@@ -27,11 +32,6 @@ from conftest import (
     tiny_board,
     write_yaml,
 )
-from generator import core
-from generator.approval import log
-from generator.approval.state import Change, Refused, sign
-from generator.content.dates import parse_date
-from generator.content.model import Audience, Severity
 
 TODAY = dt.date.today()
 PREVIEW = "预览稿 · 未经审批"
@@ -209,6 +209,8 @@ def test_the_same_person_reviewing_and_approving_is_allowed_but_warned(tmp_path)
     assert warning.severity is Severity.WARNING
     assert warning.line == line_of(log.read_text(encoding="utf-8"), "- step: 审批")
     assert "审核人和审批人都是“张某某”" in warning.message
+    approve_board(content, reviewer="王某某", approver="李某某")  # a proper re-review and approval settles it
+    assert validate(content).warnings == []
 
 
 def test_an_approval_older_than_the_content_is_an_error(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from test_safety import HEAD, SECRET, _csv, _files, _import, board, branch, build, text_of
 
-from conftest import AS_OF, CONFIG, item, tiny_board
+from helpers import AS_OF, CONFIG, item, tiny_board
 
 
 def _three(tmp_path: Path) -> Path:
@@ -45,7 +45,7 @@ def test_a_renumbered_sheet_never_gives_a_party_item_the_audience_of_its_new_num
     content = _three(tmp_path / "again")
     with_column = _csv(tmp_path / "blank-audience.csv", [*HEAD, "公开范围"], *[[*r, ""] for r in rows])
     run = _import(with_column, content, "--yes")                          # the column there, the cell left blank
-    assert run.exit_code == 0 and "公开范围改变" not in run.output and "修改 01（原序号 02）" in run.output
+    assert run.exit_code == 0 and "公开范围改变" not in run.output and "修改 01（党内，原序号 02）" in run.output
     assert "audience: 党内" in (content / "branches" / "first.yml").read_text(encoding="utf-8")
 
 
@@ -156,8 +156,8 @@ def test_an_output_or_input_of_the_wrong_kind_is_refused_in_chinese(tmp_path):
 def test_releases_made_in_one_second_or_after_a_clock_set_back_keep_their_order(tmp_path):
     from test_safety import publish
 
-    from conftest import approve_board
     from generator.site import releases
+    from helpers import approve_board
 
     content = tiny_board(tmp_path / "c", branch(item(id="01", problem="第一版的问题")))
     approve_board(content)
@@ -192,7 +192,7 @@ def test_an_option_or_release_file_holding_terminal_escapes_is_never_echoed_raw(
 def test_a_build_never_lands_in_a_publish_folder_the_web_server_serves(tmp_path):
     from test_safety import publish
 
-    from conftest import approve_board
+    from helpers import approve_board
 
     content = tiny_board(tmp_path / "c", branch(item(id="01"), item(id="02", problem=SECRET, audience="党内")))
     approve_board(content)

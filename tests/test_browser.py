@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import (
+from helpers import (
     CONFIG,
     REPO,
     build_site,

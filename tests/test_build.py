@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, REPO, assert_offline, build_site, clean_env, evaluation, item, read_html, tiny_board
-from conftest import board as cli  # this module's ``board`` is its content fixture
+from helpers import AS_OF, CONFIG, REPO, assert_offline, build_site, clean_env, evaluation, item, read_html, tiny_board
+from helpers import board as cli  # this module's ``board`` is its content fixture
 
 HOSTILE = ("A|B <script>alert(1)</script> {{ x }} {% if %} **粗** `code` [x](javascript:alert(1)) "
            "&amp; \"q\" 's' <!-- c --> ![i](http://example.com/i.png)\n第二行 | --- |")

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from conftest import AS_OF, REPO, board, evaluation, item, tiny_board, write_yaml
 from generator.speed import cache
+from helpers import AS_OF, REPO, board, evaluation, item, tiny_board, write_yaml
 
 
 def check(content, cache_dir, *extra):

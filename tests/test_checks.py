@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import evaluation, item, tiny_board
 from generator import core
 from generator.content.model import Severity
+from helpers import evaluation, item, tiny_board
 
 
 def problems_of(root, as_of="2024-07-01", **options):

@@ -7,7 +7,7 @@ import gzip
 import json
 import os
 
-from conftest import CONFIG, board, board_cli, clean_env, evaluation, item, tiny_board
+from helpers import CONFIG, board, board_cli, clean_env, evaluation, item, tiny_board
 
 
 def check(content, *extra):
@@ -54,7 +54,7 @@ def test_gbk_content_builds_correctly(tmp_path):
 
 
 def test_bad_options_and_missing_config_are_sentences(board_dir, tmp_path):
-    run = board_cli("check", "--config", str(CONFIG), "--content", str(board_dir), "--as-of", "2024-13-01")
+    run = board("check", "--config", str(CONFIG), "--content", str(board_dir), "--as-of", "2024-13-01")
     assert run.code == 1 and "as-of" in run.err and "没有 13 月" in run.err and "Traceback" not in run.err
     run = board("check", "--config", str(tmp_path / "nope.yml"))  # one error type, rendered once: no "Error:"
     assert run.code == 1 and run.err == f"找不到配置文件 {tmp_path / 'nope.yml'}：请在项目文件夹里运行，或用 --config 指定\n"
@@ -93,14 +93,14 @@ def test_mkdocs_build_through_the_plugin_fails_on_content_errors(tmp_path):
 def test_serve_on_a_busy_port_says_so_before_building(board_dir):
     import socket
 
-    from conftest import free_port
+    from helpers import free_port
 
     port = free_port()
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", port))
         busy.listen()
-        run = board_cli("serve", "--config", str(CONFIG), "--content", str(board_dir), "-a", f"127.0.0.1:{port}")
-    assert run.code == 1 and "Traceback" not in run.err
+        run = board("serve", "--config", str(CONFIG), "--content", str(board_dir), "-a", f"127.0.0.1:{port}")
+    assert run.code == 1
     [line] = run.err.strip().splitlines()
     assert line.startswith(f"端口 {port} 已被占用，用 -a 127.0.0.1:") and line.endswith(" 换一个端口")
     spare = int(line.split("127.0.0.1:")[1].split()[0])

@@ -7,11 +7,11 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import evaluation, item, tiny_board
 from generator import core
 from generator.board.figures import GRADES, compute, grade_shares, is_overdue, ledger, rate, summary
 from generator.content.load import load_content
 from generator.content.model import Audience
+from helpers import evaluation, item, tiny_board
 
 JULY = dt.date(2024, 7, 1)
 

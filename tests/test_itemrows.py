@@ -6,6 +6,10 @@ import csv
 import io
 
 import pytest
+from openpyxl import Workbook
+
+from generator.office.itemrows import import_items, rectification_table
+from generator.office.sheets import SheetError, read_sheets
 from office_sheets import (
     OFFICE_FOOTER,
     OFFICE_HEADER,
@@ -15,10 +19,6 @@ from office_sheets import (
     office_rows,
     office_workbook,
 )
-from openpyxl import Workbook
-
-from generator.office.itemrows import import_items, rectification_table
-from generator.office.sheets import SheetError, read_sheets
 
 
 def test_messy_workbook_imports_exactly(tmp_path):

@@ -7,11 +7,11 @@ import gc
 
 import pytest
 
-from conftest import evaluation, item, tiny_board, write_yaml
 from generator.content.dates import DateError, parse_date
 from generator.content.load import load_content, suggest_branch_id
 from generator.content.model import Audience, DeadlineKind, Kind, Status
 from generator.speed import PARALLEL_FROM
+from helpers import evaluation, item, tiny_board, write_yaml
 
 
 def messages(content_dir):
@@ -63,6 +63,8 @@ def test_bad_enumeration_lists_the_valid_values(tmp_path):
     found = messages(root)
     assert ("a.yml", 2, "kind（支部类型）不能是“支部”，可选：党支部（branch）、临时党支部（temporary）") in found
     assert any(line == 10 and "已销号（closed）" in msg for _, line, msg in found)
+    # 完成 means 已完成 in a sheet and here alike: the file is asked for the one spelling, saying so
+    assert any(line == 10 and msg.endswith("；表格里的“完成”按“已完成”导入，这里请写 已完成") for _, line, msg in found)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import evaluation, item, tiny_board, write_yaml
 from generator import core, speed
 from generator.board.pages import ledger_page_number, ledger_page_path
 from generator.site.htmlblocks import stash_html
 from generator.speed import Memo
+from helpers import evaluation, item, tiny_board, write_yaml
 
 TEMPLATES = Path(core.__file__).parent / "templates"
 BLOCK_ELEMENTS = ("table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li", "p", "div", "section", "nav",

@@ -16,10 +16,10 @@ from urllib.parse import urldefrag
 import pytest
 from click.testing import CliRunner
 
-from conftest import CONFIG, board_cli, item, read_html, write_yaml
 from generator.cli import main
 from generator.content.load import load_content
 from generator.names import display_path
+from helpers import CONFIG, board_cli, item, read_html, write_yaml
 
 FINISHED = ("已完成", "已销号")
 ENV_KEYS = ("BOARD_CONTENT", "BOARD_AUDIENCE", "BOARD_AS_OF", "BOARD_SITE_DIR", "BOARD_PREVIOUS", "SOURCE_DATE_EPOCH")

@@ -11,8 +11,8 @@ import urllib.request
 
 import jinja2
 
-from conftest import AS_OF, CONFIG, REPO, build_site, clean_env, free_port, item, tiny_board, write_yaml
 from generator.site import preview
+from helpers import AS_OF, CONFIG, REPO, build_site, clean_env, free_port, item, tiny_board, write_yaml
 
 
 class CountingCode(preview.TemplateCode):

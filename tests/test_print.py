@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, approve_board, board, build_site, evaluation, item, tiny_board
 from generator.site.printing import PrintError, find_browser, to_pdf
+from helpers import AS_OF, CONFIG, approve_board, board, build_site, evaluation, item, tiny_board
 
 pytestmark = pytest.mark.skipif(not (Path("/usr/bin/chromium").exists() and shutil.which("pdftotext")),
                                 reason="needs chromium and poppler-utils (tests/install-system.sh)")

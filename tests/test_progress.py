@@ -7,8 +7,8 @@ import select
 import subprocess
 import sys
 
-from conftest import CONFIG, REPO, item, tiny_board
 from generator.site.progress import MINIMUM, Progress
+from helpers import CONFIG, REPO, item, tiny_board
 
 
 def read_all(fd: int) -> str:

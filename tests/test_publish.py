@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CONFIG, approve_board, board, build_site, item, tiny_board
+from helpers import AS_OF, CONFIG, approve_board, board, build_site, item, tiny_board
 
 READER = r'''
 import json, sys, time
@@ -86,6 +86,11 @@ def test_rollback_serves_the_previous_board_and_releases_lists_them(tmp_path):
     assert run.code == 0 and organization(root) == "甲单位党委"
     again = board("rollback", "--to", str(root))
     assert again.code == 1 and "没有更早的版本" in again.err
+    republished = publish(b, root)  # the version rolled back from goes live again: listed once
+    assert republished.code == 0 and "已重新上线" in republished.out and organization(root) == "乙单位党委"
+    lines = board("releases", "--to", str(root)).out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("*") and "2 个支部，1 项" in lines[0]
+    assert board("rollback", "--to", str(root)).code == 0 and organization(root) == "甲单位党委"
 
 
 def test_same_content_is_not_published_twice_and_has_the_same_id(tmp_path):

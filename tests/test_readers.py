@@ -14,8 +14,8 @@ import pytest
 import segno
 from click.testing import CliRunner
 
-from conftest import AS_OF, CONFIG, REPO, evaluation, item, needs_chromium, open_screen, serve_folder, tiny_board
 from generator.cli import main
+from helpers import AS_OF, CONFIG, REPO, evaluation, item, needs_chromium, open_screen, serve_folder, tiny_board
 
 pytestmark = needs_chromium
 

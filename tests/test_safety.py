@@ -16,7 +16,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import (
+from generator import core
+from generator.board import changes
+from generator.board.pages import LEDGER_PAGE_ROWS
+from generator.cli import main
+from helpers import (
     AS_OF,
     CONFIG,
     approve_board,
@@ -28,10 +32,6 @@ from conftest import (
     tiny_board,
     write_yaml,
 )
-from generator import core
-from generator.board import changes
-from generator.board.pages import LEDGER_PAGE_ROWS
-from generator.cli import main
 
 SECRET = "党内专用的问题文字"
 

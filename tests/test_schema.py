@@ -11,7 +11,6 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from conftest import REPO, tiny_board
 from generator.board.figures import compute
 from generator.board.screen import ScreenSettings, screen_files
 from generator.content import schema
@@ -20,6 +19,7 @@ from generator.content.model import Audience, Item
 from generator.office import branchfile, export
 from generator.office.itemrows import import_items, rectification_table
 from generator.office.sheets import read_sheets
+from helpers import REPO, tiny_board
 
 AS_OF = dt.date(2024, 7, 1)
 

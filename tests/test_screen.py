@@ -8,7 +8,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import (
+from generator import core
+from generator.board.figures import compute
+from generator.board.screen import ScreenSettings, screen_files
+from generator.content.load import load_content
+from generator.content.model import Audience
+from helpers import (
     AS_OF,
     board,
     build_site,
@@ -20,11 +25,6 @@ from conftest import (
     serve_folder,
     tiny_board,
 )
-from generator import core
-from generator.board.figures import compute
-from generator.board.screen import ScreenSettings, screen_files
-from generator.content.load import load_content
-from generator.content.model import Audience
 
 SIZES = [(1920, 1080), (1080, 1920), (1366, 768), (960, 540)]
 LED_SIZES = [(384, 192), (768, 384), (1152, 576), (1920, 240)]  # small-pixel LED boards and a strip (issue 29.4)

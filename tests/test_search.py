@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build_site, item, needs_chromium, serve_folder, write_yaml
 from generator import speed
 from generator.board.periods import item_anchor
 from generator.board.segmenter import Segmenter
 from generator.site import search_index
+from helpers import REPO, build_site, item, needs_chromium, serve_folder, write_yaml
 
 SAMPLE_AS_OF = "2026-11-25"  # the sample bureau's items are complete by then
 # Words of two to four characters from the content, as a reader would type them.
@@ -110,7 +110,7 @@ def page_texts(site: Path) -> dict[str, str]:
 
 
 def read_html_text(html: str) -> list[str]:
-    from conftest import Html
+    from helpers import Html
 
     doc = Html()
     doc.feed(html)

@@ -103,3 +103,18 @@ def test_unclosed_quote_and_bracket_are_explained(tmp_path):
     assert "引号没有闭合" in problems[0].message
     _, problems = read(tmp_path, "feedback: [电话, 信箱\n")
     assert problems[0].line == 2 and "方括号" in problems[0].message
+
+
+def test_a_full_width_colon_from_a_chinese_input_method_is_named_on_its_own_line(tmp_path):
+    head = 'name: 第一党支部\nrectifications:\n  - id: "01"\n    problem: 问题\n'
+    for text, line in [(head + "    owner：钱某某\n    deadline: 2024-12-31\n", 5),   # the parser notices a line later
+                       (head + "    deadline: 2024-12-31\n    owner：钱某某\n", 6),   # or past the end of the file
+                       ("name：第一党支部\n", 1),                                       # or reads one plain text
+                       (head + "    measures:\n      - owner：钱某某\n", 6)]:
+        root, problems = read(tmp_path, text)
+        assert root is None
+        assert [(p.line, p.message) for p in problems] == [
+            (line, f"“{'name' if line == 1 else 'owner'}：”用的是中文全角冒号“：”（中文输入法打出的）："
+                   f"键后面要用英文冒号加空格，写成 {'name' if line == 1 else 'owner'}: ……")], text
+    root, problems = read(tmp_path, 'progress: |\n  note：块里的文字照原样\nowner: "x：y"\n')
+    assert problems == [] and root.value["progress"].value == "note：块里的文字照原样\n"  # text is text

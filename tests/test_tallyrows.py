@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from office_sheets import tally_workbook
 
 from generator.office.sheets import SheetError, read_sheets
 from generator.office.tallyrows import import_tally, tally_table
+from office_sheets import tally_workbook
 
 
 def test_tally_sheet(tmp_path):

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import AS_OF, CONFIG, Html, evaluation, item, tiny_board
 from generator.content import schema
+from helpers import AS_OF, CONFIG, Html, evaluation, item, tiny_board
 
 TOKENS = ["|", "<", ">", "&", '"', "'", "`", "```", "{{ x }}", "{% raw %}", "**", "__", "[x](javascript:alert(1))",
           "<script>alert(1)</script>", "<b>", "&amp;", "&#60;", "\n", "\n\n", "  ", "# ", "- ", "1. ", "> ", ":", "#",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from office_sheets import messy_workbook, office_csv, office_workbook, tally_workbook
+import pytest
 from openpyxl import Workbook
 
-from conftest import CONFIG, board, evaluation, item, tiny_board, write_yaml
 from generator.content.load import load_content
+from helpers import CONFIG, board, evaluation, item, tiny_board, write_yaml
+from office_sheets import messy_workbook, office_csv, office_workbook, tally_workbook
 
 BRANCH_TEXT = """# 机关第一党支部 — 由党委办维护，请勿删除本行注释
 name: 机关第一党支部
@@ -78,7 +79,7 @@ def test_status_changes_are_reported(tmp_path):
     book.save(tmp_path / "s.xlsx")
     run = run_import(content, str(tmp_path / "s.xlsx"), "--branch", "a")
     assert run.code == 0, run.err
-    assert "修改 1：理论学习不够深入\n    整改状态：整改中 → 已销号\n    完成日期：（空） → 2024-06-01\n" in run.out
+    assert "修改 1（公开）：理论学习不够深入\n    整改状态：整改中 → 已销号\n    完成日期：（空） → 2024-06-01\n" in run.out
 
 
 def test_new_branch_needs_a_name(tmp_path):
@@ -144,11 +145,152 @@ def test_reimport_keeps_the_clerks_spelling_and_an_unchanged_sheet_changes_no_by
         assert run.code == 0 and "文件没有改动" in run.out, run.err
         assert branch.read_text(encoding="utf-8") == spelled
     run = run_import(content, str(office_workbook(tmp_path / "c.xlsx", owner="赵某某")), "--branch", "jiaojing", "--as-of", "2026-11-25")
-    assert run.code == 0 and "修改 2：专题研讨流于形式" in run.out, run.err
+    assert run.code == 0 and "修改 2（公开）：专题研讨流于形式" in run.out, run.err
     assert branch.read_text(encoding="utf-8") == spelled.replace("owner: 李某某", "owner: 赵某某")
     run = run_import(content, str(office_csv(tmp_path / "d.csv", owner="")), "--branch", "jiaojing", "--as-of", "2026-11-25")
     assert run.code == 1 and run.err.splitlines()[0] == "d!E5: 责任人不能为空"
     assert branch.read_text(encoding="utf-8") == spelled.replace("owner: 李某某", "owner: 赵某某")
+
+
+# ---- the invariants: an import never loses, leaks or half-applies ------------------------------------------
+
+SECRET = "党内讨论的人事问题"
+HEAD = ["序号", "存在问题", "整改措施", "责任人", "整改时限", "完成情况"]
+
+
+def _sheet(path, header, *rows):
+    book = Workbook()
+    book.active.title = "清单"
+    for row in (header, *rows):
+        book.active.append(row)
+    book.save(path)
+    return str(path)
+
+
+def _files(content):
+    return {p.relative_to(content).as_posix(): p.read_bytes() for p in sorted(content.rglob("*")) if p.is_file()}
+
+
+def test_a_field_the_sheet_has_no_column_for_keeps_its_value(tmp_path):
+    full = item(id="1", category="理论学习", source="会前征求意见", target="全覆盖", progress="已制定计划",
+                verified_by="王某某", status="已完成", completed="2024-05-01")
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [full]}})
+    sheet = _sheet(tmp_path / "s.xlsx", HEAD, ["1", "理论学习不够深入", "制定学习计划", "李某某", "2024-06-30", "已完成"])
+    run = run_import(content, sheet, "--branch", "a")
+    assert run.code == 0, run.err
+    assert "    责任人：张某某 → 李某某" in run.out and "问题类别" not in run.out
+    [after] = load_content(content)[0].branches[0].items
+    assert (after.category, after.source, after.target, after.progress, after.verified_by, after.completed.isoformat()) == \
+        ("理论学习", "会前征求意见", "全覆盖", "已制定计划", "王某某", "2024-05-01")
+    assert after.owner == "李某某"
+
+
+def test_a_party_item_renumbered_and_reworded_stays_party(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [
+        item(id="01", problem="公开的问题一"), item(id="02", problem=SECRET, audience="党内"),
+        item(id="03", problem="公开的问题三")]}})
+    rows = [["01", SECRET + "，涉及两名干部", "措施", "张某某", "2024-06-30", "整改中"],   # 01 deleted, 序号 filled again
+            ["02", "公开的问题三", "措施", "张某某", "2024-06-30", "整改中"]]
+    run = run_import(content, _sheet(tmp_path / "s.xlsx", HEAD, *rows), "--branch", "a")
+    assert run.code == 0, run.err
+    assert "修改 01（党内，原序号 02）" in run.out and "删除 01（公开）：公开的问题一" in run.out and "公开范围改变" not in run.out
+    items = load_content(content)[0].branches[0].items
+    assert [(i.id, i.audience.label) for i in items] == [("01", "党内"), ("02", "公开")]
+
+
+def test_an_uncertain_match_is_never_guessed_under_yes(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [
+        item(id="01", problem="公开的问题一"), item(id="02", problem=SECRET, audience="党内")]}})
+    before = _files(content)
+    rows = [["01", "公开的问题一", "措施", "张某某", "2024-06-30", "整改中"],
+            ["02", "窗口服务态度生硬", "措施", "张某某", "2024-06-30", "整改中"]]   # the 党内 item's 序号, other words
+    run = run_import(content, _sheet(tmp_path / "s.xlsx", HEAD, *rows), "--branch", "a")
+    assert run.code == 1 and "表格第 3 行“窗口服务态度生硬”是原有事项 02（党内）" in run.err
+    assert "--yes 时不替你猜" in run.err and _files(content) == before
+
+
+@pytest.mark.parametrize("cell", ["公开：否", "公开，仅限党内", "否", "半公开"])
+def test_an_audience_cell_is_read_strictly(tmp_path, cell):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [item(id="1")]}})
+    before = _files(content)
+    sheet = _sheet(tmp_path / "s.xlsx", [*HEAD, "公开范围"], ["1", "理论学习不够深入", "措施", "张某某", "2024-06-30", "整改中", cell])
+    run = run_import(content, sheet, "--branch", "a")
+    assert run.code == 1 and f"清单!G2: 公开范围“{cell}”无法识别，应为 公开、党内 之一" in run.err
+    assert _files(content) == before
+
+
+def test_a_status_headed_xiaohao_is_read_and_an_unreadable_one_refused(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": []}})
+    header = ["序号", "存在问题", "整改措施", "责任人", "整改时限", "销号情况"]
+    sheet = _sheet(tmp_path / "s.xlsx", header, ["1", "问题", "措施", "张某某", "2024-06-30", "已销号"])
+    assert run_import(content, sheet, "--branch", "a").code == 0
+    [closed] = load_content(content)[0].branches[0].items
+    assert closed.status.label == "已销号"
+    before = _files(content)
+    sheet = _sheet(tmp_path / "t.xlsx", header, ["1", "问题", "措施", "张某某", "2024-06-30", "待定"])
+    run = run_import(content, sheet, "--branch", "a")
+    assert run.code == 1 and "清单!F2: 销号情况“待定”无法识别" in run.err and _files(content) == before
+
+
+def test_a_tally_naming_a_branch_twice_or_a_shared_name_is_refused(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部"}, "b": {"name": "第二党支部"}})
+    before = _files(content)
+    tally_workbook(tmp_path / "t.xlsx", [["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0], ["a", 10, 1, 9, 9, 2, 7, 0, 0]])
+    run = run_import(content, str(tmp_path / "t.xlsx"))
+    assert run.code == 1 and "Sheet!A3: “a”和 Sheet!A2 是同一个支部（a.yml）：每个支部只能有一行" in run.err
+    tally_workbook(tmp_path / "u.xlsx", [["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0], ["第一党支部", 10, 1, 9, 9, 2, 7, 0, 0]])
+    run = run_import(content, str(tmp_path / "u.xlsx"))
+    assert run.code == 1 and "Sheet!A3: 支部“第一党支部”在表中出现了两次（另一次在 Sheet!A2）" in run.err
+    write_yaml(content / "branches" / "c.yml", {"name": "第一党支部"})
+    before = _files(content)
+    tally_workbook(tmp_path / "v.xlsx", [["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0]])
+    run = run_import(content, str(tmp_path / "v.xlsx"))
+    assert run.code == 1 and "Sheet!A2: 有 2 个支部都叫“第一党支部”（a.yml、c.yml）" in run.err
+    assert _files(content) == before
+
+
+def test_a_tally_write_that_fails_half_way_changes_nothing(tmp_path, monkeypatch):
+    import os
+
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部"}, "b": {"name": "第二党支部"}})
+    before = _files(content)
+    tally_workbook(tmp_path / "t.xlsx", [["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0], ["第二党支部", 8, 0, 8, 8, 1, 7, 0, 0]])
+    real, calls = os.replace, []
+
+    def second_rename_fails(source, target):                 # the disk fills up after the first file is in place
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", second_rename_fails)
+    run = run_import(content, str(tmp_path / "t.xlsx"))
+    monkeypatch.undo()
+    assert run.code == 1 and "读写文件失败" in run.err and len(calls) >= 3    # the first was renamed, then put back
+    assert _files(content) == before                                          # no file rewritten, no temporary left
+    assert not list(tmp_path.glob(".c.import-undo.json"))
+
+
+def test_undo_restores_exactly_the_files_the_last_import_changed(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部"}, "b": {"name": "第二党支部"},
+                                           "z": {"name": "第九党支部"}})
+    before = _files(content)
+    tally_workbook(tmp_path / "t.xlsx", [["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0], ["第二党支部", 8, 0, 8, 8, 1, 7, 0, 0]])
+    run = run_import(content, str(tmp_path / "t.xlsx"))
+    assert run.code == 0 and "已写入 2 个文件" in run.out and "board import --undo" in run.out
+    record = tmp_path / ".c.import-undo.json"
+    assert record.exists() and not list(content.rglob("*undo*"))        # beside content/, never in what is published
+    undo = board("import", "--undo", "--config", str(CONFIG), "--content", str(content))
+    assert undo.code == 0 and "a.yml" in undo.out and "b.yml" in undo.out and "z.yml" not in undo.out
+    assert _files(content) == before and not record.exists()
+    again = board("import", "--undo", "--config", str(CONFIG), "--content", str(content))
+    assert again.code == 1 and "没有可以撤销的导入" in again.err
+    assert run_import(content, str(tmp_path / "t.xlsx")).code == 0
+    edited = content / "branches" / "a.yml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "secretary: 新书记\n", encoding="utf-8")
+    after_edit = _files(content)
+    refused = board("import", "--undo", "--config", str(CONFIG), "--content", str(content))
+    assert refused.code == 1 and "a.yml: 导入之后又被修改过" in refused.err and _files(content) == after_edit
 
 
 def test_a_new_branch_may_be_made_a_temporary_one_and_an_existing_one_keeps_its_kind(tmp_path):
@@ -162,3 +304,12 @@ def test_a_new_branch_may_be_made_a_temporary_one_and_an_existing_one_keeps_its_
     assert made.kind.label == "临时党支部" and made.items
     run = run_import(content, str(sheet), "--branch", "first", "--kind", "临时党支部")
     assert run.code == 1 and "--kind 只用于新支部" in run.err
+
+
+def test_a_tally_row_written_by_file_name_is_reported_by_the_branchs_name(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    sheet = tmp_path / "评议.csv"
+    sheet.write_text("支部名称,党员总数,预备党员,参加评议,参加评定,优秀,合格,基本合格,不合格\nfirst,10,1,9,9,2,5,1,0\n",
+                     encoding="utf-8")
+    run = run_import(content, str(sheet))
+    assert run.code == 1 and "评议!A2（第一党支部）: " in run.err and "（first）" not in run.err

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import (
+from helpers import (
     AS_OF,
     CONFIG,
     assert_offline,

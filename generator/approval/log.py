@@ -244,8 +244,10 @@ def _files(node: Node | None, chained: bool, error: Any) -> dict[str, str] | Non
 
 
 def _order_problems(log: Log) -> list[Problem]:
-    """Every 审批 follows a matching 审核, not dated before it; the same person doing both is warned."""
+    """Every 审批 follows a matching 审核, not dated before it; the same person doing both is warned
+    about in the approval in force only (a later proper review and approval settles it)."""
     problems = []
+    latest = {r.audience: r for r in log.records if r.step is Step.APPROVE}
     for index, record in enumerate(log.records):
         if record.step is not Step.APPROVE:
             continue
@@ -257,7 +259,7 @@ def _order_problems(log: Log) -> list[Problem]:
         elif record.on < review.on:
             problems.append(Problem(log.path, record.line,
                                     f"审批日期 {record.on} 早于审核日期 {review.on}（第 {review.line} 行）：先审核，后审批"))
-        elif review.by == record.by:
+        elif review.by == record.by and latest[record.audience] is record:
             problems.append(Problem(log.path, record.line,
                                     f"审核人和审批人都是“{record.by}”：审核和审批一般应由不同的人负责",
                                     Severity.WARNING))

@@ -196,7 +196,10 @@ class _Fields:
         found = parse_choice(node.value, enum) if isinstance(node.value, str) else None
         if found is None:
             valid = "、".join(f"{m.label}（{m.key}）" for m in enum)
-            self.error(node.line, f"{field.key}（{field.label}）不能是“{node.value}”，可选：{valid}")
+            # A word a sheet may use (完成) means the same here, but a file keeps the one spelling: say which.
+            meant = dict(field.sheet_words).get(node.value.strip()) if isinstance(node.value, str) else None
+            hint = f"；表格里的“{node.value.strip()}”按“{meant.label}”导入，这里请写 {meant.label}" if meant else ""
+            self.error(node.line, f"{field.key}（{field.label}）不能是“{node.value}”，可选：{valid}{hint}")
         return found
 
     def record(self, field: schema.Field) -> object:

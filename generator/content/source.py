@@ -242,7 +242,7 @@ def parse_yaml(data: bytes, shown: str) -> tuple[Node | None, list[Problem]]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, problems + [_syntax_problem(exc, text, shown)]
+        return None, problems + (_ime_colons(text, shown, exc) or [_syntax_problem(exc, text, shown)])
     except yaml.reader.ReaderError:
         found = _STREAM_CONTROL.search(text)
         line = text.count("\n", 0, found.start()) + 1 if found else 1
@@ -264,6 +264,23 @@ def read_yaml(path: Path, shown: str) -> tuple[Node | None, list[Problem]]:
     """Read and parse one file (see ``read_bytes`` and ``parse_yaml``)."""
     data, problems = read_bytes(path, shown)
     return (None, problems) if data is None else parse_yaml(data, shown)
+
+
+# A key typed with a Chinese input method's full-width colon (owner：钱某某): YAML reads no key there, and the
+# parser only notices a line later (or past the end of the file).
+_IME_COLON = re.compile(r"^[ \t]*(?:-[ \t]+)?([a-z_]+)[ \t]*：", re.MULTILINE)
+
+
+def _ime_message(key: str) -> str:
+    return f"“{key}：”用的是中文全角冒号“：”（中文输入法打出的）：键后面要用英文冒号加空格，写成 {key}: ……"
+
+
+def _ime_colons(text: str, shown: str, exc: yaml.MarkedYAMLError) -> list[Problem]:
+    """The lines up to the parser's complaint whose key ends in a full-width colon: the cause, on its own line."""
+    mark = exc.problem_mark or exc.context_mark
+    last = mark.line + 1 if mark else text.count("\n") + 1
+    found = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _IME_COLON.finditer(text)]
+    return [Problem(shown, line, _ime_message(key)) for line, key in found if line <= last]
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
@@ -297,6 +314,9 @@ def _convert(node: yaml.Node, line: int, seen: set[int]) -> Node:
             raise _Refused(node.start_mark.line + 1, control)
         if len(value) > MAX_TEXT_CHARS:
             raise _Refused(node.start_mark.line + 1, f"文字过长（{len(value)} 字），每项最多 {MAX_TEXT_CHARS} 字")
+        ime = _IME_COLON.match(value) if not node.style else None  # name：第一党支部 read as one plain text
+        if ime:
+            raise _Refused(node.start_mark.line + 1, _ime_message(ime.group(1)))
         return Node(value, line)
     if id(node) in seen:
         raise _Refused(node.start_mark.line + 1, "不支持 YAML 锚点和别名（& 和 *）；以 * 或 & 开头的文字请用引号括起来")

@@ -19,6 +19,8 @@ from generator.office.cells import text
 from generator.office.sheets import Sheet
 
 HEADER_SCAN_ROWS = 30
+# The note under the template's list (``export.template``): the importer skips it without a word.
+TEMPLATE_NOTE = "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。"
 # A row whose first text begins with one of these words is a footer (a note, a total, a signature or a date line).
 _FOOTER = re.compile(r"^(?:备注|注|说明|填表人|填报人|制表人|审核人|审批人|负责人|联系人|联系电话|电话|公示时间|公示期|"
                      r"合计|总计|小计|签字|签名|盖章|日期|时间|单位负责人|支部书记签字|党组织书记)(?:[\s：:，,、.。（(]|$)")
@@ -111,15 +113,16 @@ def _band(top: list[Any], sub: list[Any]) -> list[str]:
 def find_table(sheet: Sheet, wanted: tuple[Column, ...], needed: tuple[str, ...]) -> Table | None:
     """The first header band (one row, or two with a group row above) that has every ``needed`` key.
 
-    Two rows are read as one band only when the lower row names more columns than the upper alone,
-    so the first item under a one-row header is never taken for a sub-header.
+    Two rows are read as one band only when the upper row names a column itself (a title or 填报单位
+    row above a one-row header is no group row) and the lower row names more columns than the upper
+    alone, so the first item under a one-row header is never taken for a sub-header.
     """
     rows = sheet.rows
     for index in range(min(HEADER_SCAN_ROWS, len(rows))):
         single = [normal(cell) for cell in rows[index]]
         one = assign(single, wanted)
         two: dict[str, list[int]] = {}
-        if index + 1 < len(rows):
+        if one and index + 1 < len(rows):
             double = _band(rows[index], rows[index + 1])
             two = assign(double, wanted)
         if sum(map(len, two.values())) > sum(map(len, one.values())) and all(k in two for k in needed):

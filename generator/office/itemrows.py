@@ -19,7 +19,16 @@ from generator.content.dates import DateError
 from generator.content.load import MAX_DIGITS
 from generator.content.model import Labeled
 from generator.office import cells
-from generator.office.headers import Column, Table, columns_of, find_table, footer, normal, unread_columns
+from generator.office.headers import (
+    TEMPLATE_NOTE,
+    Column,
+    Table,
+    columns_of,
+    find_table,
+    footer,
+    normal,
+    unread_columns,
+)
 from generator.office.sheets import Sheet, SheetError
 
 REMARK = Column("remark", ("备注", "说明"))  # joins 整改进展 as 备注：…
@@ -106,7 +115,13 @@ def import_items(table: Table, record: schema.Record = schema.ITEM,
 
 
 def _texts(values: list[Any]) -> list[str]:
-    return [t for v in values if (t := cells.text(v))]
+    """The row's texts left to right, each once (a merged cell spreads one text over many columns)."""
+    return list(dict.fromkeys(t for v in values if (t := cells.text(v))))
+
+
+def _spread(table: Table, number: int, values: list[Any]) -> bool:
+    """Whether the row's one text fills several columns (a merged cell across the row, or typed in each)."""
+    return sum(1 for v in values if cells.text(v)) > 1 or any((number, c) in table.sheet.spread for c in range(len(values)))
 
 
 def _only_text(values: list[Any]) -> str:
@@ -120,13 +135,13 @@ def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
     rows = []
     for number, values in table.body():
         texts = _texts(values)
-        if not texts:
+        if not texts or texts == [TEMPLATE_NOTE]:  # the template's own note is no news to the clerk
             rows.append((number, values, "empty"))
         elif footer(texts[0]):
             rows.append((number, values, "是备注、合计或签字行"))
         elif {normal(t) for t in texts} <= header:
             rows.append((number, values, "重复了表头"))
-        elif len(set(texts)) == 1 and (len(texts) > 1 or table.get(values, "problem") is None):
+        elif len(texts) == 1 and (_spread(table, number, values) or table.get(values, "problem") is None):
             rows.append((number, values, "group" if _GROUP.match(texts[0]) or texts[0].endswith("方面") else "是说明行"))
         else:
             if table.sheet.merges_lost:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from generator.content.model import Audience, Item
 
-SURE = 0.75  # similarity from which a row is the item
-MAYBE = 0.45  # similarity from which it may be: ask
+SURE = 0.8  # similarity from which a row is the item
+MAYBE = 0.6  # similarity from which it may be: ask (different problems share phrases such as 不够深入)
 _NOISE = re.compile(r"[\s\W_]+")
 
 

@@ -75,7 +75,8 @@ def commit(changes: dict[Path, bytes | None]) -> None:
             if data is None:
                 path.unlink(missing_ok=True)
             else:
-                os.replace(temps.pop(path), path)
+                os.replace(temps[path], path)
+                del temps[path]
             done.append(path)
     except BaseException:
         for path in reversed(done):

@@ -105,11 +105,11 @@ def describe(old: tuple[Item, ...], new: tuple[Item, ...], pairs: list[int | Non
             counts["不变"] += 1
             continue
         counts["修改"] += 1
-        renumbered = f"（原序号 {was.id}）" if was.id != item.id else ""
-        lines.append(f"修改 {item.id}{renumbered}：{item.problem[:30]}")
+        renumbered = f"，原序号 {was.id}" if was.id != item.id else ""
+        lines.append(f"修改 {item.id}（{item.audience.label}{renumbered}）：{item.problem[:30]}")
         lines += [f"    {change}" for change in field_changes(was, item, schema.ITEM)]
         if was.audience != item.audience:
-            moved.append(f"！公开范围改变：事项 {item.id}{renumbered} 从“{was.audience.label}”改为“{item.audience.label}”："
+            moved.append(f"！公开范围改变：事项 {item.id} 从“{was.audience.label}”改为“{item.audience.label}”："
                          f"{item.problem[:30]}")
     kept = {o for o in pairs if o is not None}
     for o, was in enumerate(old):
@@ -411,7 +411,7 @@ def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | Non
         try:
             new = _checked(path, text, as_of or dt.date.today())
         except SheetError as exc:
-            problems += [f"{row.ref}（{row.name}）: {p}" for p in exc.problems]
+            problems += [f"{row.ref}（{branch.name}）: {p}" for p in exc.problems]  # its name, however the row wrote it
             continue
         changes = field_changes(branch.evaluation, new.evaluation, schema.EVALUATION) if branch.evaluation else []
         if text.encode("utf-8") == path.read_bytes():

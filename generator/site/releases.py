@@ -207,6 +207,27 @@ def install(root: Path, staging: Path, build: str, *, keep: int, approved: bool)
         return target, _prune(root, keep)
 
 
+def reinstate(root: Path, build: str, *, approved: bool) -> Release | None:
+    """Make live again the release already built from this very content and these options (a publish after a
+    rollback), rather than install a second folder of the same version: None when there is none.  Under the lock."""
+    with _locked(root):
+        known = releases(root)
+        same = [r for r in known if r.build == build and not r.live]
+        if not same:
+            return None
+        if not approved and (why := gate_refusal(root)):
+            raise PublishError(why)
+        target = same[-1]
+        try:
+            if approved:
+                gate.remember(root, target.name)
+            _write_history(root, [*_live_history(root, known), target.name])
+            switch(root, target.path)
+        except OSError as exc:
+            raise PublishError(f"不能切换版本：{os_reason(exc)}") from None
+        return target
+
+
 def _prune(root: Path, keep: int) -> list[Path]:
     """Remove all but the newest ``keep`` releases (the live one always stays); the caller holds the lock."""
     removed = []

@@ -1,0 +1,136 @@
+"""Office workbooks in their real layouts import unchanged with --yes, and ``board check`` passes after;
+the wrong grammar is never chosen silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.content.load import load_content
+from office_sheets import (
+    EVALUATION_NAMES,
+    INSPECTION_ISSUE_1,
+    INSPECTION_ISSUE_2,
+    audit_ledger,
+    evaluation_summary,
+    inspection_ledger,
+    three_grade_csv,
+)
+
+BRANCHES = {"jiguan-1": EVALUATION_NAMES[0], "jiguan-2": EVALUATION_NAMES[1], "tuixiu": EVALUATION_NAMES[2]}
+
+
+@pytest.fixture
+def content(kit, tmp_path):
+    return kit.tiny_board(tmp_path / "c", {stem: {"name": name} for stem, name in BRANCHES.items()})
+
+
+def _run(kit, content, *args):
+    return kit.board("import", "--config", str(kit.CONFIG), "--content", str(content), "--as-of", "2024-07-01", *args)
+
+
+def _checks(kit, content):
+    run = kit.board("check", "--config", str(kit.CONFIG), "--content", str(content), "--as-of", "2024-07-01")
+    assert run.code == 0, run.err
+    return run.err
+
+
+def _branch(content, stem):
+    loaded, _ = load_content(content)
+    return next(b for b in loaded.branches if b.id == stem)
+
+
+def test_an_inspection_ledger_imports_as_it_is(kit, content, tmp_path):
+    run = _run(kit, content, str(inspection_ledger(tmp_path / "巡察.xlsx")), "--branch", "jiguan-1", "--yes")
+    assert run.code == 0, run.err
+    items = _branch(content, "jiguan-1").items
+    assert [i.id for i in items] == ["1", "2", "3", "4"]
+    first, second, third, fourth = items
+    assert first.category == second.category == "在“贯彻落实党中央重大决策部署”方面"       # the group row above them
+    assert third.category == fourth.category == "在“全面从严治党”方面"
+    assert first.source == second.source == INSPECTION_ISSUE_1                              # 反馈问题 over 具体问题
+    assert third.source == fourth.source == INSPECTION_ISSUE_2
+    assert first.problem == "理论学习中心组学习流于形式，研讨不深入"
+    assert first.owner == "责任领导：张某某；责任处室：办公室"                            # every owner column kept
+    assert first.measures == ("制定年度学习计划，每月集中学习一次", "开展专题研讨，班子成员轮流领学")
+    assert second.measures == ("成立青年理论学习小组", "每季度开展一次交流")
+    assert third.measures == ("全面梳理岗位风险点", "建立风险防控台账")
+    assert fourth.measures == ("用好本系统典型案例", "每半年开展一次警示教育")
+    assert [i.status.label for i in items] == ["已完成", "整改中", "已完成", "整改中"]
+    assert [i.completed for i in items] == [None] * 4                                        # never invented
+    assert [str(i.deadline.date or i.deadline.kind.label) for i in items] == ["2023-06-30", "2023-12-31", "立行立改", "长期坚持"]
+    assert first.progress == "修订中心组学习制度，全年集中学习12次"
+    assert second.progress == "持续整改\n已成立学习小组\n备注：与团委共同落实"
+    assert "第 12 行是备注、合计或签字行，已忽略：“联系电话：0000-1234567”" in run.out    # a merged footer, said once
+    for skipped in ("第 5 行是分组标题", "第 11 行是备注、合计或签字行", "第 13 行是备注"):
+        assert skipped in run.out
+    warnings = _checks(kit, content)
+    assert "事项 1 状态为“已完成”，但没有填写 completed" in warnings
+
+
+def test_an_audit_ledger_imports_as_it_is(kit, content, tmp_path):
+    run = _run(kit, content, str(audit_ledger(tmp_path / "审计.xlsx")), "--branch", "jiguan-2", "--yes")
+    assert run.code == 0, run.err
+    first, second, third = _branch(content, "jiguan-2").items
+    assert first.problem == "公务接待审批手续不全" and first.target == "规范接待审批"
+    assert first.owner == "责任单位：办公室；责任人：陈某某"
+    assert (first.status.label, second.status.label, third.status.label) == ("已销号", "整改中", "已完成")  # the furthest
+    assert second.measures == ("开展资产清查", "建立资产台账", "定期对账")
+    assert (first.deadline.date.isoformat(), second.deadline.date.isoformat(), third.deadline.date.isoformat()) == \
+        ("2024-06-30", "2024-12-31", "2024-12-31")
+    assert second.progress == "已完成清查，台账在建"
+    assert "第 6 行是备注、合计或签字行" in run.out
+    _checks(kit, content)
+
+
+def test_a_four_grade_evaluation_summary_imports_as_it_is(kit, content, tmp_path):
+    run = _run(kit, content, str(evaluation_summary(tmp_path / "汇总.xlsx")), "--yes")
+    assert run.code == 0, run.err
+    first = _branch(content, "jiguan-1").evaluation
+    assert (first.members, first.probationary, first.participants, first.rated) == (30, 2, 29, 28)  # rated: the grades
+    assert (first.excellent, first.qualified, first.basic, first.unqualified) == (8, 19, 1, 0)
+    assert first.honor_roll == ("王某某", "刘某某", "陈某某", "赵某某", "孙某某", "周某某", "吴某某", "郑某某")
+    assert _branch(content, "tuixiu").evaluation.participants == 18
+    assert "共 3 个支部：改动 3，不变 0" in run.out
+    _checks(kit, content)
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
+def test_a_three_grade_csv_tally_imports_as_it_is(kit, content, tmp_path, encoding):
+    run = _run(kit, content, str(three_grade_csv(tmp_path / "评议.csv", encoding)), "--yes")
+    assert run.code == 0, run.err
+    first, second = _branch(content, "jiguan-1").evaluation, _branch(content, "jiguan-2").evaluation
+    assert (first.members, first.probationary, first.participants, first.rated, first.basic) == (30, 2, 29, 28, 0)
+    assert (second.members, second.probationary, second.rated, second.unqualified) == (12, 1, 11, 0)
+    _checks(kit, content)
+
+
+def test_a_rate_that_disagrees_with_the_counts_is_an_error(kit, content, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = evaluation_summary(tmp_path / "汇总.xlsx")
+    book = load_workbook(sheet)
+    book.active["G6"] = "90%"
+    book.save(sheet)
+    before = {p.name: p.read_bytes() for p in (content / "branches").iterdir()}
+    run = _run(kit, content, str(sheet), "--yes")
+    assert run.code == 1 and "民主评议汇总!G6: 参评率写的是 90%，而参加评议 12 ÷ 党员总数 12 = 100.0%" in run.err
+    assert {p.name: p.read_bytes() for p in (content / "branches").iterdir()} == before
+
+
+def test_a_rectification_sheet_without_branch_is_refused_saying_to_add_it(kit, content, tmp_path):
+    before = {p.name: p.read_bytes() for p in (content / "branches").iterdir()}
+    run = _run(kit, content, str(inspection_ledger(tmp_path / "巡察.xlsx")), "--yes")
+    assert run.code == 1 and "这是整改清单：导入整改清单请加 --branch" in run.err
+    template = tmp_path / "模板.xlsx"
+    assert kit.board("template", str(template)).code == 0
+    from openpyxl import load_workbook
+
+    book = load_workbook(template)
+    ws = book["整改清单"]
+    ws["A4"], ws["D4"], ws["E4"], ws["G4"], ws["H4"] = "1", "问题", "措施", "张某某", "2024-06-30"
+    book.save(template)
+    run = _run(kit, content, str(template), "--yes")                 # the template: a list filled in, its tally blank
+    assert run.code == 1 and "没有任何支部的数据" in run.err and "--branch" in run.err and "已导入" not in run.out
+    run = _run(kit, content, str(evaluation_summary(tmp_path / "汇总.xlsx")), "--branch", "jiguan-1", "--yes")
+    assert run.code == 1 and "是民主评议统计表，不是整改清单：导入统计表请去掉 --branch" in run.err
+    assert {p.name: p.read_bytes() for p in (content / "branches").iterdir()} == before

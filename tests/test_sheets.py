@@ -1,0 +1,35 @@
+"""Reading files within limits: a workbook too large is refused from its XML, before it is loaded."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+
+import pytest
+
+from generator.office.sheets import MAX_CELLS, MAX_INFLATED_BYTES, MAX_ROWS, SheetError, read_sheets
+
+
+def _packed(path, rows: int, cells_per_row: int):
+    """A small .xlsx whose sheet XML holds ``rows`` × ``cells_per_row`` styled empty cells (they compress to nothing)."""
+    row = "".join(f'<c r="A{n}" s="1"/>' for n in range(cells_per_row))
+    body = "".join(f'<row r="{r}">{row}</row>' for r in range(1, rows + 1))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", f"<worksheet><sheetData>{body}</sheetData></worksheet>")
+    return path
+
+
+def test_a_small_file_with_too_many_cells_is_refused_before_it_is_loaded(tmp_path):
+    bomb = _packed(tmp_path / "小文件.xlsx", rows=1000, cells_per_row=MAX_CELLS // 1000 + 1)
+    assert bomb.stat().st_size < 200_000 and zipfile.ZipFile(bomb).infolist()[1].file_size < MAX_INFLATED_BYTES
+    started = time.monotonic()
+    with pytest.raises(SheetError, match=f"工作簿有 {MAX_CELLS + 1000} 个单元格.*最多 {MAX_CELLS} 个"):
+        read_sheets(bomb)
+    assert time.monotonic() - started < 10
+
+
+def test_rows_are_counted_in_the_xml_too(tmp_path):
+    many = _packed(tmp_path / "多行.xlsx", rows=MAX_ROWS + 1, cells_per_row=1)
+    with pytest.raises(SheetError, match=f"有 {MAX_ROWS + 1} 行，超过上限 {MAX_ROWS} 行"):
+        read_sheets(many)
