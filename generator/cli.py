@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import cli_zh, core, speed
-from generator.approval import approved, fingerprints, wording
+from generator.approval import approved, wording
 from generator.approval import log as approvals
 from generator.approval import state as approval
 from generator.board.figures import visible
@@ -495,9 +495,7 @@ def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, 
         click.echo(_safe(line))  # a clerk's text may hold bidi overrides or invisible marks: spelled out
     for warning in warnings:
         click.echo(warning, err=True)
-    path = approvals.append(options.content_dir, record)
-    if step is approvals.Step.APPROVE:  # what the next review compares with, item by item
-        approved.save(options.content_dir, options.audience, fingerprints.views(checked.content, options.audience))
+    path = approved.register(options.content_dir, checked.content, record)
     then = ("下一步：审批人运行 board approve --by 姓名" + ("" if options.audience.key == "public" else f" --audience {options.audience.key}")
             if step is approvals.Step.REVIEW else "现在可以发布：board publish --to 发布目录")
     click.echo(f"已记入 {display_path(path)}（第 {len(checked.log.records) + 1} 条记录）。{then}")
