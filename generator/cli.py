@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import cli_zh, core, speed
-from generator.approval import approved, fingerprints, wording
+from generator.approval import approved, wording
 from generator.approval import log as approvals
 from generator.approval import state as approval
 from generator.board.figures import visible
@@ -495,9 +495,7 @@ def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, 
         click.echo(_safe(line))  # a clerk's text may hold bidi overrides or invisible marks: spelled out
     for warning in warnings:
         click.echo(warning, err=True)
-    path = approvals.append(options.content_dir, record)
-    if step is approvals.Step.APPROVE:  # what the next review compares with, item by item
-        approved.save(options.content_dir, options.audience, fingerprints.views(checked.content, options.audience))
+    path = approved.register(options.content_dir, checked.content, record)
     then = ("下一步：审批人运行 board approve --by 姓名" + ("" if options.audience.key == "public" else f" --audience {options.audience.key}")
             if step is approvals.Step.REVIEW else "现在可以发布：board publish --to 发布目录")
     click.echo(f"已记入 {display_path(path)}（第 {len(checked.log.records) + 1} 条记录）。{then}")
@@ -633,11 +631,13 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @click.argument("sheet", required=False)
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
+@click.option("--person", help="导入为这个人的个人整改清单（支部文件 people 里的姓名）；导入党员承诺表不用写")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
 @click.option("--kind", type=click.Choice(["党支部", "临时党支部"]), help="新支部的类型（默认党支部）")
 @click.option("--yes", is_flag=True, help="不逐项询问，直接写入预览中的改动（用于脚本）；对应关系不确定时拒绝导入")
 @click.option("--undo", is_flag=True, help="撤销上一次导入：把它改动过的文件恢复原样")
-def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, kind, yes, undo) -> None:
+def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, person, name, kind, yes,
+            undo) -> None:
     """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表：先预览改动，确认后才写入；有任何错误则什么都不改。"""
     from generator.office import transaction
     from generator.office.sheets import SheetError
@@ -658,7 +658,9 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
     try:
         if branch_id:
             plan = plan_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name, name=name,
-                                       kind=kind, as_of=options.as_of, ask=ask)
+                                       kind=kind, as_of=options.as_of, ask=ask, person=person)
+        elif person:
+            raise BoardError("--person 要和 --branch 一起用：个人整改清单导入到哪个支部的哪个人")
         else:
             plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
     except SheetError as exc:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from generator import __version__, names, speed
+from generator.approval import fingerprints
 from generator.approval import log as approvals
 from generator.approval import state as approval
 from generator.board import changes, checks, periods
@@ -73,6 +74,8 @@ def make_options(content_dir: str | Path, *, audience: str | None = None, as_of:
         raise OptionError(f"as-of：{exc}") from None
     if not AS_OF_RANGE[0] <= day <= AS_OF_RANGE[1]:
         raise OptionError(f"as-of（数据日期）{day.isoformat()} 不在 {AS_OF_RANGE[0].year} 年到 {AS_OF_RANGE[1].year} 年之间")
+    if screen is not None and (why := screen.problem()):
+        raise OptionError(why)
     ceiling = checks.DEFAULT_EXCELLENT_CEILING if excellent_ceiling is None else excellent_ceiling
     rows = LEDGER_PAGE_ROWS if ledger_page_rows is None else ledger_page_rows
     if rows < 1:
@@ -185,16 +188,22 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
                                    "organization": content.board.organization}),
     }
     notes = tuple(filter(None, [changes.fresh_start(options.previous, content.board.organization)]))
-    return Site(checked, figures, pages, data, build, signed, preview, archives(content, options, links), notes)
+    return Site(checked, figures, pages, data, build, signed, preview, archives(content, options, links, signed), notes)
 
 
-def archives(content: Content, options: Options, links: list[periods.Links]) -> tuple[Archive, ...]:
-    """Every earlier period of ``content``, newest first, each shown as of its own last date."""
+def archives(content: Content, options: Options, links: list[periods.Links],
+             signed: dict[str, str] | None) -> tuple[Archive, ...]:
+    """Every earlier period of ``content``, newest first, each shown as of its own last date.
+
+    Their pages carry the site's marks too (预览稿, or who approved) and its address
+    (canonical links, QR codes): the key names both, so kept pages never outlive them.
+    """
     found = []
     for period, link in zip(periods.chain(content)[1:], links[1:], strict=True):
-        day = periods.archive_date(period)
+        day = periods.archive_date(period, options.audience)
         key = names.build_id(period.digest, link.token, options.audience.key, day.isoformat(),
-                               str(options.ledger_page_rows), __version__)
+                             str(options.ledger_page_rows), __version__, options.site_url, _json(signed),
+                             str(options.approval))
 
         def render(period: Content = period, link: periods.Links = link, day: dt.date = day) -> dict[str, str]:
             return render_archive(compute(period, options.audience, day), link, options.ledger_page_rows)
@@ -215,8 +224,13 @@ def signoff(checked: Checked, options: Options) -> tuple[dict[str, str] | None, 
 
 
 def build_id(content: Content, options: Options, signed: dict[str, str] | None = None) -> str:
-    """The id of what this content, these options and this sign-off build (without building it)."""
-    return names.build_id(content.digest, options.fingerprint(), _json(signed))
+    """The id of what this content, these options and this sign-off build (without building it).
+
+    Made from what the audience sees (``fingerprints``), not from the files' bytes: the id a
+    public site shows must not change when only 党内 content does.
+    """
+    seen = fingerprints.content_fingerprint(content, options.audience)[0]
+    return names.build_id(seen, options.fingerprint(), _json(signed))
 
 
 def _json(data: object) -> str:

@@ -12,9 +12,9 @@ import os
 import re
 from pathlib import Path
 
-# Characters a terminal would act on (escape sequences, bell, backspace, line breaks) or that
-# reorder what is shown (bidirectional overrides): never echoed raw.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Characters a terminal would act on (escape sequences, bell, backspace, line breaks), that
+# reorder what is shown (bidirectional overrides) or that show nothing (zero-width): never echoed raw.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
 
 
 def display_path(path: Path) -> str:

@@ -64,7 +64,7 @@ def approve_board(content: Path, audience: str = "public", reviewer: str = "å®¡æ
     """Record a review and an approval of what ``content`` shows ``audience`` now, as board review/approve do
     (in-process: a test of something else gets past the publish gate quickly)."""
     from generator import core
-    from generator.approval import log, state
+    from generator.approval import approved, log, state
 
     options = core.make_options(content, audience=audience)
     today = dt.date.today()
@@ -73,7 +73,7 @@ def approve_board(content: Path, audience: str = "public", reviewer: str = "å®¡æ
         if checked.errors:  # nothing to approve: the command under test reports them
             return
         record, _ = state.sign(step, by, today, None, checked.content, checked.log, checked.approval, today)
-        log.append(content, record)
+        approved.register(content, checked.content, record)
 
 
 @dataclass

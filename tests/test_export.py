@@ -64,3 +64,25 @@ def test_export_then_import_gives_the_same_content(tmp_path):
                 for b in content.branches]
 
     assert plain(after) == plain(before)
+
+
+def test_the_template_only_reminds_where_import_reads_more_than_its_checks_know(tmp_path):
+    out = tmp_path / "模板.xlsx"
+    assert board("template", str(out)).code == 0
+    book = load_workbook(out)
+    ws = book["整改清单"]
+    checks = {str(v.sqref)[0]: v for v in ws.data_validations.dataValidation}
+    for column in ("H", "I", "J", "M"):   # 整改时限, 完成情况, 完成时间, 公开范围: never a refusal
+        assert checks[column].errorStyle == "information", column
+    assert "已完成。已建立台账" in checks["I"].error and "2024.6.30" in checks["H"].error
+    assert all(v.errorStyle in (None, "stop") for v in book["民主评议"].data_validations.dataValidation)
+    ws["A4"], ws["D4"], ws["E4"], ws["G4"], ws["H4"], ws["I4"], ws["J4"] = (
+        "1", "问题", "措施", "张某某", "2024年6月底", "已完成。已建立台账", "2024.6.20")
+    ws["A5"], ws["D5"], ws["E5"], ws["G5"], ws["H5"] = "2", "问题二", "措施", "李某某", "2024.6.30"
+    book.save(out)
+    imported = import_items(rectification_table(read_sheets(out)))
+    assert not any("说明" in note for note in imported.notes)  # the template's own note is not news
+    first, second = imported.dicts()
+    assert (first["deadline"], first["status"], first["completed"], first["progress"]) == (
+        "2024-06-30", "已完成", "2024-06-20", "已建立台账")
+    assert second["deadline"] == "2024-06-30"

@@ -330,3 +330,12 @@ def test_the_chain_of_periods_is_walked_once_and_never_loops(years):
     newer = dataclasses.replace(content, previous=older)
     object.__setattr__(older, "previous", newer)  # a cycle, which load refuses: still nobody loops on it
     assert [c.board.period_id for c in chain(newer)] == ["2025", "2024"]
+
+
+def test_item_anchors_are_one_per_item_id():
+    from generator.board.periods import item_anchor
+
+    tricky = ["(1", "ʁ", "01", "1", ".28.1", "_28_1", "a.b", "a-b", "a b", "a\u200bb", "（1）", "1)", "1.", ".1"]
+    anchors = [item_anchor(i) for i in tricky]
+    assert len(set(anchors)) == len(tricky), anchors
+    assert item_anchor("01") == "item-01" and all(re.fullmatch(r"item-[A-Za-z0-9_.-]+", a) for a in anchors)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import docx
 import pytest
-import yaml
 from click.testing import CliRunner
 from docx.shared import Mm, Pt
 
@@ -18,9 +17,8 @@ from generator.board.sitedata import SUMMARY_PATH
 from generator.cli import main
 from generator.upward import report_layout
 from generator.upward.report import PLACEHOLDERS
+from helpers import AS_OF, CONFIG, board, write_yaml
 
-REPO = Path(__file__).resolve().parent.parent
-AS_OF = "2024-07-01"
 CLERK_TEXT = "会前开展谈心谈话 <b>&amp; {{ 不是标记 }} | 50%"
 # Three branches, one temporary without evaluation; items public and 党内, some overdue on AS_OF.
 BRANCHES = {
@@ -48,27 +46,16 @@ BRANCHES = {
 }
 
 
-def _write(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
 def _board(root: Path, report: dict | None) -> Path:
-    _write(root / "board.yml", {"organization": "某县审计局党组", "period": "2023年度",
+    write_yaml(root / "board.yml", {"organization": "某县审计局党组", "period": "2023年度",
                                 **({"report": report} if report else {})})
     for stem, data in BRANCHES.items():
-        _write(root / "branches" / f"{stem}.yml", data)
+        write_yaml(root / "branches" / f"{stem}.yml", data)
     return root
 
 
-def run_board(*args: str):
-    speed.forget()
-    with contextlib.chdir(REPO):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 def _report(content: Path, out: Path, *extra: str):
-    return run_board("report", "--content", str(content), "--as-of", AS_OF, "--out", str(out), *extra)
+    return board("report", "--content", str(content), "--as-of", AS_OF, "--out", str(out), *extra)
 
 
 def _text(path: Path) -> str:
@@ -82,9 +69,9 @@ def made(tmp_path_factory) -> dict:
     content = _board(root / "content", {"to": "中共某县委组织部", "meetings": f"第一段。\n\n{CLERK_TEXT}\n",
                                         "date": "2024-07-10"})
     result = _report(content, root / "报告.docx")
-    assert result.exit_code == 0, result.stderr
+    assert result.code == 0, result.err
     site = core.generate(core.make_options(content, audience="party", as_of=AS_OF))
-    return {"root": root, "content": content, "docx": root / "报告.docx", "out": result.stdout,
+    return {"root": root, "content": content, "docx": root / "报告.docx", "out": result.out,
             "summary": json.loads(site.data[SUMMARY_PATH])}
 
 
@@ -155,10 +142,14 @@ def test_layout_is_the_official_document_format(made):
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
-    grid = section._sectPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}docGrid")
-    assert grid.get(f"{{{grid.nsmap['w']}}}type") == "linesAndChars"
-    assert int(grid.get(f"{{{grid.nsmap['w']}}}linePitch")) * 22 <= Mm(297 - 37 - 35).twips  # 22 lines fit
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    grid = section._sectPr.find(f"{w}docGrid")
+    pitch = int(grid.get(f"{w}linePitch"))
+    assert grid.get(f"{w}type") == "lines" and pitch * 22 <= Mm(297 - 37 - 35).twips < pitch * 23  # 22 lines
     normal, title = doc.styles["Normal"], doc.styles["报告标题"]
+    assert normal.paragraph_format.line_spacing == Pt(pitch / 20)
+    character = 16 + int(normal.element.rPr.find(f"{w}spacing").get(f"{w}val")) / 20  # points, spacing included
+    assert int(Mm(156).pt // character) == 28  # 28 characters a line
     assert normal.font.size == Pt(16) and title.font.size == Pt(22)
     east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     assert normal.element.rPr.rFonts.get(east_asia) == "仿宋_GB2312"
@@ -177,7 +168,7 @@ def test_restyled_template_gives_the_same_figures(made, tmp_path):
     restyled.sections[0].left_margin = Mm(30)
     restyled.save(str(tmp_path / "本单位模板.docx"))
     result = _report(made["content"], tmp_path / "r.docx", "--template", str(tmp_path / "本单位模板.docx"))
-    assert result.exit_code == 0, result.stderr
+    assert result.code == 0, result.err
     assert _figures(_text(tmp_path / "r.docx")) == _figures(_text(made["docx"]))
     doc = docx.Document(str(tmp_path / "r.docx"))
     assert doc.styles["Normal"].font.size == Pt(14) and round(doc.sections[0].left_margin.mm) == 30
@@ -204,26 +195,26 @@ def test_refusals_write_nothing(made, tmp_path):
     }
     for extra, said in cases.items():
         result = _report(made["content"], out, *extra)
-        assert result.exit_code == 1 and said in result.stderr and "Traceback" not in result.stderr, extra
+        assert result.code == 1 and said in result.err and "Traceback" not in result.err, extra
         assert not out.exists() and not list(tmp_path.glob(".r.docx*")), extra
     (tmp_path / "note.docx").write_text("my notes", encoding="utf-8")  # not a .docx: never overwritten
     result = _report(made["content"], tmp_path / "note.docx")
-    assert result.exit_code == 1 and (tmp_path / "note.docx").read_text(encoding="utf-8") == "my notes"
+    assert result.code == 1 and (tmp_path / "note.docx").read_text(encoding="utf-8") == "my notes"
 
 
 def test_content_errors_stop_the_report(tmp_path):
     content = _board(tmp_path / "content", None)
-    _write(content / "branches" / "b.yml", {**BRANCHES["b"], "evaluation": {**BRANCHES["b"]["evaluation"], "rated": 99}})
+    write_yaml(content / "branches" / "b.yml", {**BRANCHES["b"], "evaluation": {**BRANCHES["b"]["evaluation"], "rated": 99}})
     result = _report(content, tmp_path / "r.docx")
-    assert result.exit_code == 1 and "b.yml:" in result.stderr and not (tmp_path / "r.docx").exists()
+    assert result.code == 1 and "b.yml:" in result.err and not (tmp_path / "r.docx").exists()
 
 
 def test_default_name_is_the_reports_title(tmp_path):
     content = _board(tmp_path / "content", None)
     speed.forget()
     with contextlib.chdir(tmp_path):
-        result = CliRunner().invoke(main, ["report", "--config", str(REPO / "site-config.yml"), "--content",
-                                           str(content), "--as-of", AS_OF], catch_exceptions=False)
+        result = CliRunner().invoke(main, ["report", "--config", str(CONFIG), "--content", str(content), "--as-of",
+                                           AS_OF], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     written = tmp_path / "关于召开2023年度组织生活会和开展民主评议党员工作情况的报告.docx"
     assert _text(written).count("【请填写") == 5

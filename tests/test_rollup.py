@@ -4,41 +4,22 @@ into a site and 汇总表.xlsx whose totals are the sums of their summaries; bad
 from __future__ import annotations
 
 import contextlib
-import functools
 import html.parser
-import http.server
 import json
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import openpyxl
 import pytest
-import yaml
-from click.testing import CliRunner
 
-from generator import core, speed
+from generator import core
 from generator.board.checks import DEFAULT_EXCELLENT_CEILING
 from generator.board.figures import grade_shares, rate
-from generator.cli import main
 from generator.content.schema import COUNTS, GRADES, ITEM_COUNTS
 from generator.upward import rollup as rolled
 from generator.upward.sources import SourceError, locate, parse
-
-REPO = Path(__file__).resolve().parent.parent
-AS_OF = "2024-07-01"
-
-
-def run_board(*args: str):
-    speed.forget()
-    with contextlib.chdir(REPO):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def _write(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+from helpers import AS_OF, REPO, board, serve_folder, write_yaml
 
 
 def _content(root: Path, organization: str, grades: tuple[int, int, int, int], members: int, participants: int,
@@ -53,9 +34,9 @@ def _content(root: Path, organization: str, grades: tuple[int, int, int, int], m
                "status": "已完成", "completed": "2024-06-01"} for n in range(done)]
     items.append({"id": "p1", "problem": "党内事项", "measures": ["改"], "owner": "王某", "deadline": "2024-01-01",
                   "status": "未开始", "audience": "党内"})
-    _write(root / "board.yml", {"organization": organization, "period": period})
-    _write(root / "branches" / "a.yml", {"name": "第一党支部", "evaluation": evaluation, "rectifications": items})
-    _write(root / "branches" / "t.yml", {"name": "临时党支部", "kind": "临时党支部"})
+    write_yaml(root / "board.yml", {"organization": organization, "period": period})
+    write_yaml(root / "branches" / "a.yml", {"name": "第一党支部", "evaluation": evaluation, "rectifications": items})
+    write_yaml(root / "branches" / "t.yml", {"name": "临时党支部", "kind": "临时党支部"})
     return root
 
 
@@ -69,19 +50,14 @@ def _summary_folder(content: Path, folder: Path, audience: str = "public") -> Pa
 
 
 @contextlib.contextmanager
-def _serving(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def serving(folder: Path):
+    """``folder`` served on 127.0.0.1 by a real http.server while the block runs; yields its address."""
+    server = serve_folder(folder)
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 class _Page(html.parser.HTMLParser):
@@ -104,18 +80,18 @@ def city(tmp_path_factory):
     root = tmp_path_factory.mktemp("city")
     a = _content(root / "a-content", "甲局党委", (5, 20, 0, 0), 26, 26, overdue=1, done=12)
     for step in ("review", "approve"):
-        assert run_board(step, "--content", str(a), "--by", "审批人").exit_code == 0
-    built = run_board("build", "--content", str(a), "--site-dir", str(root / "甲局网站"), "--as-of", AS_OF)
-    assert built.exit_code == 0, built.stderr
+        assert board(step, "--content", str(a), "--by", "审批人").code == 0
+    built = board("build", "--content", str(a), "--site-dir", str(root / "甲局网站"), "--as-of", AS_OF)
+    assert built.code == 0, built.err
     b = _summary_folder(_content(root / "b-content", "乙局党委", (8, 11, 1, 0), 24, 21, overdue=0, done=3),
                         root / "乙局网站")
     c = _summary_folder(_content(root / "c-content", "丙局党委", (2, 7, 0, 1), 11, 11, overdue=6, done=2),
                         root / "丙局网站")
-    with _serving(c) as url:
-        result = run_board("rollup", str(root / "甲局网站"), str(b / "data" / "summary.json"), url,
+    with serving(c) as url:
+        result = board("rollup", str(root / "甲局网站"), str(b / "data" / "summary.json"), url,
                            "--out", str(root / "汇总"), "--title", "某市直机关工委")
-        assert result.exit_code == 0, result.stderr
-        yield {"root": root, "out": root / "汇总", "url": url, "stdout": result.stdout,
+        assert result.code == 0, result.err
+        yield {"root": root, "out": root / "汇总", "url": url, "stdout": result.out,
                "summaries": [json.loads((site / "data" / "summary.json").read_text(encoding="utf-8"))
                              for site in (root / "甲局网站", b, c)], "contents": (a, root / "b-content", root / "c-content")}
 
@@ -201,11 +177,11 @@ def _unquote(href: str) -> str:
 
 
 def _refused(args: list[str], out: Path, *said: str) -> None:
-    result = run_board("rollup", *args, "--out", str(out))
-    assert result.exit_code == 1, result.stdout
+    result = board("rollup", *args, "--out", str(out))
+    assert result.code == 1, result.out
     for words in said:
-        assert words in result.stderr, (words, result.stderr)
-    assert "Traceback" not in result.stderr and not out.exists()
+        assert words in result.err, (words, result.err)
+    assert "Traceback" not in result.err and not out.exists()
 
 
 def test_bad_sources_are_refused_and_nothing_is_written(city, tmp_path):
@@ -220,19 +196,19 @@ def test_bad_sources_are_refused_and_nothing_is_written(city, tmp_path):
     _refused([good, str(tmp_path / "没有")], out, "没有", "找不到", "--skip-missing")
     _refused([good, str(tmp_path)], out, "没有 data/summary.json")
     _refused([good, good], out, "甲局党委（2023年度）出现了 2 次")
-    with _serving(tmp_path / "empty") as url:  # a server without the board: 404
+    with serving(tmp_path / "empty") as url:  # a server without the board: 404
         (tmp_path / "empty").mkdir()
         _refused([good, url], out, url, "404")
 
 
 def test_unreachable_source_with_skip_missing_is_listed(city, tmp_path):
-    with _serving(tmp_path) as url:
+    with serving(tmp_path) as url:
         gone = url  # the server is shut down below: nothing listens there any more
     out = tmp_path / "汇总"
     _refused([str(city["root"] / "甲局网站"), gone], out, gone, "连不上")
-    result = run_board("rollup", str(city["root"] / "甲局网站"), gone, "--out", str(out), "--skip-missing")
-    assert result.exit_code == 0, result.stderr
-    assert gone in result.stderr and "未汇总" in result.stderr
+    result = board("rollup", str(city["root"] / "甲局网站"), gone, "--out", str(out), "--skip-missing")
+    assert result.code == 0, result.err
+    assert gone in result.err and "未汇总" in result.err
     text = "".join(_Page(out / "index.html").text)
     assert "未汇总的单位" in text and gone in text and "连不上" in text
     data = json.loads((out / "data" / "rollup.json").read_text(encoding="utf-8"))
@@ -242,8 +218,8 @@ def test_unreachable_source_with_skip_missing_is_listed(city, tmp_path):
 def test_party_rollup_is_marked_on_every_page_and_in_the_table(city, tmp_path):
     folders = [_summary_folder(c, tmp_path / f"s{n}", "party") for n, c in enumerate(city["contents"])]
     out = tmp_path / "党内汇总"
-    result = run_board("rollup", *map(str, folders), "--out", str(out), "--audience", "party", "--title", "某市直机关工委")
-    assert result.exit_code == 0, result.stderr
+    result = board("rollup", *map(str, folders), "--out", str(out), "--audience", "party", "--title", "某市直机关工委")
+    assert result.code == 0, result.err
     for page in ("index.html", "ledger/index.html"):
         assert "党内" in "".join(_Page(out / page).text)
     book = openpyxl.load_workbook(out / "汇总表.xlsx")
@@ -258,8 +234,8 @@ def test_periods_differ(city, tmp_path):
     sources = [str(city["root"] / "甲局网站"), str(city["root"] / "乙局网站"), str(other)]
     _refused([*sources, "--period", "2023年度"], tmp_path / "x", str(other), "年度是 2022年度")
     _refused(sources[1:], tmp_path / "x", "各单位的年度不一样多", "--period")
-    result = run_board("rollup", *sources, "--out", str(tmp_path / "汇总"))
-    assert result.exit_code == 0, result.stderr
+    result = board("rollup", *sources, "--out", str(tmp_path / "汇总"))
+    assert result.code == 0, result.err
     text = "".join(_Page(tmp_path / "汇总" / "index.html").text)
     assert "年度为 2022年度，与其他单位（2023年度）不同" in text
 
@@ -267,17 +243,17 @@ def test_periods_differ(city, tmp_path):
 def test_output_never_replaces_a_source_or_a_foreign_folder(city, tmp_path):
     source = city["root"] / "乙局网站"
     before = sorted(p.name for p in source.rglob("*"))
-    refused = run_board("rollup", str(city["root"] / "甲局网站"), str(source), "--out", str(source))
-    assert refused.exit_code == 1 and "会覆盖或包含" in refused.stderr
+    refused = board("rollup", str(city["root"] / "甲局网站"), str(source), "--out", str(source))
+    assert refused.code == 1 and "会覆盖或包含" in refused.err
     assert sorted(p.name for p in source.rglob("*")) == before
     foreign = tmp_path / "docs"
     (foreign / "notes.txt").parent.mkdir()
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
-    result = run_board("rollup", str(city["root"] / "甲局网站"), "--out", str(foreign))
-    assert result.exit_code == 1 and (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
-    again = run_board("rollup", str(city["root"] / "甲局网站"), "--out", str(city["out"].parent / "汇总2"))
-    assert again.exit_code == 0
-    assert run_board("rollup", str(city["root"] / "甲局网站"), "--out", str(city["out"].parent / "汇总2")).exit_code == 0
+    result = board("rollup", str(city["root"] / "甲局网站"), "--out", str(foreign))
+    assert result.code == 1 and (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
+    again = board("rollup", str(city["root"] / "甲局网站"), "--out", str(city["out"].parent / "汇总2"))
+    assert again.code == 0
+    assert board("rollup", str(city["root"] / "甲局网站"), "--out", str(city["out"].parent / "汇总2")).code == 0
     shutil.rmtree(city["out"].parent / "汇总2")
 
 

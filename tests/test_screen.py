@@ -285,3 +285,24 @@ def test_progress_parts_add_up(tmp_path):
         on_time = counts["on_time"]
         assert on_time["in_progress"] + on_time["not_started"] + counts["overdue"] == counts["in_progress"] + counts["not_started"]
         assert counts["overdue"] > 0 and on_time["in_progress"] > 0
+
+
+def test_timers_past_what_a_browser_can_wait_are_held_to_an_hour(browser, served):
+    """``?refresh=`` or ``?seconds=`` of 2^31 ms and more made the browser fire at once, in a loop."""
+    _, url = served
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if r.url.endswith("data/screen/index.json") else None)
+    open_screen(page, url + "screen/?seconds=3000000&refresh=1e12")
+    run_clock_until(page, "document.querySelector('[data-slide]') !== null", 1000)
+    for _ in range(20):  # a minute on the page's clock, in steps that let fetches arrive
+        page.clock.run_for(3000)
+        page.wait_for_timeout(20)
+    page.close()
+    assert 1 <= len(polls) <= 2, len(polls)
+
+
+def test_site_config_timers_outside_their_range_are_refused():
+    for bad in (ScreenSettings(refresh=2**31), ScreenSettings(seconds=0), ScreenSettings(seconds=10**12)):
+        with pytest.raises(core.OptionError, match="应在 .* 到 3600 之间"):
+            core.make_options("content", screen=bad)

@@ -304,3 +304,12 @@ def test_a_new_branch_may_be_made_a_temporary_one_and_an_existing_one_keeps_its_
     assert made.kind.label == "临时党支部" and made.items
     run = run_import(content, str(sheet), "--branch", "first", "--kind", "临时党支部")
     assert run.code == 1 and "--kind 只用于新支部" in run.err
+
+
+def test_a_tally_row_written_by_file_name_is_reported_by_the_branchs_name(tmp_path):
+    content = tiny_board(tmp_path / "c")
+    sheet = tmp_path / "评议.csv"
+    sheet.write_text("支部名称,党员总数,预备党员,参加评议,参加评定,优秀,合格,基本合格,不合格\nfirst,10,1,9,9,2,5,1,0\n",
+                     encoding="utf-8")
+    run = run_import(content, str(sheet))
+    assert run.code == 1 and "评议!A2（第一党支部）: " in run.err and "（first）" not in run.err

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.approval.fingerprints import digest, views
-from generator.approval.log import Record
+from generator.approval.log import Record, Step, append
 from generator.approval.state import State
 from generator.content import schema
 from generator.content.model import Audience, Content, DeadlineKind
@@ -34,6 +34,14 @@ def path(content_dir: Path, audience: Audience) -> Path:
 def save(content_dir: Path, audience: Audience, views: dict[str, dict[str, Any]]) -> None:
     """Keep ``views`` as what was approved for ``audience`` (atomic: a crash keeps the old copy)."""
     write_atomic(path(content_dir, audience), json.dumps(views, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+
+
+def register(content_dir: Path, content: Content, record: Record) -> Path:
+    """Append ``record`` to the log; an approval also keeps what it approved (what the next review compares with)."""
+    path = append(content_dir, record)
+    if record.step is Step.APPROVE:
+        save(content_dir, record.audience, views(content, record.audience))
+    return path
 
 
 def load(content_dir: Path, audience: Audience, record: Record | None) -> dict[str, dict[str, Any]]:

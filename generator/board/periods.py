@@ -43,8 +43,12 @@ def root(content: Content, current: bool) -> str:
 
 
 def item_anchor(item_id: str) -> str:
-    """A stable HTML id for an item (its row on the branch page), whatever its 序号 is."""
-    safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group(0)):x}", item_id)
+    """A stable HTML id for an item (its row on the branch page), whatever its 序号 is, one per 序号.
+
+    Other characters are spelled ``.<hex>.``: the closing dot keeps ``(1`` (``.28.1``) and
+    ``ʁ`` (``.281.``) apart, and a dot is itself spelled, so no two 序号 share an anchor.
+    """
+    safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: f".{ord(m.group(0)):x}.", item_id)
     return f"item-{safe}"
 
 
@@ -156,14 +160,16 @@ def _origin_path(period: Period, key: str) -> str:
     return item_path(period.root, branch_id, item_id)
 
 
-def archive_date(content: Content) -> dt.date:
-    """The date an archived period is shown "as of": the last date it records.
+def archive_date(content: Content, audience: Audience) -> dt.date:
+    """The date an archived period is shown "as of" to ``audience``: the last date it records that they see.
 
     An archived period never changes, so its pages must not depend on the
     day of the build: overdue marks and "数据截至" use the latest completion,
     meeting or notice date in it (31 December of its year if it records none).
+    Only items ``audience`` sees count: a 党内 item's date must not show, or
+    move, anything on a public page.
     """
-    dates = [item.completed for b in content.branches for item in b.items if item.completed]
+    dates = [item.completed for b in content.branches for item in b.items if item.completed and visible(item, audience)]
     dates += [b.meeting.date for b in content.branches if b.meeting and b.meeting.date]
     if content.board.notice:
         dates.append(content.board.notice.end)

@@ -23,6 +23,8 @@ SCREEN_DIR = "data/screen"
 OVERDUE_SHOWN = 100  # a lobby shows the longest-overdue items; the full list is on the site
 ITEMS_SHOWN = 60  # per branch, overdue and open items first: a few slides, not 1,667 for a 10,000-item branch
 THEMES = ("dark", "light")
+SECONDS = (1, 3600)  # a slide's time on the screen, seconds: a browser timer past 2^31 ms fires at once
+REFRESH = (5, 3600)  # how often the screen looks for a new publish, seconds
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,14 @@ class ScreenSettings:
     refresh: int = 300
     theme: str = "dark"
     scale: float = 1.0
+
+    def problem(self) -> str | None:
+        """Why these settings cannot drive a screen, or None (screen.js holds URL values to the same limits)."""
+        for key, label, (low, high) in (("seconds", "每页停留秒数", SECONDS), ("refresh", "检查更新间隔秒数", REFRESH)):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+                return f"screen.{key}（{label}）应在 {low} 到 {high} 之间，不能是 {value}"
+        return None
 
 
 def labels() -> dict:
@@ -71,7 +81,7 @@ def _evaluation(ev: EvaluationFigures | None) -> dict | None:
 
 def _item(bf: BranchFigures | PersonFigures, item: Item | PersonalItem) -> dict:
     return {
-        "id": item.id, "problem": item.problem, "owner": item.owner, "deadline": item.deadline.label,
+        "id": bf.number(item), "problem": item.problem, "owner": item.owner, "deadline": item.deadline.label,
         "status": item.status.key, "status_label": item.status.label, "overdue": bf.is_overdue(item),
     }
 

@@ -23,6 +23,7 @@ from generator.board.figures import compute, ledger
 from generator.content import schema
 from generator.content.model import Audience, Branch, Content, Item, Labeled
 from generator.files import replacing
+from generator.office.headers import TEMPLATE_NOTE
 
 # The columns, from the declaration: the item's exported fields; the tally is the branch name and the eight counts.
 COLUMNS = schema.ITEM.columns()
@@ -53,20 +54,30 @@ def _header(ws: Worksheet, row: int, names: list[str], widths: list[int]) -> Non
     ws.freeze_panes = ws.cell(row + 1, 1)
 
 
+# What a clerk may type besides the drop-down or an Excel date: the importer reads all of it, so the template only
+# reminds (errorStyle "information": Excel shows the note and keeps the value), never refuses.
+DATE_FORMS = "2024-06-30、2024/6/30、2024.6.30、2024年6月30日"
+STATUS_SENTENCE = "也可以写一句话，开头是其中之一，例如“已完成。已建立台账”（后面的话记入整改进展）"
+
+
+def _reminder(kind: str, formula1: str, note: str, **more: str) -> DataValidation:
+    return DataValidation(type=kind, formula1=formula1, allow_blank=True, showErrorMessage=True,
+                          errorStyle="information", errorTitle="请核对", error=note, **more)
+
+
 def _validation(field: schema.Field, cell: str) -> DataValidation | None:
-    """The drop-down or date check for a column whose first cell is ``cell``, by the field's type."""
+    """The drop-down or date check for a column whose first cell is ``cell``, by the field's type: a reminder
+    where the importer reads more than the check knows, a refusal only for counts (whole numbers, as imported)."""
     if field.type == "enum":
         labels = [m.label for m in field.choices]
-        return DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
-                              showErrorMessage=True, error="请从下拉列表中选择：" + "、".join(labels))
+        note = "请从下拉列表中选择：" + "、".join(labels) + ("；" + STATUS_SENTENCE if field.key == "status" else "")
+        return _reminder("list", '"' + ",".join(labels) + '"', note)
     if field.type == "date":
-        return DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
-                              showErrorMessage=True, error="请填写日期，例如 2024-06-30")
+        return _reminder("date", "36526", f"请填写日期，例如 {DATE_FORMS}", operator="greaterThan")
     if field.type == "deadline":
         words = [k.label for k in schema.DeadlineKind if k is not schema.DeadlineKind.DATE]
         formula = "OR(" + ",".join([f"ISNUMBER({cell})", *(f'{cell}="{w}"' for w in words)]) + ")"
-        return DataValidation(type="custom", formula1=formula, allow_blank=True, showErrorMessage=True,
-                              error="请填写日期（2024-06-30），或 " + "、".join(words))
+        return _reminder("custom", formula, f"请填写日期（{DATE_FORMS}、2024年6月底），或 " + "、".join(words))
     if field.type == "count":
         return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                               showErrorMessage=True, error="请填写不小于 0 的整数")
@@ -119,7 +130,7 @@ def template(path: Path) -> None:
         for column in _dated(COLUMNS):
             ws.cell(row, column).number_format = DATE_FORMAT
     _validations(ws, COLUMNS, rows.start, rows.stop - 1)
-    ws.cell(rows.stop + 1, 1, "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。")
+    ws.cell(rows.stop + 1, 1, TEMPLATE_NOTE)
     tally = _tally_sheet(book)
     _validations(tally, TALLY_COLUMNS, 3, 2 + TEMPLATE_ROWS)
     for sheet in record_sheets():  # 党员承诺; a person's own items are typed on a 整改清单 (import --person)

@@ -19,6 +19,8 @@ from generator.office.cells import text
 from generator.office.sheets import Sheet
 
 HEADER_SCAN_ROWS = 30
+# The note under the template's list (``export.template``): the importer skips it without a word.
+TEMPLATE_NOTE = "说明：整改措施可在一格里分行写，或用“1. 2.”“（1）”“①”编号；整改时限写日期或“长期坚持”“立行立改”。"
 # A row whose first text begins with one of these words is a footer (a note, a total, a signature or a date line).
 _FOOTER = re.compile(r"^(?:备注|注|说明|填表人|填报人|制表人|审核人|审批人|负责人|联系人|联系电话|电话|公示时间|公示期|"
                      r"合计|总计|小计|签字|签名|盖章|日期|时间|单位负责人|支部书记签字|党组织书记)(?:[\s：:，,、.。（(]|$)")

@@ -226,7 +226,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
                                                 self.kept.segmenter, index, parallel=not self.serving)
         # Archived periods: the HTML a build with the same key made (MkDocs copies it), else their
         # Markdown, whose HTML ``on_post_page`` keeps for the next build (see ``archives``).
-        frame = archives.frame(config.config_file_path, config.theme.custom_dir, dict(config.extra))
+        # site_url: the canonical links (``mkdocs serve`` puts its own address there)
+        frame = archives.frame(config.config_file_path, config.theme.custom_dir, {**config.extra, "site_url": config.site_url})
         archived: dict[str, str] = {}
         for archive in now.site.archives:
             key = names.build_id(archive.key, frame)

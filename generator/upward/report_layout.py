@@ -4,8 +4,8 @@ The layout lives in a .docx template (docxtpl: Jinja2 tags in Word paragraphs) s
 that an office can restyle it in Word or WPS and pass its own file with
 ``board report --template``; only the tags carry meaning.  This module writes the
 default one after 党政机关公文格式 (GB/T 9704-2012) as far as a template carries it:
-A4, margins 37 mm top / 35 mm bottom / 28 mm left / 26 mm right, a grid of
-22 lines × 28 characters, title in 2号 小标宋, body in 3号 仿宋, headings 一、 in 黑体,
+A4, margins 37 mm top / 35 mm bottom / 28 mm left / 26 mm right, 22 lines
+of 28 characters (a line grid and character spacing), title in 2号 小标宋, body in 3号 仿宋, headings 一、 in 黑体,
 page numbers "— 1 —" in 4号 宋体 (odd pages right, even pages left, one character in).
 
 Regenerate the committed file after changing it::
@@ -42,7 +42,10 @@ BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
 LINE_PITCH = 579  # twips: 225 mm of type area / 22 lines
-CHAR_SPACE = -843  # 1/4096 pt: 156 mm / 28 characters = 15.79 pt per character with a 16 pt font
+# 156 mm of type area / 28 characters = 15.79 pt a character, a little less than the 16 pt font: each character
+# is drawn 0.25 pt closer (w:spacing, in twentieths of a point).  A character grid (w:docGrid linesAndChars) would
+# say the same to Word, but LibreOffice puts a 16 pt character into two 15.79 pt cells (14 a line).
+CHAR_SPACING = -5
 
 # The document, one paragraph per entry: (style, text).  ``{{ }}``, ``{% %}`` and ``{%p %}`` are docxtpl's
 # Jinja2 tags; ``n`` holds the figures, ``text`` the report's own text (or its placeholders), see ``report``.
@@ -107,7 +110,10 @@ def _paragraph_style(doc, name: str, east_asia: str, size: int, *, align=WD_ALIG
 
 
 def _styles(doc) -> None:
-    _paragraph_style(doc, "Normal", "仿宋_GB2312", BODY_PT, first_line_chars=200)
+    normal = _paragraph_style(doc, "Normal", "仿宋_GB2312", BODY_PT, first_line_chars=200)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHAR_SPACING))
+    normal.element.get_or_add_rPr().append(spacing)
     _paragraph_style(doc, "报告标题", "方正小标宋简体", TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line=35)
     _paragraph_style(doc, "一级标题", "黑体", BODY_PT, first_line_chars=200)
     _paragraph_style(doc, "二级标题", "楷体_GB2312", BODY_PT, first_line_chars=200)  # （一） headings a clerk may use
@@ -127,9 +133,9 @@ def _page(doc) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
 
 def _page_number(paragraph: Paragraph, align, side: str) -> None:

@@ -15,9 +15,11 @@
   var state = { index: null, pending: null, steps: [], step: -1, pages: [], settings: null, failures: 0, timer: null,
     retry: 1000 };
 
-  function number(name, fallback, min) {
+  /* A setting from the URL, else the site's; held within [min, max] (timers past 2^31 ms fire at once). */
+  function number(name, fallback, min, max) {
     var value = parseFloat(params.get(name));
-    return isFinite(value) && value >= min ? value : fallback;
+    value = isFinite(value) && value >= min ? value : fallback;
+    return isFinite(value) ? Math.min(Math.max(value, min), max) : min;
   }
 
   /* ---- data: fetched, then checked for shape (a half-published or foreign file is a failure, like a 404) */
@@ -101,9 +103,9 @@
     labels = index.labels;
     var theme = params.get("theme") || d.theme;
     state.settings = {
-      seconds: number("seconds", d.seconds, 1),
-      refresh: number("refresh", d.refresh, 5),
-      scale: number("scale", d.scale, 0.3)
+      seconds: number("seconds", d.seconds, 1, 3600),   /* the limits of screen.py's ScreenSettings */
+      refresh: number("refresh", d.refresh, 5, 3600),
+      scale: number("scale", d.scale, 0.3, 10)
     };
     root.classList.remove("screen--light", "screen--dark");
     root.classList.add("screen--" + (theme === "light" ? "light" : "dark"));
