@@ -206,6 +206,7 @@ def test_unreachable_source_with_skip_missing_is_listed(city, tmp_path):
         gone = url  # the server is shut down below: nothing listens there any more
     out = tmp_path / "汇总"
     _refused([str(city["root"] / "甲局网站"), gone], out, gone, "连不上")
+    _refused([gone, "--skip-missing"], out, gone, "连不上")  # nothing left to roll up: said why, nothing written
     result = board("rollup", str(city["root"] / "甲局网站"), gone, "--out", str(out), "--skip-missing")
     assert result.code == 0, result.err
     assert gone in result.err and "未汇总" in result.err
