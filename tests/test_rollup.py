@@ -245,7 +245,7 @@ def test_output_never_replaces_a_source_or_a_foreign_folder(city, tmp_path):
     source = city["root"] / "乙局网站"
     before = sorted(p.name for p in source.rglob("*"))
     refused = board("rollup", str(city["root"] / "甲局网站"), str(source), "--out", str(source))
-    assert refused.code == 1 and "会覆盖或包含" in refused.err
+    assert refused.code == 1 and "什么都没有改动" in refused.err
     assert sorted(p.name for p in source.rglob("*")) == before
     foreign = tmp_path / "docs"
     (foreign / "notes.txt").parent.mkdir()
