@@ -125,3 +125,24 @@ def test_generate_refuses_pages_when_content_has_errors(tmp_path):
     root = tiny_board(tmp_path, {"a": {"name": "甲", "evaluation": evaluation(rated=1)}})
     site = core.generate(core.make_options(root, as_of="2024-07-01"))
     assert site.checked.errors and site.pages == {} and site.data == {}
+
+
+def test_public_numbers_leave_no_gap_where_a_party_item_is_hidden(tmp_path):
+    import json
+    import re
+
+    items = [item(id=f"{n:02d}", problem=f"第{n}项问题", **({"audience": "党内"} if n == 4 else {})) for n in range(1, 6)]
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": items}})
+    numbers = {}
+    for audience in ("public", "party"):
+        site = core.generate(core.make_options(root, audience=audience, as_of="2024-07-01"))
+        page = site.pages["branches/a.md"]
+        numbers[audience] = re.findall(r'board-cell--id" data-search-exclude>([^<]*)<', page)
+        shown = json.loads(site.data["data/screen/branches/a.json"])["items"]
+        changes_ids = [v["id"] for v in json.loads(site.data["data/snapshot.json"])["items"].values()]
+        assert changes_ids == numbers[audience]  # the change log names items as the page numbers them
+    assert numbers == {"public": ["01", "02", "03", "04"], "party": ["01", "02", "03", "04", "05"]}
+    assert [i["id"] for i in shown] == ["01", "02", "03", "04"]  # the screen is always public
+    public = compute(load_content(root)[0], Audience.PUBLIC, JULY)
+    [bf] = public.branches
+    assert [bf.number(i) for i in bf.items] == ["01", "02", "03", "04"] and bf.items[3].problem == "第5项问题"

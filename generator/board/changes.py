@@ -48,7 +48,7 @@ def _entries(bf: BranchFigures) -> Iterator[tuple[str, dict[str, str]]]:
     ``罗某某/01``) by status, and every person by pledge and fulfilment (their key: ``~name``)."""
     branch = bf.branch
     for name, item in branch.every_item():
-        yield f"{branch.id}/{name}", {"branch": branch.name, "id": name, "problem": item.problem[:60],
+        yield f"{branch.id}/{name}", {"branch": branch.name, "id": bf.numbers.get(name, name), "problem": item.problem[:60],
                                       "status": item.status.label}
     for person in branch.people:
         yield f"{branch.id}/~{person.name}", {"branch": branch.name, "id": person.name,

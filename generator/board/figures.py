@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from generator.content import audience as audiences
 from generator.content import schema
@@ -156,6 +156,10 @@ class PersonFigures:
     def is_overdue(self, item: PersonalItem) -> bool:
         return item.id in self.overdue
 
+    def number(self, item: PersonalItem) -> str:
+        """A person's own items keep their ids (their list is shown or hidden as a whole)."""
+        return item.id
+
 
 @dataclass(frozen=True)
 class PeopleCounts:
@@ -199,9 +203,14 @@ class BranchFigures:
     carried: CarriedCounts
     people: tuple[PersonFigures, ...] = ()
     people_counts: PeopleCounts | None = None
+    numbers: dict[str, str] = field(default_factory=dict, compare=False)  # item id → 序号 shown (``shown_numbers``)
 
     def is_overdue(self, item: Item) -> bool:
         return item.id in self.overdue
+
+    def number(self, item: Item) -> str:
+        """The 序号 this audience sees for the item (pages, print, screen, article, change log)."""
+        return self.numbers.get(item.id, item.id)
 
 
 @dataclass(frozen=True)
@@ -220,6 +229,15 @@ class Figures:
     people: PeopleCounts | None = None  # pledges and personal items, counted apart from the branches' lists
 
 
+def shown_numbers(items: tuple[Item, ...], audience: Audience) -> dict[str, str]:
+    """序号 as each audience reads them: the public list is numbered 01, 02, 03 … in the order it is shown,
+    so a gap never betrays a 党内 item between; the party list, which hides nothing, keeps the file's ids."""
+    if audience is Audience.PARTY:
+        return {}
+    shown = [i for i in items if i.carried_from] + [i for i in items if not i.carried_from]  # the page's order
+    return {item.id: f"{n:02d}" for n, item in enumerate(shown, start=1)}
+
+
 def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> BranchFigures:
     branch = audiences.shown(branch, schema.BRANCH, audience)
     items = branch.items
@@ -229,7 +247,7 @@ def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> Branch
         evaluation = evaluation_figures(_counts_of(branch.evaluation), branch.evaluation.opinions or 0)
     people = tuple(person_figures(person, as_of) for person in branch.people)
     return BranchFigures(branch, evaluation, items, item_counts(items, overdue), overdue, carried_counts(items),
-                         people, people_counts(people))
+                         people, people_counts(people), shown_numbers(items, audience))
 
 
 def compute(content: Content, audience: Audience, as_of: dt.date) -> Figures:

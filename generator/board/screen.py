@@ -81,7 +81,7 @@ def _evaluation(ev: EvaluationFigures | None) -> dict | None:
 
 def _item(bf: BranchFigures | PersonFigures, item: Item | PersonalItem) -> dict:
     return {
-        "id": item.id, "problem": item.problem, "owner": item.owner, "deadline": item.deadline.label,
+        "id": bf.number(item), "problem": item.problem, "owner": item.owner, "deadline": item.deadline.label,
         "status": item.status.key, "status_label": item.status.label, "overdue": bf.is_overdue(item),
     }
 
