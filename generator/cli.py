@@ -631,11 +631,13 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @click.argument("sheet", required=False)
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
+@click.option("--person", help="导入为这个人的个人整改清单（支部文件 people 里的姓名）；导入党员承诺表不用写")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
 @click.option("--kind", type=click.Choice(["党支部", "临时党支部"]), help="新支部的类型（默认党支部）")
 @click.option("--yes", is_flag=True, help="不逐项询问，直接写入预览中的改动（用于脚本）；对应关系不确定时拒绝导入")
 @click.option("--undo", is_flag=True, help="撤销上一次导入：把它改动过的文件恢复原样")
-def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, name, kind, yes, undo) -> None:
+def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, person, name, kind, yes,
+            undo) -> None:
     """从 Excel/WPS（.xlsx）或 .csv 导入整改清单或民主评议统计表：先预览改动，确认后才写入；有任何错误则什么都不改。"""
     from generator.office import transaction
     from generator.office.sheets import SheetError
@@ -656,7 +658,9 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
     try:
         if branch_id:
             plan = plan_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name, name=name,
-                                       kind=kind, as_of=options.as_of, ask=ask)
+                                       kind=kind, as_of=options.as_of, ask=ask, person=person)
+        elif person:
+            raise BoardError("--person 要和 --branch 一起用：个人整改清单导入到哪个支部的哪个人")
         else:
             plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
     except SheetError as exc:

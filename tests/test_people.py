@@ -133,3 +133,55 @@ def test_export_has_a_pledge_sheet_read_by_its_headers(tmp_path):
     items = list(book["个人整改清单"].iter_rows(min_row=2, values_only=True))
     item = dict(zip(items[0], items[1], strict=True))
     assert (item["姓名"], item["存在问题"], item["责任人"], item["公开范围"]) == ("甲", "个人问题", "甲", "党内")
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    import contextlib
+
+    from click.testing import CliRunner
+
+    from generator import speed
+    from generator.cli import main
+
+    speed.forget()
+    with contextlib.chdir(Path(__file__).resolve().parent.parent):
+        result = CliRunner().invoke(main, [*args, "--as-of", AS_OF.isoformat()], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_pledge_sheet_and_a_persons_items_import_back(tmp_path):
+    root = board_with(tmp_path / "content", [
+        {"name": "甲", "role": "书记", "pledge": "讲党课", "rectifications": [
+            personal("党内的个人问题", id="01"), personal("公开的个人问题", id="02", audience="公开")]},
+        {"name": "乙", "pledge": "按时交党费", "audience": "党内"}])
+    path, out = root / "branches" / "a.yml", tmp_path / "all.xlsx"
+    export(loaded(root)[0], out, AS_OF)
+    written = path.read_bytes()
+    for extra in (("--sheet", "党员承诺"), ("--person", "甲", "--sheet", "个人整改清单")):
+        code, stdout, err = cli("import", "--content", str(root), str(out), "--branch", "a", *extra, "--yes")
+        assert code == 0 and "文件没有改动" in stdout and path.read_bytes() == written, (extra, stdout, err)
+    book = load_workbook(out)
+    sheet = book["党员承诺"]
+    header = [c.value for c in sheet[2]]
+    sheet.cell(3, header.index("践诺情况") + 1).value = "已讲党课 2 次"
+    sheet.append(["第一党支部", "丙", "党员", "带头参加志愿服务", None, None])
+    book.save(out)
+    code, stdout, err = cli("import", "--content", str(root), str(out), "--branch", "a", "--sheet", "党员承诺", "--yes")
+    assert code == 0, err
+    assert "践诺情况：（空） → 已讲党课 2 次" in stdout and "新增 丙" in stdout
+    people = loaded(root)[0].branches[0].people
+    assert [(p.name, p.fulfilled, len(p.items)) for p in people] == [("甲", "已讲党课 2 次", 2), ("乙", None, 0),
+                                                                    ("丙", None, 0)]
+    code, _, err = cli("import", "--content", str(root), str(out), "--branch", "a", "--person", "丁", "--yes")
+    assert code == 1 and "没有名为“丁”的人" in err and "文件保持不变" in err
+
+
+def test_a_persons_list_from_a_plain_sheet_keeps_public_marks_and_defaults_new_items_to_party(tmp_path):
+    root = board_with(tmp_path / "content", [{"name": "甲"}])
+    sheet = tmp_path / "甲.csv"
+    sheet.write_text("序号,存在问题,整改措施,整改时限,公开范围\n01,公开的问题,改进,2027-12-31,公开\n02,默认的问题,改进,2027-12-31,\n",
+                     encoding="utf-8")
+    code, stdout, err = cli("import", "--content", str(root), str(sheet), "--branch", "a", "--person", "甲", "--yes")
+    assert code == 0, err
+    items = loaded(root)[0].branches[0].people[0].items
+    assert [(i.id, i.owner, i.audience) for i in items] == [("01", "甲", Audience.PUBLIC), ("02", "甲", Audience.PARTY)]

@@ -120,6 +120,15 @@ sheet.cell(4, column).value = "PUBBASIS 改过的依据"
 book.save(book_path)
 code, stdout, err = board("import", "--content", str(content), str(book_path), "--branch", "a", "--yes")
 out["import_edit"] = (code, err, load_content(content)[0].branches[0].items[0].basis)
+code, stdout, err = board("import", "--content", str(content), str(book_path), "--branch", "a", "--sheet", "党员责任区",
+                          "--yes")
+out["import_duties_same"] = (code, stdout, err)
+book = load_workbook(book_path)
+book["党员责任区"].cell(3, 3).value = "NEWHOLDER"
+book.save(book_path)
+code, stdout, err = board("import", "--content", str(content), str(book_path), "--branch", "a", "--sheet", "党员责任区",
+                          "--yes")
+out["import_duties_edit"] = (code, err, [d.holder for d in load_content(content)[0].branches[0].duties])
 
 before = {a: content_fingerprint(load_content(content)[0], a)[0] for a in Audience}
 prints = {}
@@ -205,6 +214,10 @@ def test_they_are_exported_and_imported_by_header(probed):
     assert code == 0 and "文件没有改动" in out, err
     code, err, basis = probed["import_edit"]
     assert code == 0 and basis == "PUBBASIS 改过的依据", err
+    code, out, err = probed["import_duties_same"]
+    assert code == 0 and "文件没有改动" in out, err
+    code, err, holders = probed["import_duties_edit"]
+    assert code == 0 and holders == ["NEWHOLDER", None], err
 
 
 def test_the_approval_fingerprint_follows_what_each_audience_sees(probed):

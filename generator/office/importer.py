@@ -7,10 +7,13 @@ branches.  Which the clerk meant is never guessed: a list imported without
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from generator.content import schema
 from generator.office import itemrows, tallyrows
-from generator.office.headers import find_table
+from generator.office.headers import Table, find_table
 from generator.office.sheets import Sheet, SheetError, read_sheets
 
 
@@ -18,12 +21,13 @@ def _has_list(sheets: list[Sheet]) -> bool:
     return any(find_table(s, itemrows.COLUMNS, itemrows.NEEDED) for s in sheets)
 
 
-def read_list(path: Path, sheet: str | None, hints: tuple[str, ...]) -> itemrows.Imported:
-    """The rectification list of a file imported with ``--branch``."""
+def read_list(path: Path, sheet: str | None, hints: tuple[str, ...], record: schema.Record = schema.ITEM,
+              keep: Callable[[Table, list[Any]], bool] | None = None) -> itemrows.Imported:
+    """The rectification list of a file imported with ``--branch`` (``record`` and ``keep``: a person's, ``--person``)."""
     sheets = read_sheets(path)
     if not _has_list(sheets) and tallyrows.tally_table(sheets) is not None:
         raise SheetError([f"{path.name} 是民主评议统计表，不是整改清单：导入统计表请去掉 --branch"])
-    return itemrows.import_items(itemrows.rectification_table(sheets, sheet, hints))
+    return itemrows.import_items(itemrows.rectification_table(sheets, sheet, hints), record, keep)
 
 
 def read_tally(path: Path) -> list[tallyrows.TallyRow]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,9 +86,13 @@ def item_count(table: Table) -> int:
     return sum(kind == "item" for _, _, kind in _classified(table))
 
 
-def import_items(table: Table) -> Imported:
-    """Every item row of a rectification table; raises ``SheetError`` listing every bad cell."""
-    rows = _classified(table)
+def import_items(table: Table, record: schema.Record = schema.ITEM,
+                 keep: Callable[[Table, list[Any]], bool] | None = None) -> Imported:
+    """Every item row of a rectification table; raises ``SheetError`` listing every bad cell.
+
+    ``record``: the items' declaration (a person's own items: ``schema.PERSONAL_ITEM``, whose owner may be left out);
+    ``keep``: which item rows are this import's (one person's rows of a sheet that lists everyone's)."""
+    rows = [r for r in _classified(table) if keep is None or r[2] != "item" or keep(table, r[1])]
     items = {n for n, _, kind in rows if kind == "item"}
     problems: list[str] = audience_columns(table, items)
     result = Imported(table, [])
@@ -97,7 +102,7 @@ def import_items(table: Table) -> Imported:
             group = _GROUP.sub("", _only_text(values)) or _only_text(values)
             result.notes.append(f"{table.sheet.name} 第 {number + 1} 行是分组标题“{group[:30]}”，作为下面各项的问题类别")
         elif kind == "item":
-            item = _item(_Row(table, number, values, problems), group)
+            item = _item(_Row(table, number, values, problems), group, record)
             if item is not None:
                 result.items.append(item)
         elif kind != "empty":
@@ -187,13 +192,13 @@ class _Row:
         self.problems.append(f"{self.ref(key, column)}: {message}")
 
 
-def _item(row: _Row, group: str | None) -> SheetItem | None:
+def _item(row: _Row, group: str | None, record: schema.Record = schema.ITEM) -> SheetItem | None:
     """One row → an item: every declared field the table has a column for, read by its type."""
     before = len(row.problems)
     values: dict[str, Any] = {}
     notes: list[str] = []  # what followed a status word (``已完成。已建立台账``) goes to 整改进展
-    given = {key for key in row.table.columns if key in schema.ITEM}
-    for f in schema.ITEM.fields:
+    given = {key for key in row.table.columns if key in record}
+    for f in record.fields:
         if f.key in given and f.implicit and not row.raws(f.key):
             given.discard(f.key)  # a blank 公开范围 says nothing: an item keeps its own, a new one is 公开
         elif f.key in given:
@@ -211,7 +216,7 @@ def _item(row: _Row, group: str | None) -> SheetItem | None:
         row.error("completed", f"{schema.ITEM['completed'].header} {completed} 是将来的日期")
     if len(row.problems) > before:
         return None
-    return SheetItem(row.number, {k: _yaml_value(schema.ITEM[k], v) for k, v in values.items()}, given)
+    return SheetItem(row.number, {k: _yaml_value(record[k], v) for k, v in values.items()}, given)
 
 
 def _yaml_value(f: schema.Field, value: Any) -> Any:
@@ -366,3 +371,20 @@ def audience_columns(table: Table, items: set[int]) -> list[str]:
     return problems
 
 
+
+
+def read_record(table: Table, number: int, values: list[Any], record: schema.Record,
+                problems: list[str]) -> tuple[dict[str, Any], set[str]] | None:
+    """One row of any record's sheet (党员承诺 …): each declared field the table has a column for, read by its
+    type as an item's cells are; a blank implicit choice says nothing.  None when a cell is bad (noted)."""
+    row, before = _Row(table, number, values, problems), len(problems)
+    values_read: dict[str, Any] = {}
+    given = {key for key in table.columns if key in record and record[key].type not in ("record", "records")}
+    for f in record.fields:
+        if f.key in given and f.implicit and not row.raws(f.key):
+            given.discard(f.key)
+        elif f.key in given:
+            values_read[f.key] = _READERS[f.type](row, f, [])
+    if len(problems) > before:
+        return None
+    return {k: _yaml_value(record[k], v) for k, v in values_read.items()}, given

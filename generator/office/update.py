@@ -25,11 +25,12 @@ from generator.content.load import BRANCH_ID, load_branch_text, load_content
 from generator.content.model import Branch, Item, Severity
 from generator.content.source import refused
 from generator.names import display_path
-from generator.office import branchfile, transaction
+from generator.office import branchfile, cells, itemrows, recordrows, transaction
+from generator.office.headers import Table, find_table
 from generator.office.importer import read_list, read_tally
 from generator.office.itemrows import Imported, SheetItem
 from generator.office.matching import match
-from generator.office.sheets import SheetError
+from generator.office.sheets import SheetError, read_sheets
 
 
 @dataclass
@@ -63,6 +64,17 @@ def _checked(path: Path, text: str, as_of: dt.date) -> Branch:
 
 def _same(a: Item, b: Item) -> bool:
     return dataclasses.replace(a, lines={}) == dataclasses.replace(b, lines={})
+
+
+def _content(obj: Any, record: schema.Record) -> tuple:
+    """A record's declared values, nested records too, without where they were written (``lines``)."""
+    def value(f: schema.Field) -> Any:
+        held = getattr(obj, f.name)
+        if f.type == "records":
+            return tuple(_content(v, f.record) for v in held)
+        return _content(held, f.record) if f.type == "record" and held is not None else held
+
+    return tuple(value(f) for f in record.fields)
 
 
 def _shown(value: Any) -> str:
@@ -122,29 +134,30 @@ def _branch_file(content_dir: Path, branch_id: str) -> Path:
     return path
 
 
-def _merged(node: CommentedMap | None, item: SheetItem) -> CommentedMap:
-    """The file's item with the sheet's values for the keys the sheet gives (a None removes the key)."""
+def _merged(node: CommentedMap | None, item: SheetItem, record: schema.Record = schema.ITEM) -> CommentedMap:
+    """The file's record with the sheet's values for the keys the sheet gives (a None removes the key);
+    whatever else the record holds in the file (a person's own items, comments) stays."""
+    fresh = branchfile.record_map(record, {k: v for k, v in item.values.items() if v is not None})
     if node is None:
-        return branchfile.item_map({k: v for k, v in item.values.items() if v is not None})
+        return fresh
     node = copy.deepcopy(node)
-    fresh = branchfile.item_map({k: v for k, v in item.values.items() if v is not None})
     for key in item.given:
         if key not in fresh:
             node.pop(key, None)
         elif key in node:
             node[key] = fresh[key]
         else:
-            order = schema.ITEM.keys()
+            order = record.keys()
             position = sum(1 for k in node if k in order and order.index(k) < order.index(key))
             node.insert(position, key, fresh[key])
     return node
 
 
-def _missing(imported: Imported, pairs: list[int | None]) -> list[str]:
+def _missing(imported: Imported, pairs: list[int | None], record: schema.Record) -> list[str]:
     """A new item (no counterpart in the file) needs every required field from the sheet."""
     problems = []
     for item, o in zip(imported.items, pairs, strict=True):
-        lacking = [f.header for f in schema.ITEM.fields if f.required and item.values.get(f.key) is None]
+        lacking = [f.header for f in record.fields if f.required and item.values.get(f.key) is None]
         if o is None and lacking:
             where = imported.table.sheet.ref(item.row, 0).rsplit("!", 1)[0]
             problems.append(f"{where} 第 {item.row + 1} 行是新事项，表格没有" + "、".join(f"“{h}”" for h in lacking)
@@ -174,12 +187,56 @@ def _as_written(fresh: list[CommentedMap], new: tuple[Item, ...], pairs: list[in
 
 def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
                         name: str | None = None, kind: str | None = None, as_of: dt.date | None = None,
-                        ask: Callable[[str], bool] | None = None) -> Plan:
+                        ask: Callable[[str], bool] | None = None, person: str | None = None) -> Plan:
     """What importing a list into one branch would change; ``ask`` settles uncertain matches (None: unresolved).
 
     ``name`` and ``kind`` (党支部 | 临时党支部) make a new branch file; an existing branch keeps its own.
+    ``person``: the list is that person's own (个人整改清单, ``people`` in the branch file).  A file with
+    no rectification list but a 党员承诺 table (or ``sheet`` naming one) imports the people (``plan_records``).
     """
     path = _branch_file(content_dir, branch_id)
+    data = _branch_data(path, name, kind)
+    if person is None and path.exists() and _records_sheet(sheet_path, sheet) is not None:
+        return plan_records(sheet_path, content_dir, branch_id, sheet=sheet, as_of=as_of)
+    old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
+    holder, record = _holder(data, person, path), schema.PERSONAL_ITEM if person else schema.ITEM
+    names = (str(data.get("name", "")), branch_id)
+    imported = read_list(sheet_path, sheet, (f"（{branch_id}）", *names[:1], person or ""), record,
+                         _theirs(person, names) if person else None)
+    if person:  # 姓名 and 支部名称 columns (the export's 个人整改清单) chose the rows: they were read
+        used = (*schema.PERSON["name"].headers, *schema.BRANCH["name"].headers)
+        imported.notes = [n for n in imported.notes if not any(f"“{h}”程序不认识" in n for h in used)]
+    old = _items_of(old_branch, person)
+    written = holder.get("rectifications") if isinstance(holder.get("rectifications"), CommentedSeq) else []
+    found = match([(str(i.values.get("id")), str(i.values.get("problem") or "")) for i in imported.items], old, ask,
+                  lambda r: f"表格第 {imported.items[r].row + 1} 行")
+    whose = f"{data.get('name', branch_id)}{f' {person} 的个人整改清单' if person else ''}"
+    plan = Plan(content_dir, f"导入整改清单 {sheet_path.name} 到 {whose}", notes=imported.notes, unresolved=found.unresolved)
+    if found.unresolved:
+        return plan
+    problems = _missing(imported, found.rows, record)
+    if problems:
+        raise SheetError(problems)
+    nodes = [_merged(written[o] if o is not None and o < len(written) else None, item, record)
+             for item, o in zip(imported.items, found.rows, strict=True)]
+    branchfile.with_items(holder, nodes)
+    _as_written(nodes, _items_of(_checked(path, branchfile.dump(data), as_of or dt.date.today()), person),
+                found.rows, old, written)
+    branchfile.with_items(holder, nodes)
+    text = branchfile.dump(data)
+    new = _checked(path, text, as_of or dt.date.today())
+    if "audience" not in imported.table.columns and old:
+        plan.notes.append(_audience_note(record, sum(o is None for o in found.rows)))
+    new_items = _items_of(new, person)
+    plan.preview = [f"{whose}（{display_path(path)}）", *describe(old, new_items, found.rows)]
+    unchanged = old_branch is not None and len(old) == len(new_items) and all(map(_same, old, new_items))
+    if not unchanged:  # a file read the same is left byte for byte, whatever its layout
+        plan.changes[path] = text.encode("utf-8")
+    return plan
+
+
+def _branch_data(path: Path, name: str | None, kind: str | None) -> CommentedMap:
+    """The branch file as round-trip YAML, or a new one named ``name`` (of ``kind``)."""
     data = branchfile.read(path)
     if not path.exists():
         if not name:
@@ -189,35 +246,125 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
             data["kind"] = kind
     elif kind:
         raise SheetError([f"{path} 已存在：--kind 只用于新支部；要改类型请直接改支部文件里的 kind"])
-    old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
-    imported = read_list(sheet_path, sheet, (f"（{branch_id}）", str(data.get("name", ""))))
-    old = old_branch.items if old_branch else ()
-    written = data.get("rectifications") if isinstance(data.get("rectifications"), CommentedSeq) else []
-    found = match([(str(i.values.get("id")), str(i.values.get("problem") or "")) for i in imported.items], old, ask,
-                  lambda r: f"表格第 {imported.items[r].row + 1} 行")
-    plan = Plan(content_dir, f"导入整改清单 {sheet_path.name} 到 {data.get('name', branch_id)}",
-                notes=imported.notes, unresolved=found.unresolved)
-    if found.unresolved:
-        return plan
-    problems = _missing(imported, found.rows)
-    if problems:
-        raise SheetError(problems)
-    nodes = [_merged(written[o] if o is not None and o < len(written) else None, item)
-             for item, o in zip(imported.items, found.rows, strict=True)]
-    new = _checked(path, branchfile.dump(branchfile.with_items(data, nodes)), as_of or dt.date.today())
-    _as_written(nodes, new.items, found.rows, old, written)
-    text = branchfile.dump(branchfile.with_items(data, nodes))
-    new = _checked(path, text, as_of or dt.date.today())
-    if "audience" not in imported.table.columns and old:
-        column = schema.ITEM["audience"].header
-        added = sum(o is None for o in found.rows)
-        plan.notes.append(f"表格没有“{column}”列：原有事项保持原来的公开范围（按问题文字与原事项对应）"
-                          + (f"；新增的 {added} 项按“公开”导入，不公开的请在表格里加“{column}”列写 党内" if added else ""))
-    plan.preview = [f"{new.name}（{display_path(path)}）", *describe(old, new.items, found.rows)]
-    unchanged = old_branch is not None and len(old) == len(new.items) and all(map(_same, old, new.items))
-    if not unchanged:  # a file read the same is left byte for byte, whatever its layout
+    return data
+
+
+def _holder(data: CommentedMap, person: str | None, path: Path) -> CommentedMap:
+    """The mapping whose ``rectifications`` the sheet replaces: the branch's own, or the named person's."""
+    if person is None:
+        return data
+    people = data.get("people") if isinstance(data.get("people"), CommentedSeq) else []
+    found = [p for p in people if hasattr(p, "get") and str(p.get("name") or "").strip() == person.strip()]
+    if len(found) != 1:
+        why = f"有 {len(found)} 个人都叫“{person}”" if found else f"没有名为“{person}”的人"
+        raise SheetError([f"{display_path(path)}: 班子成员和党员（people）里{why}：个人整改清单只导入给一个已有的人，"
+                          "请先在支部文件的 people 里写上此人（或导入党员承诺表），同名的请先在 name 里区分"])
+    return found[0]
+
+
+def _theirs(person: str, branch_names: tuple[str, ...]) -> Callable[[Table, list[Any]], bool]:
+    """Which rows are the person's, in a sheet that lists everyone's own items (the export's 个人整改清单, with
+    姓名 and 支部名称 columns); every row of a sheet without them (a 整改清单 filled in for one person)."""
+    def column(table: Table, field: schema.Field) -> int | None:
+        return next((c for c, name in enumerate(table.names) if name in field.headers), None)
+
+    def keep(table: Table, values: list[Any]) -> bool:
+        who, where = column(table, schema.PERSON["name"]), column(table, schema.BRANCH["name"])
+        def cell(c: int) -> str | None:
+            return cells.text(values[c]) if c < len(values) else None
+        return (who is None or cell(who) == person.strip()) and (where is None or cell(where) in branch_names)
+
+    return keep
+
+
+def _items_of(branch: Branch | None, person: str | None) -> tuple:
+    """The items the sheet replaces, as read: the branch's, or the named person's own."""
+    if branch is None:
+        return ()
+    if person is None:
+        return branch.items
+    return next((p.items for p in branch.people if p.name == person.strip()), ())
+
+
+def _audience_note(record: schema.Record, added: int) -> str:
+    column, default = record["audience"].header, record["audience"].default.label
+    return (f"表格没有“{column}”列：原有事项保持原来的公开范围（按问题文字与原事项对应）"
+            + (f"；新增的 {added} 项按“{default}”导入，需要时请在表格里加“{column}”列" if added else ""))
+
+
+# ---- records other than items (党员承诺 …) into one branch ------------------------------------------
+
+
+def _records_sheet(sheet_path: Path, sheet: str | None) -> tuple[schema.Field, Table] | None:
+    """The list of records (other than items) the file holds for a branch, when it holds no rectification list
+    (or ``sheet`` names a records sheet): the field and its table."""
+    sheets = read_sheets(sheet_path)
+    if sheet is None and any(find_table(s, itemrows.COLUMNS, itemrows.NEEDED) for s in sheets):
+        return None
+    for held in schema.BRANCH.lists():
+        if held.key != "rectifications":
+            table = recordrows.record_table(sheets, held.record, sheet)
+            if table is not None:
+                return held, table
+    return None
+
+
+def plan_records(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
+                 as_of: dt.date | None = None) -> Plan:
+    """What importing a records sheet (党员承诺) into one existing branch would change: rows update the record
+    of the same name and add new ones; records the sheet does not list are kept as they are (and named)."""
+    path = _branch_file(content_dir, branch_id)
+    if not path.exists():
+        raise SheetError([f"{display_path(path)} 不存在：请先建立这个支部（board init 或导入它的整改清单），再导入承诺"])
+    data = branchfile.read(path)
+    found = _records_sheet(sheet_path, sheet)
+    if found is None:
+        raise SheetError([f"{sheet_path.name}: 没有找到党员承诺表的表头（需要“姓名”和“承诺内容”等列）"])
+    held, table = found
+    record, key = held.record, held.record.fields[0].key
+    rows = recordrows.import_records(table, record, (str(data.get("name", "")), branch_id))
+    old = getattr(load_branch_text(branchfile.dump(data), path)[0], held.name)
+    written = data.get(held.key) if isinstance(data.get(held.key), CommentedSeq) else CommentedSeq()
+    position = {str(node.get(key)): n for n, node in enumerate(written) if hasattr(node, "get")}
+    for values, given in rows.records:
+        n = position.get(str(values.get(key)))
+        merged = _merged(written[n] if n is not None else None, SheetItem(0, values, given), record)
+        if n is None:
+            written.append(merged)
+        else:
+            written[n] = merged
+    data[held.key] = written
+    text = branchfile.dump(data)
+    new = getattr(_checked(path, text, as_of or dt.date.today()), held.name)
+    plan = Plan(content_dir, f"导入{record.sheet or held.label} {sheet_path.name} 到 {data.get('name', branch_id)}",
+                notes=rows.notes)
+    listed = {str(values.get(key)) for values, _ in rows.records}
+    plan.preview = [f"{data.get('name', branch_id)}（{display_path(path)}）{held.label}",
+                    *_describe_records(old, new, record, listed)]
+    if [_content(r, record) for r in old] != [_content(r, record) for r in new]:
         plan.changes[path] = text.encode("utf-8")
     return plan
+
+
+def _describe_records(old: tuple, new: tuple, record: schema.Record, listed: set[str]) -> list[str]:
+    """Per record: added, changed field by field, kept because the sheet does not list it; and a total."""
+    name = record.fields[0].name
+    before = {getattr(r, name): r for r in old}
+    lines, counts = [], {"新增": 0, "修改": 0, "不变": 0, "表格未列出、保留": 0}
+    for r in new:
+        was = before.get(getattr(r, name))
+        if was is None:
+            counts["新增"] += 1
+            lines.append(f"新增 {getattr(r, name)}")
+        elif getattr(r, name) not in listed:
+            counts["表格未列出、保留"] += 1
+            lines.append(f"保留 {getattr(r, name)}（表格里没有，原样保留；要删除请直接改支部文件）")
+        elif _content(was, record) == _content(r, record):
+            counts["不变"] += 1
+        else:
+            counts["修改"] += 1
+            lines += [f"修改 {getattr(r, name)}", *(f"    {change}" for change in field_changes(was, r, record))]
+    return [f"共 {len(new)} 人：" + "，".join(f"{k} {v}" for k, v in counts.items()), *lines]
 
 
 # ---- a tally into many branches -------------------------------------------------------------------
