@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import zipfile
 
 import pytest
@@ -23,10 +22,10 @@ def _packed(path, rows: int, cells_per_row: int):
 def test_a_small_file_with_too_many_cells_is_refused_before_it_is_loaded(tmp_path):
     bomb = _packed(tmp_path / "小文件.xlsx", rows=1000, cells_per_row=MAX_CELLS // 1000 + 1)
     assert bomb.stat().st_size < 200_000 and zipfile.ZipFile(bomb).infolist()[1].file_size < MAX_INFLATED_BYTES
-    started = time.monotonic()
+    # The file is no loadable workbook (no workbook.xml): had openpyxl been asked to load it, the message would
+    # say it cannot be opened; this one is told from the XML alone.
     with pytest.raises(SheetError, match=f"工作簿有 {MAX_CELLS + 1000} 个单元格.*最多 {MAX_CELLS} 个"):
         read_sheets(bomb)
-    assert time.monotonic() - started < 10
 
 
 def test_rows_are_counted_in_the_xml_too(tmp_path):

@@ -256,7 +256,7 @@ EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
         ("members", "党员总数", ("党员总数", "党员人数", "党员数", "支部党员数", "党员总人数")),
         ("probationary", "预备党员", ("预备党员", "其中预备党员", "预备党员数", "预备党员人数")),
         ("participants", "参加评议", ("参加评议", "参加评议人数", "参评党员", "参评党员数", "参评人数", "参加评议党员数",
-                                  "实际参评人数", "参加评议党员")),
+                                  "实际参评人数", "实参评人数", "参加评议党员")),
         ("rated", "参加组织评定", ("参加评定", "参加组织评定", "参加评定人数", "参加组织评定人数", "评定人数")),
     ),
     *_counts(
@@ -286,7 +286,8 @@ ITEM = Record("Item", "整改事项", (
           grouped=True, searched=True),
     Field("problem", "问题", "text", required=True,
           headers=("存在问题", "具体问题", "问题表现", "问题描述", "存在的问题", "主要问题", "整改任务", "问题",
-                   "反馈问题", "发现问题", "审计发现问题", "巡察发现问题"), width=40, searched=True),
+                   "问题内容", "具体表现", "主要表现", "反馈问题", "巡察反馈问题", "督察反馈问题", "发现问题",
+                   "审计发现问题", "巡察发现问题"), width=40, searched=True),
     Field("measures", "整改措施", "texts", required=True, headers=("整改措施", "措施", "整改举措", "具体措施", "主要措施"),
           width=48, searched=True),
     Field("target", "整改目标", "text", headers=("整改目标", "目标", "整改要求", "整改标准"), width=24, searched=True),
@@ -294,11 +295,12 @@ ITEM = Record("Item", "整改事项", (
         "责任人", "责任领导", "牵头领导", "分管领导", "主要责任人", "具体责任人", "责任部门", "责任科室", "责任处室",
         "责任单位", "牵头单位", "牵头部门", "配合单位", "配合部门", "责任主体")),
     Field("deadline", "整改时限", "deadline", required=True, width=14,
-          headers=("整改时限", "完成时限", "整改期限", "完成期限", "时限"),
+          headers=("整改时限", "完成时限", "整改完成时限", "整改期限", "完成期限", "时间节点", "时限"),
           sheet_words=(("即知即改", DeadlineKind.IMMEDIATE), ("立即整改", DeadlineKind.IMMEDIATE),
                        ("长期", DeadlineKind.ONGOING), ("长期坚持整改", DeadlineKind.ONGOING))),
     Field("status", "整改状态", "enum", choices=Status, default=Status.NOT_STARTED, several=True,
-          headers=("完成情况", "整改情况", "整改完成情况", "销号情况", "整改进度", "整改状态", "状态"), width=10, sheet_words=(
+          headers=("完成情况", "整改情况", "整改完成情况", "销号情况", "办结情况", "整改进度", "完成状态", "整改状态", "状态"),
+          width=10, sheet_words=(
               ("已销号", Status.CLOSED), ("销号", Status.CLOSED),
               ("已完成整改", Status.DONE), ("完成整改", Status.DONE), ("整改完成", Status.DONE), ("已整改", Status.DONE),
               ("已办结", Status.DONE), ("办结", Status.DONE), ("完成", Status.DONE),
@@ -311,7 +313,7 @@ ITEM = Record("Item", "整改事项", (
     Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期", "销号日期", "实际完成时间"), width=14, carried=False),
     Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人", "验收人"), width=10, searched=True, carried=False),
     Field("progress", "整改进展", "text", several=True, width=30, searched=True,
-          headers=("整改进展", "进展情况", "进展", "整改成效", "整改效果", "工作成效")),
+          headers=("整改进展", "整改进展情况", "进展情况", "进展", "整改成效", "整改效果", "工作成效")),
     Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True, strict=True,
           headers=("公开范围",), width=10, sheet_words=(
               ("不公开", Audience.PARTY), ("内部", Audience.PARTY), ("仅党内", Audience.PARTY),

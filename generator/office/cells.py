@@ -137,9 +137,12 @@ def deadline(value: Any, field: schema.Field) -> str | dt.date:
     if not isinstance(value, str):
         return cell_date(value)
     words = re.sub(r"\s+", "", value)
-    kinds = [_deadline_word(part, field) for part in re.split(r"[，,、；;和并及/]+", words) if part]
+    parts = [part for part in re.split(r"[，,、；;和并及/]+", words) if part]
+    kinds = [_deadline_word(part, field) for part in parts]
     if kinds and all(kinds):
         return (DeadlineKind.ONGOING if DeadlineKind.ONGOING in kinds else DeadlineKind.IMMEDIATE).label
+    if len(parts) > 1 and all(kinds[1:]):  # 2024年6月底前完成，长期坚持: the date is the deadline
+        words = parts[0]
     bare = _BEFORE.sub("", words) or words
     try:
         return cell_date(bare)
