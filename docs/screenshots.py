@@ -23,6 +23,7 @@ PAGES = {
     "overview": ("", None),
     "branch-list": ("branches/jiguan-3/", "#rectifications"),
     "ledger": ("ledger/", None),
+    "branch-people": ("branches/jiguan-1/", "#people"),
 }
 # Phones (360 × 740): name → (path, element to scroll to the top, or None, 大字模式 on)
 PHONE = {

@@ -621,7 +621,7 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
 @click.option("--out", required=True, help="写出 Zensical 项目的文件夹")
 def render(config_file, content, audience, as_of, verbose, out) -> None:
     """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
-    from generator.site import zensical
+    from generator.site import manual, zensical
 
     # The change log compares with the last Zensical build in DIR (none yet: nothing, never the project's site/).
     run = Run.open(config_file, content, audience, as_of, verbose, previous=Path(out) / "site")
@@ -636,7 +636,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
         extra={**dict(config.extra), "board_preview": site.preview},  # Zensical runs no plugin: the mark rides here
         extra_javascript=[str(script) for script in config.extra_javascript],
     )
-    pages = site.all_pages()
+    pages = {**site.all_pages(), manual.PAGE: manual.manual_page(Path(config.config_file_path).parent)}  # 使用说明
     with staged(Path(out)) as work:
         zensical.write(work, {**pages, **site.data}, toml, theme.custom_dir)
     click.echo(f"已写出 {len(pages)} 个页面到 {out}（{run.describe()}）；"
