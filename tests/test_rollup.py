@@ -322,3 +322,19 @@ def test_where_each_kind_of_source_keeps_its_summary(tmp_path):
         "http://10.0.0.1/board/data/summary.json": ("http://10.0.0.1/board/data/summary.json",
                                                     "http://10.0.0.1/board/", True),
     }
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"organization": "x", "totals": {"members": ' + b"9" * 5000 + b"}}",  # past Python's int-digit limit
+    b"[" * 100_000 + b"]" * 100_000,  # nested past the recursion limit
+])
+def test_a_hostile_summary_is_refused_as_not_a_summary_not_a_crash(raw):
+    source = locate(str(REPO / "pyproject.toml"))
+    with pytest.raises(SourceError, match="不是公开栏的 summary.json"):
+        parse(source, raw)
+
+
+def test_a_count_no_organization_could_have_is_refused():
+    source = locate(str(REPO / "pyproject.toml"))
+    with pytest.raises(SourceError, match="totals.members"):
+        parse(source, json.dumps({**_healthy(), "totals": {**_healthy()["totals"], "members": 10**30}}).encode())

@@ -26,6 +26,7 @@ SUMMARY = ("data", "summary.json")
 MAX_BYTES = 50_000_000  # a 1,000-branch board's summary is well under 1 MB
 TIMEOUT_SECONDS = 15
 DOWNLOADS = 8  # summaries fetched over http at once
+MAX_COUNT = 100_000_000  # no organization has more members or items; a larger count is not a real summary
 
 
 class SourceError(ValueError):
@@ -97,7 +98,7 @@ def _fetch(source: Source) -> bytes:
 
 
 def _is_count(value: object) -> bool:
-    return type(value) is int and value >= 0
+    return type(value) is int and 0 <= value <= MAX_COUNT
 
 
 def _shape_problem(data: object) -> str | None:
@@ -141,7 +142,7 @@ def parse(source: Source, raw: bytes) -> dict:
         raise SourceError(source.given, f"文件超过 {MAX_BYTES // 1_000_000} MB，不像公开栏的 summary.json")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSON errors and 4,300-digit numbers
         raise SourceError(source.given, "不是公开栏的 summary.json（不是 JSON 文件）") from None
     problem = _shape_problem(data)
     if problem:
