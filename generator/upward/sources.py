@@ -80,6 +80,16 @@ def locate(given: str) -> Source:
     raise SourceError(given, "找不到这个文件或文件夹")
 
 
+class _SameHost(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only on the host the clerk named: elsewhere would roll up another board's figures."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's hook
+        there = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl)).hostname
+        if there != urllib.parse.urlsplit(req.full_url).hostname:
+            raise urllib.error.URLError(f"地址被转到了别的服务器 {there}，不读")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def _fetch(source: Source) -> bytes:
     if not source.remote:
         try:
@@ -88,7 +98,8 @@ def _fetch(source: Source) -> bytes:
         except OSError as exc:
             raise SourceError(source.given, f"读不出来：{os_reason(exc)}") from None
     try:
-        with urllib.request.urlopen(source.summary, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310 - http(s) only
+        opener = urllib.request.build_opener(_SameHost)
+        with opener.open(source.summary, timeout=TIMEOUT_SECONDS) as answer:
             return answer.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise SourceError(source.given, f"服务器回答 {exc.code}（{source.summary} 不存在或无权访问）") from None
