@@ -143,8 +143,10 @@ def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
             rows.append((number, values, "重复了表头"))
         elif texts == [str(n) for n in range(1, len(texts) + 1)] and len(texts) > 2:
             rows.append((number, values, "是栏目编号行（1、2、3……）"))
+        elif len(texts) == 1 and (_GROUP.match(texts[0]) or texts[0].endswith("方面")):  # merged or in any one cell
+            rows.append((number, values, "group"))
         elif len(texts) == 1 and (_spread(table, number, values) or table.get(values, "problem") is None):
-            rows.append((number, values, "group" if _GROUP.match(texts[0]) or texts[0].endswith("方面") else "是说明行"))
+            rows.append((number, values, "是说明行"))
         else:
             if table.sheet.merges_lost:
                 values = _fill_down(table, values, above)
