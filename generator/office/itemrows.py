@@ -131,7 +131,7 @@ def _only_text(values: list[Any]) -> str:
 def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
     """Each body row with what it is: item, group, empty, or why it is skipped (a CSV filled down first)."""
     above: dict[str, Any] = {}
-    header = {name for name in table.names if name}
+    header = table.header_words()
     rows = []
     for number, values in table.body():
         texts = _texts(values)
