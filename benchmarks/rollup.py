@@ -21,7 +21,6 @@ machine vary: compare within one run.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import http.server
 import json
@@ -76,18 +75,6 @@ def baseline(out: Path, sources: list[str]) -> None:
     book.save(out)
 
 
-@contextlib.contextmanager
-def serving(folder: Path):
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -98,6 +85,31 @@ def _check(out: Path, one: dict, bureaus: int) -> None:
     for key in ("branches", "members", "participants", "rated", "excellent"):
         assert totals[key] == one["totals"][key] * bureaus, key
     assert totals["bureaus"] == bureaus
+
+
+Measured = dict[str, list[tuple[float, float, int, int]]]
+
+
+def measure(root: Path, folders: list[Path], repeat: int) -> Measured:
+    """Each way, ``repeat`` times, alternating; the http runs read from a server in this process."""
+    one = json.loads((folders[0] / "data" / "summary.json").read_text(encoding="utf-8"))
+    runs: Measured = {"folders": [], "http": [], "baseline": []}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    urls = [f"http://127.0.0.1:{server.server_address[1]}/bureaus/{f.name}/" for f in folders]
+    try:
+        for n in range(repeat):
+            out = root / f"out-{n}"
+            runs["folders"].append(timed([BOARD, "rollup", *map(str, folders), "--out", str(out / "a")]))
+            _check(out / "a", one, len(folders))
+            runs["http"].append(timed([BOARD, "rollup", *urls, "--out", str(out / "b")]))
+            _check(out / "b", one, len(folders))
+            runs["baseline"].append(timed([sys.executable, __file__, "--baseline", str(out / "c.xlsx"),
+                                           *map(str, folders)]))
+    finally:
+        server.shutdown()
+        server.server_close()
+    return runs
 
 
 def main() -> None:
@@ -114,21 +126,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-rollup-") as work:
         root = Path(work)
         folders = summaries(root, args.bureaus, args.branches, args.items)
-        one = json.loads((folders[0] / "data" / "summary.json").read_text(encoding="utf-8"))
+        branches = json.loads((folders[0] / "data" / "summary.json").read_text(encoding="utf-8"))["totals"]["branches"]
         size = sum((f / "data" / "summary.json").stat().st_size for f in folders)
-        print(f"{args.bureaus} bureaus × {args.branches} branches = {args.bureaus * one['totals']['branches']:,} "
-              f"branches; summaries {size / 1e6:.1f} MB")
-        runs: dict[str, list[tuple[float, float, int, int]]] = {"folders": [], "http": [], "baseline": []}
-        with serving(root / "bureaus") as base:
-            urls = [f"{base}/{f.name}/" for f in folders]
-            for n in range(args.repeat):
-                out = root / f"out-{n}"
-                runs["folders"].append(timed([BOARD, "rollup", *map(str, folders), "--out", str(out / "a")]))
-                _check(out / "a", one, args.bureaus)
-                runs["http"].append(timed([BOARD, "rollup", *urls, "--out", str(out / "b")]))
-                _check(out / "b", one, args.bureaus)
-                runs["baseline"].append(timed([sys.executable, __file__, "--baseline", str(out / "c.xlsx"),
-                                               *map(str, folders)]))
+        print(f"{args.bureaus} bureaus × {args.branches} branches = {args.bureaus * branches:,} branches; "
+              f"summaries {size / 1e6:.1f} MB")
+        runs = measure(root, folders, args.repeat)
         for name, measured in runs.items():
             wall = statistics.median(m[0] for m in measured)
             cpu = statistics.median(m[1] for m in measured)

@@ -141,3 +141,50 @@ def test_options_reach_the_build_once_and_never_through_the_environment(board_di
     with gzip.open(site / "sitemap.xml.gz") as sitemap:  # dated by as-of: the same content, the same bytes
         sitemap.read()
         assert sitemap.mtime == calendar.timegm((2023, 12, 31, 0, 0, 0))
+
+
+def _at_a_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
+    """``board`` run at a pseudo-terminal (an import asks only there), answering each question in turn."""
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", *args], stdin=follower, stdout=follower,
+                            stderr=follower, env=clean_env(), close_fds=True)
+    os.close(follower)
+    said, pending = b"", list(answers)
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            proc.kill()
+            raise AssertionError(f"no answer from board: {said.decode(errors='replace')}")
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:                                    # the terminal closed: board has exited
+            break
+        if not chunk:
+            break
+        said += chunk
+        if pending and said.rstrip().endswith(b"[y/N]:"):
+            os.write(leader, pending.pop(0).encode() + b"\n")
+    os.close(leader)
+    return proc.wait(timeout=60), said.decode("utf-8", errors="replace")
+
+
+def test_an_import_at_a_terminal_asks_and_writes_only_on_yes(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [
+        item(id="01", problem="公开的问题一"), item(id="02", problem="干部选拔程序不规范", audience="党内")]}})
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("序号,存在问题,整改措施,责任人,整改时限,完成情况\n01,公开的问题一,措施,李某某,2024-06-30,整改中\n"
+                     "02,窗口服务态度生硬,措施,张某某,2024-06-30,整改中\n", encoding="utf-8")
+    branch = content / "branches" / "a.yml"
+    before = branch.read_bytes()
+    args = ["import", str(sheet), "--branch", "a", "--config", str(CONFIG), "--content", str(content), "--as-of", "2024-07-01"]
+    code, said = _at_a_terminal(args, ["n", "n"])          # not the 党内 item reworded; then: do not write
+    assert code == 1 and "是原有事项 02（党内）“干部选拔程序不规范”改写后的吗？" in said and "写入以上改动？" in said
+    assert "新增 02（公开）：窗口服务态度生硬" in said and "没有写入任何文件" in said and branch.read_bytes() == before
+    code, said = _at_a_terminal(args, ["y", "y"])          # it is: it keeps 党内; write
+    assert code == 0 and "修改 02（党内）：窗口服务态度生硬" in said and "已写入 1 个文件" in said
+    assert "audience: 党内" in branch.read_text(encoding="utf-8") and "李某某" in branch.read_text(encoding="utf-8")

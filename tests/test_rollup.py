@@ -19,7 +19,7 @@ from generator.board.figures import grade_shares, rate
 from generator.content.schema import COUNTS, GRADES, ITEM_COUNTS
 from generator.upward import rollup as rolled
 from generator.upward.sources import SourceError, locate, parse
-from helpers import AS_OF, REPO, board, serve_folder, write_yaml
+from helpers import AS_OF, REPO, board, read_html, serve_folder, write_yaml
 
 
 def _content(root: Path, organization: str, grades: tuple[int, int, int, int], members: int, participants: int,
@@ -289,3 +289,35 @@ def _healthy() -> dict:
     return {"organization": "甲", "period": "2023年度", "as_of": AS_OF, "audience": "public", "totals": totals,
             "branches": [{"id": "a", "name": "a", "kind": "branch", "evaluation": evaluation, "rectifications": items}],
             "approval": {"approved_by": "某"}}
+
+
+def test_text_in_a_summary_appears_as_typed(tmp_path):
+    """Whatever a summary's text holds (markup, a formula, a control character) is text on the page and in the sheet."""
+    odd = {**_healthy(), "organization": "=1+1 <b>局</b> {{ x }} \u0007"}
+    (tmp_path / "s" / "data").mkdir(parents=True)
+    (tmp_path / "s" / "data" / "summary.json").write_text(json.dumps(odd), encoding="utf-8")
+    result = board("rollup", str(tmp_path / "s"), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    assert "=1+1 <b>局</b> {{ x }}" in "".join(read_html(tmp_path / "out" / "index.html").text)
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "汇总表.xlsx").active
+    assert sheet["B3"].value == "=1+1 <b>局</b> {{ x }} \\x07" and sheet["B3"].data_type == "s"
+
+
+def test_where_each_kind_of_source_keeps_its_summary(tmp_path):
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    (site / "data" / "summary.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "root" / "releases").mkdir(parents=True)
+    (tmp_path / "root" / "current").symlink_to(site)  # a publish root: its live release
+    found = {given: (s.summary, s.board, s.remote) for given in (
+        str(site), str(site / "data" / "summary.json"), str(tmp_path / "root"),
+        "http://10.0.0.1/board", "http://10.0.0.1/board/data/summary.json") for s in [locate(given)]}
+    assert found == {
+        str(site): (str(site / "data" / "summary.json"), str(site), False),
+        str(site / "data" / "summary.json"): (str(site / "data" / "summary.json"), str(site), False),
+        str(tmp_path / "root"): (str(tmp_path / "root" / "current" / "data" / "summary.json"),
+                                 str(tmp_path / "root" / "current"), False),
+        "http://10.0.0.1/board": ("http://10.0.0.1/board/data/summary.json", "http://10.0.0.1/board/", True),
+        "http://10.0.0.1/board/data/summary.json": ("http://10.0.0.1/board/data/summary.json",
+                                                    "http://10.0.0.1/board/", True),
+    }

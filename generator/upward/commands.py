@@ -49,7 +49,7 @@ def report(config_file, content, as_of, verbose, out, template) -> None:
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=True, metavar="来源...")
 @click.option("--out", required=True, help="写出汇总网站的文件夹（新的、空的，或上次汇总的）")
 @click.option("--title", default="党务公开栏汇总", show_default=True, help="汇总单位，如 某市直机关工委")
 @click.option("--audience", type=click.Choice(["public", "party"]), default="public", show_default=True,
@@ -62,7 +62,7 @@ def report(config_file, content, as_of, verbose, out, template) -> None:
 def rollup(sources, out, title, audience, period, skip_missing, config_file, verbose) -> None:
     """把多个单位的公开栏汇总成一个离线网站和一张汇总表（汇总表.xlsx）。
 
-    每个 SOURCE 是一个单位已生成或已发布的公开栏：网站文件夹、其中的 data/summary.json，或内网地址（http://…）。
+    每个来源是一个单位已生成或已发布的公开栏：网站文件夹、其中的 data/summary.json，或内网地址（http://…）。
     """
     from generator.site.outputs import staged
     from generator.upward import rollup_site, tally

@@ -185,8 +185,9 @@ def make(out: Path) -> None:
         doc.add_paragraph(text, style=style)
     _footers(doc)
     _font_table(doc)
-    doc.core_properties.title = "组织生活会和民主评议党员工作情况的报告"
-    doc.core_properties.author = ""
+    properties = doc.core_properties
+    properties.title = "组织生活会和民主评议党员工作情况的报告"
+    properties.author = properties.comments = properties.last_modified_by = ""
     doc.save(str(out))
 
 

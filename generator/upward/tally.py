@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from generator.board.figures import EvaluationFigures
@@ -35,10 +36,17 @@ def _figures(ev: EvaluationFigures) -> list[object]:
             ev.participation_rate, counts["rated"], *grades, ev.opinions]
 
 
+def _text(value: object) -> object:
+    """Text a workbook can hold: characters Excel refuses (from a summary's JSON) spelled out as \\x07."""
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
 def _row(ws, row: int, values: list[object]) -> None:
     percent = {i for i, (header, _) in enumerate(COLUMNS) if header in ("参评率", "占比")}
     for column, value in enumerate(values, start=1):
-        cell = _put(ws, row, column, "—" if value is None else value)
+        cell = _put(ws, row, column, "—" if value is None else _text(value))
         if column - 1 in percent and value is not None:
             cell.number_format = PERCENT
 
@@ -49,7 +57,7 @@ def write(rollup: Rollup, path: Path) -> None:
     ws = book.active
     ws.title = "民主评议党员情况" + ("（党内）" if rollup.audience == "party" else "")
     party = "（党内）" if rollup.audience == "party" else ""
-    _title(ws, f"{rollup.title}{rollup.period}民主评议党员情况汇总表{party}", len(COLUMNS))
+    _title(ws, _text(f"{rollup.title}{rollup.period}民主评议党员情况汇总表{party}"), len(COLUMNS))
     _header(ws, 2, [name for name, _ in COLUMNS], [width for _, width in COLUMNS])
     for number, b in enumerate(rollup.bureaus, start=1):
         _row(ws, number + 2, [number, b.organization, b.period, b.branches, b.temporary_branches, *_figures(b.evaluation)])
