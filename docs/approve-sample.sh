@@ -1,5 +1,5 @@
 #!/bin/sh
-# Re-record the review and approval of the sample content (content/approvals.yml), for both audiences.
+# Re-record the review and approval of the sample content (content/approvals.yml and content/approved/), for both audiences.
 # Run after changing the sample content or the model; tests/test_approval.py says when it is due.
 #   sh docs/approve-sample.sh            (PYTHON=.venv/bin/python sh docs/approve-sample.sh in a venv)
 set -e

@@ -468,7 +468,7 @@ def releases_(root) -> None:
                          f"{summary}；{signoff}{'  ← 当前在线' if release.live else ''}"))  # read from the release's files
 
 
-def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, by, on, note) -> None:
+def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, by, on, note, pdf) -> None:
     """``board review`` / ``board approve``: show what is signed off, then append the record."""
     today = dt.date.today()
     try:
@@ -479,6 +479,8 @@ def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, 
     options = run.options
     if not options.approval:
         raise BoardError(f"{config_file} 里设置了 approval: off（不审批）：不需要也不记录审核、审批。")
+    if pdf:
+        run.check_output(pdf, replaces="pdf")
     checked = run.validate(ignore=approval.is_stale_warning)
     if checked.approval is None:  # errors were reported above; cannot happen without them
         raise BoardError("内容有错误，不能审核、审批。")
@@ -495,10 +497,24 @@ def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, 
         click.echo(_safe(line))  # a clerk's text may hold bidi overrides or invisible marks: spelled out
     for warning in warnings:
         click.echo(warning, err=True)
+    if pdf:  # printed before the record is kept: a form that could not be printed signs nothing
+        _print_form(checked, entries, Path(pdf))
     path = approved.register(options.content_dir, checked.content, record)
     then = ("下一步：审批人运行 board approve --by 姓名" + ("" if options.audience.key == "public" else f" --audience {options.audience.key}")
             if step is approvals.Step.REVIEW else "现在可以发布：board publish --to 发布目录")
     click.echo(f"已记入 {display_path(path)}（第 {len(checked.log.records) + 1} 条记录）。{then}")
+
+
+def _print_form(checked: core.Checked, entries: list, out: Path) -> None:
+    """The 党务公开审批表 as an A4 PDF (``approval.form``)."""
+    from generator.approval import form
+    from generator.site.printing import PrintError
+
+    try:
+        form.print_form(checked.content, checked.approval, entries, out)
+    except PrintError as exc:
+        raise BoardError(f"{exc}；审批表没有生成，也没有登记。") from None
+    click.echo(f"已生成审批表：{out}（A4，内容指纹 {checked.approval.fingerprint[:16]}…，请签字后登记归档）")
 
 
 def _sign_options(func: Callable) -> Callable:
@@ -506,6 +522,7 @@ def _sign_options(func: Callable) -> Callable:
         click.option("--by", required=True, help="经办人姓名"),
         click.option("--on", help="日期 YYYY-MM-DD（默认今天）"),
         click.option("--note", help="意见，例如“已做保密审查”"),
+        click.option("--pdf", help="同时把党务公开审批表打印成 PDF 文件（A4，签字后登记归档）"),
     ]):
         func = option(func)
     return func
@@ -514,17 +531,17 @@ def _sign_options(func: Callable) -> Callable:
 @main.command()
 @_common
 @_sign_options
-def review(config_file, content, audience, as_of, verbose, by, on, note) -> None:
+def review(config_file, content, audience, as_of, verbose, by, on, note, pdf) -> None:
     """审核（保密审查、必要性和准确性）：列出要公开的内容，并在 approvals.yml 登记审核记录。"""
-    _sign(approvals.Step.REVIEW, config_file, content, audience, as_of, verbose, by, on, note)
+    _sign(approvals.Step.REVIEW, config_file, content, audience, as_of, verbose, by, on, note, pdf)
 
 
 @main.command()
 @_common
 @_sign_options
-def approve(config_file, content, audience, as_of, verbose, by, on, note) -> None:
+def approve(config_file, content, audience, as_of, verbose, by, on, note, pdf) -> None:
     """审批：须先有同一内容的审核记录；列出要公开的内容，并在 approvals.yml 登记审批记录。"""
-    _sign(approvals.Step.APPROVE, config_file, content, audience, as_of, verbose, by, on, note)
+    _sign(approvals.Step.APPROVE, config_file, content, audience, as_of, verbose, by, on, note, pdf)
 
 
 @main.command()
@@ -604,7 +621,7 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
 @click.option("--out", required=True, help="写出 Zensical 项目的文件夹")
 def render(config_file, content, audience, as_of, verbose, out) -> None:
     """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
-    from generator.site import zensical
+    from generator.site import manual, zensical
 
     # The change log compares with the last Zensical build in DIR (none yet: nothing, never the project's site/).
     run = Run.open(config_file, content, audience, as_of, verbose, previous=Path(out) / "site")
@@ -619,7 +636,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
         extra={**dict(config.extra), "board_preview": site.preview},  # Zensical runs no plugin: the mark rides here
         extra_javascript=[str(script) for script in config.extra_javascript],
     )
-    pages = site.all_pages()
+    pages = {**site.all_pages(), manual.PAGE: manual.manual_page(Path(config.config_file_path).parent)}  # 使用说明
     with staged(Path(out)) as work:
         zensical.write(work, {**pages, **site.data}, toml, theme.custom_dir)
     click.echo(f"已写出 {len(pages)} 个页面到 {out}（{run.describe()}）；"

@@ -115,6 +115,8 @@ def test_page_title_shows_the_name_as_typed(public_site):
 
 def test_no_page_loads_anything_from_outside(public_site):
     assert_offline(public_site)
+    manual = (public_site / "manual" / "index.html").read_text(encoding="utf-8")  # the manual, offline too
+    assert "使用说明" in manual and "board build" in manual
 
 
 def test_content_yaml_never_ships(public_site):
@@ -177,7 +179,7 @@ def test_render_writes_markdown_for_any_builder(board, tmp_path):
     assert run.code == 0, run.err
     docs = out / "docs"
     assert sorted(str(p.relative_to(docs)) for p in docs.rglob("*.md")) == [
-        "branches/alpha.md", "branches/beta.md", "changes.md", "index.md", "ledger.md", "print.md", "screen.md"]
+        "branches/alpha.md", "branches/beta.md", "changes.md", "index.md", "ledger.md", "manual.md", "print.md", "screen.md"]
     summary = json.loads((docs / "data" / "summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["rectifications"]["total"] == 3
     assert MARK not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.md"))

@@ -54,7 +54,7 @@ def test_a_new_bureau_built_over_another_bureaus_site_starts_its_change_log_afre
     assert "另一单位“示例局党委”" in run.output and "更新记录从这次生成重新开始" in run.output
     assert _history(site) == []
     shown = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*") if p.suffix in (".html", ".json"))
-    assert "示例" not in shown  # no removed sample branch, no "党员总数 279 → 45"
+    assert "示例局党委" not in shown and "示例问题" not in shown  # no removed sample branch, no "党员总数 279 → 45"
 
     _board(ours, "林业局党委", ["我们的问题", "我们的第二个问题"])
     run = _build(ours, site)

@@ -35,7 +35,7 @@ from generator.board.periods import chain
 from generator.board.screen import THEMES, ScreenSettings
 from generator.board.segmenter import Segmenter
 from generator.content.model import Severity
-from generator.site import preview, search_index
+from generator.site import manual, preview, search_index
 from generator.site.htmlblocks import stash_html, unstash_html
 from generator.site.outputs import OutputError, check_output
 from generator.site.progress import Progress
@@ -219,6 +219,8 @@ class BoardPlugin(BasePlugin[BoardConfig]):
         now = self.now
         generated = {**now.site.pages, **now.site.data}
         made = [File.generated(config, path, content=text) for path, text in generated.items()]
+        project = Path(config.config_file_path or ".").parent
+        made.append(File.generated(config, manual.PAGE, content=manual.manual_page(project)))  # 使用说明
         if self.now.search is not None:  # cut into words beside MkDocs' page rendering (big boards)
             urls = {f.src_uri: "" if f.url == "./" else f.url for f in made}  # the home page is "", as Page.url
             index = Path(config.site_dir) / "search" / "search_index.json"
