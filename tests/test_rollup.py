@@ -206,6 +206,7 @@ def test_unreachable_source_with_skip_missing_is_listed(city, tmp_path):
         gone = url  # the server is shut down below: nothing listens there any more
     out = tmp_path / "汇总"
     _refused([str(city["root"] / "甲局网站"), gone], out, gone, "连不上")
+    _refused([gone, "--skip-missing"], out, gone, "连不上")  # nothing left to roll up: said why, nothing written
     result = board("rollup", str(city["root"] / "甲局网站"), gone, "--out", str(out), "--skip-missing")
     assert result.code == 0, result.err
     assert gone in result.err and "未汇总" in result.err
@@ -244,7 +245,7 @@ def test_output_never_replaces_a_source_or_a_foreign_folder(city, tmp_path):
     source = city["root"] / "乙局网站"
     before = sorted(p.name for p in source.rglob("*"))
     refused = board("rollup", str(city["root"] / "甲局网站"), str(source), "--out", str(source))
-    assert refused.code == 1 and "会覆盖或包含" in refused.err
+    assert refused.code == 1 and "什么都没有改动" in refused.err
     assert sorted(p.name for p in source.rglob("*")) == before
     foreign = tmp_path / "docs"
     (foreign / "notes.txt").parent.mkdir()

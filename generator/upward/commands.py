@@ -70,9 +70,10 @@ def rollup(sources, out, title, audience, period, skip_missing, config_file, ver
     from generator.upward.sources import relative_link
 
     config = cli._open(config_file, verbose)
+    target = Path(out)
+    _check_rollup_output(config, target, [])  # before reading hundreds of sources; again with them below
     read, missing = _read(sources, audience, period, skip_missing)
     chosen = period or _period([r.data for r in read])
-    target = Path(out)
     _check_rollup_output(config, target, [p for r in read for p in r.source.local_paths])
     rows = [(r.data, r.source.given, relative_link(r.source, target), r.source.remote) for r in read]
     result = combine(rows, title.strip() or "党务公开栏汇总", audience, chosen, tuple(missing))
@@ -101,12 +102,13 @@ def _read(sources: tuple[str, ...], audience: str, period: str | None, skip_miss
         else:
             read.append(result)
     refused += _duplicates(read)
-    problems = refused + ([] if skip_missing else [f"{source}：{why}" for source, why in skipped])
-    if problems or not read:
+    # --skip-missing leaves the unreadable out, as long as one bureau is left to roll up.
+    problems = refused + ([] if skip_missing and read else [f"{source}：{why}" for source, why in skipped])
+    if problems:
         for line in problems:
             click.echo(cli._safe(line), err=True)
         hint = "（读不出来的可以加 --skip-missing 跳过）" if skipped and not skip_missing else ""
-        raise BoardError(f"没有汇总：{len(problems) or len(skipped)} 个来源有问题{hint}。什么都没有写出。")
+        raise BoardError(f"没有汇总：{len(problems)} 个来源有问题{hint}。什么都没有写出。")
     return read, skipped
 
 
