@@ -64,6 +64,7 @@ ZH = {
     "required": "必填",
     "env var: {var}": "环境变量：{var}",
     "Aborted!": "已取消。",
+    "Error: invalid input": "请回答 y（是）或 n（否）",
     "Do you want to continue?": "继续吗？",
     "unknown error": "未知错误",
 }
