@@ -125,10 +125,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
         raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     live = releases.live(root)
     checked = run.validate()
-    signed = core.signoff(checked, options)[0]
-    why = wording.refusal(checked.approval) if options.approval else releases.gate_refusal(root)
-    if why is not None:  # 先审后公开: no flag here; approval: off only where the root never held approved releases
-        raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    signed = _passes_gate(run, checked, root)
     build = core.build_id(checked.content, options, signed)
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
@@ -140,19 +137,40 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     if again is not None:  # after a rollback: the same version goes live again, never listed twice
         click.echo(f"已重新上线 {again.name}：内容与这个已发布的版本相同，没有重新生成；{root / releases.CURRENT} 已指向它。")
         return
-    staging = releases.staging_dir(root)
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        run.build_into(staging)
-        release, removed = releases.install(root, staging, build, keep=keep, approved=signed is not None)
-    except releases.PublishError as exc:
-        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    release, removed = _build_release(run, root, build, keep=keep, approved=signed is not None)
     click.echo(f"已发布 {release.name}（{run.describe()}）；{root / releases.CURRENT} 已指向新版本。")
     _archived(run)
     if removed:
         click.echo("已清理旧版本：" + "、".join(p.name for p in removed))
+
+
+def _build_release(run: Run, root: Path, build: str, *, keep: int, approved: bool) -> tuple[Path, list[Path]]:
+    """Build into the root's staging folder, then install it as a release (``releases.install``, under the lock)."""
+    from generator.site import releases
+
+    staging = releases.staging_dir(root)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        run.build_into(staging)
+        return releases.install(root, staging, build, keep=keep, approved=approved)
+    except releases.PublishError as exc:
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _passes_gate(run: Run, checked: core.Checked, root: Path) -> dict[str, str] | None:
+    """Who reviewed and approved what this publish shows (None: a preview where the root allows one).
+
+    先审后公开 has no flag here: ``approval: off`` publishes previews only into a root that never held an
+    approved release (``site/gate.py``).
+    """
+    from generator.site import releases
+
+    why = wording.refusal(checked.approval) if run.options.approval else releases.gate_refusal(root)
+    if why is not None:
+        raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    return core.signoff(checked, run.options)[0]
 
 
 @main.command()
