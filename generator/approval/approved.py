@@ -96,13 +96,26 @@ def _file_entries(file: str, old: dict[str, Any], new: dict[str, Any], unknown: 
         what = "公开栏信息" if record is schema.BOARD else f"{name} 支部信息"
         found.append(_entry(file, what, own_old, own_new, record, unknown))
     for f in lists:
-        before = {str(e.get("id")): e for e in old.get(f.key, [])}
-        after = {str(e.get("id")): e for e in new.get(f.key, [])}
-        for key in [*after, *(k for k in before if k not in after)]:
-            if before.get(key) != after.get(key) or unknown:
-                found.append(_entry(file, f"{name} {f.label} {key}", before.get(key, {}), after.get(key, {}),
-                                    f.record, unknown))
+        found += _list_entries(file, name, f, old.get(f.key, []), new.get(f.key, []), unknown)
     return [e for e in found if e.old or e.new]
+
+
+def _list_entries(file: str, where: str, f: schema.Field, old: list, new: list, unknown: bool) -> list[Entry]:
+    """The entries of one list of records, each named by its id (an item) or its first field (a person's name),
+    and of the lists inside them (a person's own items), each compared on its own fields."""
+    def key(e: dict) -> str:
+        return str(e.get("id") if "id" in f.record else e.get(f.record.fields[0].key))
+
+    inner = [g for g in f.record.fields if g.type == "records"]
+    before, after = {key(e): e for e in old}, {key(e): e for e in new}
+    found = []
+    for k in [*after, *(k for k in before if k not in after)]:
+        was, now = before.get(k, {}), after.get(k, {})
+        if lines(was, f.record) != lines(now, f.record) or unknown or not (was and now):
+            found.append(_entry(file, f"{where} {f.label} {k}", was, now, f.record, unknown))
+        for g in inner:
+            found += _list_entries(file, f"{where} {k}", g, was.get(g.key, []), now.get(g.key, []), unknown)
+    return found
 
 
 def _entry(file: str, what: str, old: dict, new: dict, record: schema.Record, unknown: bool) -> Entry:

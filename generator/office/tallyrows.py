@@ -53,7 +53,7 @@ def import_tally(table: Table) -> list[TallyRow]:
     and on a branch written twice."""
     problems: list[str] = []
     rows: list[TallyRow] = []
-    header = {name for name in table.names if name}
+    header = table.header_words()
     for number, values in table.body():
         name = cells.text(table.get(values, "branch"))
         texts = [t for v in values if (t := cells.text(v))]

@@ -414,7 +414,7 @@ def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | Non
             problems += [f"{row.ref}（{branch.name}）: {p}" for p in exc.problems]  # its name, however the row wrote it
             continue
         changes = field_changes(branch.evaluation, new.evaluation, schema.EVALUATION) if branch.evaluation else []
-        if text.encode("utf-8") == path.read_bytes():
+        if branch.evaluation is not None and not changes:  # the same counts: the file is left byte for byte
             plan.preview.append(f"不变 {branch.name}（{branch.id}.yml）")
             continue
         plan.changes[path] = text.encode("utf-8")
