@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.content import schema
 from generator.office import itemrows, tallyrows
-from generator.office.headers import Table, find_table
+from generator.office.headers import Table, find_table, unread_columns
 from generator.office.sheets import Sheet, SheetError, read_sheets
 
 
@@ -30,8 +30,9 @@ def read_list(path: Path, sheet: str | None, hints: tuple[str, ...], record: sch
     return itemrows.import_items(itemrows.rectification_table(sheets, sheet, hints), record, keep)
 
 
-def read_tally(path: Path) -> list[tallyrows.TallyRow]:
-    """The branch lines of a tally imported without ``--branch``; a list there is refused, never read as 0 branches."""
+def read_tally(path: Path) -> tuple[list[tallyrows.TallyRow], list[str]]:
+    """The branch lines of a tally imported without ``--branch``, and notes for the clerk (columns not read,
+    a filled list beside the tally left alone); a list alone is refused, never read as 0 branches."""
     sheets = read_sheets(path)
     table = tallyrows.tally_table(sheets)
     lists = [t for s in sheets if (t := find_table(s, itemrows.COLUMNS, itemrows.NEEDED))]
@@ -45,4 +46,6 @@ def read_tally(path: Path) -> list[tallyrows.TallyRow]:
         listed = any(itemrows.item_count(t) for t in lists)
         raise SheetError([f"{path.name}: 民主评议统计表“{table.sheet.name}”里没有任何支部的数据"
                           + (f"；{add_branch}" if listed else "")])
-    return rows
+    notes = unread_columns(table, {row.number for row in rows})
+    notes += [f"工作表“{t.sheet.name}”的整改清单没有导入：{add_branch}" for t in lists if itemrows.item_count(t)]
+    return rows, notes
