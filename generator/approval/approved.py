@@ -88,21 +88,39 @@ def compare(old: dict[str, dict[str, Any]], old_prints: dict[str, str] | None,
 def _file_entries(file: str, old: dict[str, Any], new: dict[str, Any], unknown: bool) -> list[Entry]:
     record = _FILE_RECORDS.get(file.rsplit("/", 1)[-1], schema.BRANCH)
     name = new.get("name") or old.get("name") or file
+    what = "公开栏信息" if record is schema.BOARD else f"{name} 支部信息"
+    return [e for e in _record_entries(file, (what, name), old, new, record, unknown) if e.old or e.new]
+
+
+def _record_entries(file: str, names: tuple[str, str], old: dict[str, Any], new: dict[str, Any],
+                    record: schema.Record, unknown: bool) -> list[Entry]:
+    """The record's own fields as one entry, then each record in its lists (a person's items too), by identity.
+
+    ``names``: how the record's own entry is named, and the prefix of the entries in its lists.
+    """
     lists = [f for f in record.fields if f.type == "records"]
     own_old = {k: v for k, v in old.items() if k not in {f.key for f in lists}}
     own_new = {k: v for k, v in new.items() if k not in {f.key for f in lists}}
     found = []
     if own_old != own_new or unknown:
-        what = "公开栏信息" if record is schema.BOARD else f"{name} 支部信息"
-        found.append(_entry(file, what, own_old, own_new, record, unknown))
+        found.append(_entry(file, names[0], own_old, own_new, record, unknown))
     for f in lists:
-        before = {str(e.get("id")): e for e in old.get(f.key, [])}
-        after = {str(e.get("id")): e for e in new.get(f.key, [])}
+        before, after = _by_identity(old.get(f.key, []), f.record), _by_identity(new.get(f.key, []), f.record)
         for key in [*after, *(k for k in before if k not in after)]:
             if before.get(key) != after.get(key) or unknown:
-                found.append(_entry(file, f"{name} {f.label} {key}", before.get(key, {}), after.get(key, {}),
-                                    f.record, unknown))
-    return [e for e in found if e.old or e.new]
+                what = f"{names[1]} {f.label} {key}"
+                found += _record_entries(file, (what, what), before.get(key, {}), after.get(key, {}), f.record, unknown)
+    return found
+
+
+def _by_identity(views: list[dict[str, Any]], record: schema.Record) -> dict[str, dict[str, Any]]:
+    """Records of one list by what names them: an item by its 序号, a person by name (else its place)."""
+    key = next((k for k in ("id", "name") if k in record), None)
+    out: dict[str, dict[str, Any]] = {}
+    for n, view in enumerate(views):
+        name = str(view.get(key)) if key else str(n + 1)
+        out[name if name not in out else f"{name}（第 {n + 1} 项）"] = view
+    return out
 
 
 def _entry(file: str, what: str, old: dict, new: dict, record: schema.Record, unknown: bool) -> Entry:
