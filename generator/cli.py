@@ -647,7 +647,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @_common(audience=WHOLE_CONTENT)
 @click.argument("sheet", required=False)
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
-@click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
+@click.option("--sheet", "sheet_name", help="只导入工作簿里的这张表（工作表名称，如 党员承诺）")
 @click.option("--person", help="导入为这个人的个人整改清单（支部文件 people 里的姓名）；导入党员承诺表不用写")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
 @click.option("--kind", type=click.Choice(["党支部", "临时党支部"]), help="新支部的类型（默认党支部）")
@@ -679,7 +679,7 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
         elif person:
             raise BoardError("--person 要和 --branch 一起用：个人整改清单导入到哪个支部的哪个人")
         else:
-            plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
+            plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of, sheet=sheet_name)
     except SheetError as exc:
         click.echo("\n".join(printable(str(problem)) for problem in exc.problems), err=True)
         raise BoardError(f"表格有 {len(exc.problems)} 处问题，没有导入，文件保持不变。") from None
