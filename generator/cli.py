@@ -1,325 +1,53 @@
-"""The ``board`` command: a thin shell over the core and MkDocs.
+"""The ``board`` command: its subcommands, their options and what they say.
 
-Every failure ends in plain sentences on stderr and exit status 1, never a
-traceback (set BOARD_DEBUG=1 to see one); the output folder is replaced only
-by a complete build.
+Each is a few lines on the run context (``shell.Run``: open, check the output,
+validate and report, build); every refusal is a ``shell.BoardError`` (exit
+status 1, never a traceback), and the output folder is replaced only by a
+complete build.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import functools
-import logging
 import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator import cli_zh, core, speed
+from generator import cli_zh, core
 from generator.approval import approved, wording
 from generator.approval import log as approvals
 from generator.approval import state as approval
-from generator.board.figures import visible
 from generator.board.periods import chain
 from generator.content.dates import DateError, parse_date
-from generator.content.model import Kind, Problem
-from generator.content.source import os_reason
+from generator.content.model import Kind
 from generator.files import write_atomic
 from generator.names import display_path, printable
+from generator.shell import (
+    BoardError,
+    Run,
+    absolute,
+    audience_option,
+    common,
+    count_text,
+    guard,
+    refuse_output,
+    safe,
+)
 from generator.site import ports
 from generator.site.outputs import MARKER, staged
-from generator.site.progress import Progress
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-
-    from generator.site.plugin import BoardPlugin
+from generator.upward.commands import register
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # only silences Material's end-of-life banner
 cli_zh.install()  # click's help and usage errors in Chinese
 
 
-# MkDocs' own refusals a clerk can meet through our options, in their words.
-_MKDOCS_SAYS = {
-    "The 'site_dir' should not be within the 'docs_dir'":
-        "输出文件夹在内容文件夹里面：请换一个内容文件夹以外的位置，例如 site。什么都没有改动。",
-    "The 'docs_dir' should not be within the 'site_dir'":
-        "输出文件夹会包含内容文件夹（生成时会替换它）：请换一个输出位置，例如 site。什么都没有改动。",
-}
-
-
-class _Formatter(logging.Formatter):
-    """Board messages as they are (``path:line: message``); MkDocs' own with a label."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        if record.name.startswith("mkdocs.plugins.board"):
-            return record.getMessage()
-        said = record.getMessage()
-        known = cli_zh.mkdocs_line(said)
-        if known is not None:
-            return known
-        label = {"WARNING": "MkDocs 警告", "ERROR": "MkDocs 错误"}.get(record.levelname, "MkDocs")
-        return next((f"{label}：{ours}" for theirs, ours in _MKDOCS_SAYS.items() if theirs in said), f"{label}：{said}")
-
-
-class _Stderr(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is when a message comes (click's test runner swaps it)."""
-
-    @property
-    def stream(self):  # noqa: ANN201
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value) -> None:  # noqa: ANN001 - logging sets it once; the property wins
-        pass
-
-
-def _setup_logging(verbose: bool) -> None:
-    handler = _Stderr()
-    handler.setFormatter(_Formatter())
-    mkdocs_log = logging.getLogger("mkdocs")
-    mkdocs_log.handlers[:] = [handler]
-    mkdocs_log.setLevel(logging.INFO if verbose else logging.WARNING)
-    mkdocs_log.propagate = False
-
-
-
-
-def _safe(message: str) -> str:
-    """A message as a terminal may print it: each line with its control characters spelled out (``\\x1b``)."""
-    return "\n".join(printable(line) for line in message.split("\n"))
-
-
-class BoardError(click.ClickException):
-    """Every refusal of the ``board`` command: its sentences on stderr as they are, exit status 1.
-
-    Raised anywhere under a command (or an option callback); click renders it
-    once, here, without its English "Error:" prefix and without a traceback.
-    """
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file: Any = None) -> None:
-        click.echo(_safe(self.message), err=True)
-
-
-def _guard(func: Callable) -> Callable:
-    """Turn every error into a sentence and exit status 1 (130 on Ctrl-C)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from mkdocs.exceptions import MkDocsException
-
-        try:
-            return func(*args, **kwargs)
-        except BoardError:
-            raise  # already a sentence: click renders it (MkDocs' errors are ClickExceptions too, worded below)
-        except KeyboardInterrupt:
-            raise BoardError("已中断；原有输出保持不变。", exit_code=130) from None
-        except MkDocsException as exc:
-            said = exc.format_message()
-            if said.startswith("Aborted with"):  # MkDocs' closing line: the reasons were logged above it
-                said = "--strict 模式下警告视为错误，见上面的警告" if "strict" in said else "原因见上面的说明"
-            raise BoardError(f"生成失败：{said}；原有输出保持不变。") from None
-        except OSError as exc:
-            where = f"（{exc.filename}）" if exc.filename else ""
-            raise BoardError(f"读写文件失败{where}：{os_reason(exc)}；原有输出保持不变。") from None
-        except Exception as exc:  # noqa: BLE001 - the clerk must never see a traceback
-            if os.environ.get("BOARD_DEBUG"):
-                raise
-            raise BoardError(f"内部错误：{type(exc).__name__}: {exc}（设置 BOARD_DEBUG=1 可查看详细信息）") from None
-        finally:
-            speed.before_exit()
-
-    return wrapper
-
-
-def _audience_option(refused: tuple[str, ...], why: str, hidden: bool) -> Callable:
-    """``--audience`` for a command that cannot honour some of its values: those are refused, saying ``why``."""
-
-    def refuse(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        if value in refused:
-            raise BoardError(f"--audience {value}：{why}")
-        return value
-
-    return click.option("--audience", type=click.Choice(["public", "party"]), callback=refuse, expose_value=False,
-                        hidden=hidden, help=why)
-
-
-def _common(func: Callable | None = None, *, audience: Callable | None = None) -> Callable:
-    """The options every content command takes; ``audience`` replaces the usual ``--audience``."""
-    if func is None:
-        return functools.partial(_common, audience=audience)
-    options = [
-        click.option("--config", "config_file", default="site-config.yml", show_default=True, help="MkDocs 配置文件"),
-        click.option("--content", help="内容文件夹（默认 content）"),
-        audience or click.option("--audience", type=click.Choice(["public", "party"]),
-                                 help="public 公开版 | party 党内版"),
-        click.option("--as-of", "as_of", help="数据日期 YYYY-MM-DD（默认今天）"),
-        click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的详细日志"),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return _guard(func)
-
-
-PRINT_IS_PUBLIC = _audience_option(("party",), "打印版用于张贴公开栏，只含公开内容，没有党内版", hidden=False)
-WHOLE_CONTENT = _audience_option(("public", "party"), "导入、导出的是全部内容（含党内事项），不分公开版和党内版；请去掉 --audience",
+PRINT_IS_PUBLIC = audience_option(("party",), "打印版用于张贴公开栏，只含公开内容，没有党内版", hidden=False)
+WHOLE_CONTENT = audience_option(("public", "party"), "导入、导出的是全部内容（含党内事项），不分公开版和党内版；请去掉 --audience",
                                  hidden=True)
-
-
-def _absolute(path: str | None) -> str | None:
-    return None if path is None else str(Path(path).absolute())
-
-
-def _open(config_file: str, verbose: bool, content: str | None = None, site_dir: str | None = None) -> MkDocsConfig:
-    """The MkDocs config with the flags that are MkDocs settings applied (``load_config`` overrides)."""
-    from mkdocs.config import load_config
-
-    _setup_logging(verbose)
-    if content and not Path(content).is_dir():
-        raise BoardError(f"找不到内容文件夹 {content}：里面应有 board.yml 和 branches/ 文件夹")
-    if not Path(config_file).is_file():
-        raise BoardError(f"找不到配置文件 {config_file}：请在项目文件夹里运行，或用 --config 指定")
-    return load_config(config_file, docs_dir=_absolute(content), site_dir=_absolute(site_dir))
-
-
-def _plugin(config: MkDocsConfig) -> BoardPlugin:
-    plugin = config.plugins.get("board")
-    if plugin is None:
-        raise BoardError("配置文件没有启用 board 插件（plugins: - board）")
-    return plugin
-
-
-def _refuse_output(target: str | Path, inputs: list[Path], base: Path | None = None, *, replaces: str = "folder",
-                   marker: Path = MARKER) -> None:
-    """Stop before an output replaces, contains or lands inside one of ``inputs`` or the project ``base``."""
-    from generator.site.outputs import OutputError, check_output
-
-    try:
-        check_output(Path(target), inputs, base, replaces=replaces, marker=marker)
-    except OutputError as exc:
-        raise BoardError(f"{exc}。什么都没有改动。") from None
-
-
-WARNINGS_SHOWN = 30  # build and publish list this many warnings; check lists them all
-
-
-def _report(checked: core.Checked, strict: bool, all_warnings: bool = False) -> None:
-    shown = checked.warnings if all_warnings else checked.warnings[:WARNINGS_SHOWN]
-    for problem in sorted(checked.errors + shown):
-        click.echo(_safe(str(problem)), err=True)
-    hidden = len(checked.warnings) - len(shown)
-    if hidden:
-        click.echo(f"……另有 {hidden} 条警告，用 board check 查看全部。", err=True)
-    if checked.errors:
-        raise BoardError(f"发现 {len(checked.errors)} 处错误，请按上面的提示修改。")
-    if strict and checked.warnings:
-        raise BoardError(f"发现 {len(checked.warnings)} 处警告（--strict 模式下视为错误）。")
-
-
-def count_text(branches: object, temporary: object, items: object) -> str:
-    """The one wording of a board's size: build, publish, check, render, export and releases."""
-    extra = f"（含临时党支部 {temporary} 个）" if temporary else ""
-    return f"{branches} 个支部{extra}，{items} 项整改事项"
-
-
-@dataclass
-class Run:
-    """One content command's run: the MkDocs config and the one options object, each made once.
-
-    Every content command goes the same way — open the config, make the
-    options, refuse an output that would hit an input, validate and report the
-    problems, build — so each step is written here once and a command only
-    says which steps it takes.
-    """
-
-    config: MkDocsConfig
-    options: core.Options
-    checked: core.Checked | None = None
-
-    @classmethod
-    def open(cls, config_file: str, content: str | None, audience: str | None, as_of: str | None, verbose: bool, *,
-             site_dir: str | None = None, previous: Path | Callable[[MkDocsConfig], Path] | None = None) -> Run:
-        """The config with the flags applied, and the options: the flags, else the plugin's settings.
-
-        ``previous``: the output the change log compares with (a function of the
-        config when it depends on it), default the plugin's setting or site_dir.
-        """
-        from generator.site.plugin import options_of
-
-        config = _open(config_file, verbose, content, site_dir)
-        if callable(previous):
-            previous = previous(config)
-        try:
-            options = options_of(_plugin(config).config, config, content=Path(content).absolute() if content else None,
-                                 audience=audience, as_of=as_of, previous=previous)
-        except core.OptionError as exc:
-            raise BoardError(f"选项有误：{exc}") from None
-        return cls(config, options)
-
-    @property
-    def plugin(self) -> BoardPlugin:
-        return _plugin(self.config)
-
-    def check_output(self, target: str | Path, replaces: str = "folder", marker: Path = MARKER) -> None:
-        """Stop before ``target`` replaces, contains or lands inside the content, the config or the project."""
-        config_file = Path(self.config.config_file_path).absolute()
-        theme = self.config.theme.custom_dir
-        inputs = [self.options.content_dir, config_file, *([Path(theme)] if theme else [])]
-        _refuse_output(target, inputs, config_file.parent, replaces=replaces, marker=marker)
-
-    def validate(self, strict: bool = False, all_warnings: bool = False,
-                 ignore: Callable[[Problem], bool] | None = None) -> core.Checked:
-        """``core.validate`` (with a progress line on a terminal for big boards), its problems reported.
-
-        Errors (and warnings under ``strict``) stop the command; ``ignore``
-        leaves some warnings unsaid.
-        """
-        progress = Progress("读取支部文件")
-        try:
-            self.checked = core.validate(self.options, progress.update)
-        finally:
-            progress.close()
-        shown = self.checked
-        if ignore is not None:
-            shown = dataclasses.replace(shown, problems=[p for p in shown.problems if not ignore(p)])
-        _report(shown, strict, all_warnings)
-        return self.checked
-
-    def build_into(self, site_dir: Path) -> None:
-        """MkDocs builds into ``site_dir`` with our options and validation (as ``mkdocs build`` would, with hooks)."""
-        from mkdocs.commands.build import build
-
-        self.config.site_dir = str(site_dir)
-        self.config.plugins.on_startup(command="build", dirty=False)
-        try:
-            with self.plugin.given(self.options, self.checked):
-                build(self.config)
-        finally:
-            self.config.plugins.on_shutdown()
-
-    def describe(self, checked: core.Checked | None = None) -> str:
-        """What this run covers: the board's size for its audience, the audience and the as-of date."""
-        checked = checked or self.checked
-        branches = checked.content.branches if checked and checked.content else ()
-        items = sum(visible(i, self.options.audience) for b in branches for i in b.items)
-        temporary = sum(b.kind is Kind.TEMPORARY for b in branches)
-        return (f"{count_text(len(branches), temporary, items)}，{self.options.audience.label}版，"
-                f"数据截至 {self.options.as_of.isoformat()}")
-
-    def say_approval(self) -> None:
-        """Where the content stands in review and approval (nothing when the gate is off or there are errors)."""
-        if self.checked is not None and self.checked.approval is not None:
-            click.echo(f"{wording.status(self.checked.approval)}。")
 
 
 @click.group(cls=cli_zh.ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -329,7 +57,7 @@ def main() -> None:
 
 
 @main.command()
-@_common
+@common
 @click.option("--strict", is_flag=True, help="警告也视为错误")
 def check(config_file, content, audience, as_of, verbose, strict) -> None:
     """检查内容文件，列出所有错误和警告。"""
@@ -340,7 +68,7 @@ def check(config_file, content, audience, as_of, verbose, strict) -> None:
 
 
 @main.command()
-@_common
+@common
 @click.option("--site-dir", help="输出文件夹（默认 site）")
 @click.option("--strict", is_flag=True, help="内容警告和 MkDocs 警告都视为错误")
 def build(config_file, content, audience, as_of, verbose, site_dir, strict) -> None:
@@ -376,7 +104,7 @@ def _to_option(func: Callable) -> Callable:
 
 
 @main.command()
-@_common
+@common
 @_to_option
 @click.option("--keep", default=5, show_default=True, type=click.IntRange(1), help="保留最近几个版本")
 @click.option("--force", is_flag=True, help="内容没有变化也发布新版本")
@@ -397,10 +125,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
         raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     live = releases.live(root)
     checked = run.validate()
-    signed = core.signoff(checked, options)[0]
-    why = wording.refusal(checked.approval) if options.approval else releases.gate_refusal(root)
-    if why is not None:  # 先审后公开: no flag here; approval: off only where the root never held approved releases
-        raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    signed = _passes_gate(run, checked, root)
     build = core.build_id(checked.content, options, signed)
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
@@ -412,24 +137,45 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     if again is not None:  # after a rollback: the same version goes live again, never listed twice
         click.echo(f"已重新上线 {again.name}：内容与这个已发布的版本相同，没有重新生成；{root / releases.CURRENT} 已指向它。")
         return
-    staging = releases.staging_dir(root)
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        run.build_into(staging)
-        release, removed = releases.install(root, staging, build, keep=keep, approved=signed is not None)
-    except releases.PublishError as exc:
-        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    release, removed = _build_release(run, root, build, keep=keep, approved=signed is not None)
     click.echo(f"已发布 {release.name}（{run.describe()}）；{root / releases.CURRENT} 已指向新版本。")
     _archived(run)
     if removed:
         click.echo("已清理旧版本：" + "、".join(p.name for p in removed))
 
 
+def _build_release(run: Run, root: Path, build: str, *, keep: int, approved: bool) -> tuple[Path, list[Path]]:
+    """Build into the root's staging folder, then install it as a release (``releases.install``, under the lock)."""
+    from generator.site import releases
+
+    staging = releases.staging_dir(root)
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        run.build_into(staging)
+        return releases.install(root, staging, build, keep=keep, approved=approved)
+    except releases.PublishError as exc:
+        raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _passes_gate(run: Run, checked: core.Checked, root: Path) -> dict[str, str] | None:
+    """Who reviewed and approved what this publish shows (None: a preview where the root allows one).
+
+    先审后公开 has no flag here: ``approval: off`` publishes previews only into a root that never held an
+    approved release (``site/gate.py``).
+    """
+    from generator.site import releases
+
+    why = wording.refusal(checked.approval) if run.options.approval else releases.gate_refusal(root)
+    if why is not None:
+        raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
+    return core.signoff(checked, run.options)[0]
+
+
 @main.command()
 @_to_option
-@_guard
+@guard
 def rollback(root) -> None:
     """把 DIR/current 切回上一个版本。"""
     from generator.site import releases
@@ -443,7 +189,7 @@ def rollback(root) -> None:
 
 @main.command(name="releases")
 @_to_option
-@_guard
+@guard
 def releases_(root) -> None:
     """列出已发布的版本：时间、版本号、内容概况，以及当前在线的是哪一个。"""
     from generator.site import releases
@@ -464,7 +210,7 @@ def releases_(root) -> None:
                        f"审批 {signed.get('approved_by', '?')}（{signed.get('approved_on', '?')}）")
         else:
             signoff = "未经审批"
-        click.echo(_safe(f"{'*' if release.live else ' '} {release.time}  {release.audience_label}  {release.build}  "
+        click.echo(safe(f"{'*' if release.live else ' '} {release.time}  {release.audience_label}  {release.build}  "
                          f"{summary}；{signoff}{'  ← 当前在线' if release.live else ''}"))  # read from the release's files
 
 
@@ -491,10 +237,10 @@ def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, 
     click.echo(f"{step.label}（{record.by}，{record.on}）的内容：")
     if step is approvals.Step.APPROVE:
         review = checked.approval.review
-        click.echo(_safe(f"审核：{review.by}（{review.on}）审核的正是这一内容{f'，意见：{review.note}' if review.note else ''}"))
+        click.echo(safe(f"审核：{review.by}（{review.on}）审核的正是这一内容{f'，意见：{review.note}' if review.note else ''}"))
     entries = approved.since_approved(options.content_dir, checked.content, checked.approval)
     for line in wording.describe(checked.content, checked.approval, entries):
-        click.echo(_safe(line))  # a clerk's text may hold bidi overrides or invisible marks: spelled out
+        click.echo(safe(line))  # a clerk's text may hold bidi overrides or invisible marks: spelled out
     for warning in warnings:
         click.echo(warning, err=True)
     if pdf:  # printed before the record is kept: a form that could not be printed signs nothing
@@ -530,7 +276,7 @@ def _sign_options(func: Callable) -> Callable:
 
 
 @main.command()
-@_common
+@common
 @_sign_options
 def review(config_file, content, audience, as_of, verbose, by, on, note, pdf) -> None:
     """审核（保密审查、必要性和准确性）：列出要公开的内容，并在 approvals.yml 登记审核记录。"""
@@ -538,7 +284,7 @@ def review(config_file, content, audience, as_of, verbose, by, on, note, pdf) ->
 
 
 @main.command()
-@_common
+@common
 @_sign_options
 def approve(config_file, content, audience, as_of, verbose, by, on, note, pdf) -> None:
     """审批：须先有同一内容的审核记录；列出要公开的内容，并在 approvals.yml 登记审批记录。"""
@@ -546,7 +292,7 @@ def approve(config_file, content, audience, as_of, verbose, by, on, note, pdf) -
 
 
 @main.command()
-@_common(audience=PRINT_IS_PUBLIC)
+@common(audience=PRINT_IS_PUBLIC)
 @click.option("--paper", type=click.Choice(["A4", "A3"], case_sensitive=False), default="A4", show_default=True,
               help="纸张大小")
 @click.option("--landscape", is_flag=True, help="横向打印")
@@ -581,11 +327,11 @@ def _article_approval(options: core.Options, checked: core.Checked):
     return Approval(approved=not preview, reviewer=signed.get("reviewed_by", ""), approver=signed.get("approved_by", ""))
 
 
-ARTICLE_IS_PUBLIC = _audience_option(("party",), "公众号文章发到单位以外，只含公开内容，没有党内版", hidden=False)
+ARTICLE_IS_PUBLIC = audience_option(("party",), "公众号文章发到单位以外，只含公开内容，没有党内版", hidden=False)
 
 
 @main.command()
-@_common(audience=ARTICLE_IS_PUBLIC)
+@common(audience=ARTICLE_IS_PUBLIC)
 @click.option("--out", required=True, help="写出文章和长图的文件夹")
 @click.option("--browser", help="Chromium/Chrome/Edge 的路径（默认自动查找）")
 def article(config_file, content, as_of, verbose, out, browser) -> None:
@@ -618,7 +364,7 @@ def article(config_file, content, as_of, verbose, out, browser) -> None:
 
 
 @main.command()
-@_common
+@common
 @click.option("--out", required=True, help="写出 Zensical 项目的文件夹")
 def render(config_file, content, audience, as_of, verbose, out) -> None:
     """写出一个完整的 Zensical 项目（zensical.toml、docs/ 里的 Markdown 页面和数据、theme/），在里面运行 zensical build 即可。"""
@@ -645,7 +391,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 
 
 @main.command(name="import")
-@_common(audience=WHOLE_CONTENT)
+@common(audience=WHOLE_CONTENT)
 @click.argument("sheet", required=False)
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="只导入工作簿里的这张表（工作表名称，如 党员承诺）")
@@ -714,19 +460,19 @@ def _confirm_import(plan, *, yes: bool, interactive: bool, again: str = "") -> N
 @click.option("--organization", required=True, help="发布单位，例如 某县林业局党委")
 @click.option("--period", required=True, help="年度，例如 2025年度")
 @click.option("--branches", "branch_list", help="支部名单（.xlsx 或 .csv）：一列“支部名称”，可加“类型”（党支部/临时党支部）、“支部书记”、“文件名”")
-@_guard
+@guard
 def init(folder, organization, period, branch_list) -> None:
     """建立本单位的内容文件夹（board.yml 和每个支部一个文件，没有示例的审批记录），建好就能检查、生成。"""
     from generator.office.newboard import InitError, init_board, read_branch_list, refuse_place
     from generator.office.sheets import SheetError
 
     out = Path(folder)
-    config = Path("site-config.yml")
-    _refuse_output(out, [config] if config.is_file() else [], Path.cwd(), replaces="root")  # not over the project
     refused = refuse_place(out)
-    organization, period = organization.strip(), period.strip()
     if refused:
         raise BoardError(f"没有建立：{refused}。")
+    inputs = [p for p in (Path("site-config.yml"), Path("content")) if p.exists()]  # nor in the sample's folder
+    refuse_output(out, inputs, Path.cwd(), replaces="root")
+    organization, period = organization.strip(), period.strip()
     if not organization or not period:
         raise BoardError("没有建立：--organization（发布单位）和 --period（年度）都不能为空。")
     try:
@@ -745,18 +491,18 @@ def init(folder, organization, period, branch_list) -> None:
 
 @main.command(name="template")
 @click.argument("out")
-@_guard
+@guard
 def template_(out) -> None:
     """写出一个空白的整改清单和民主评议统计表（.xlsx），带下拉选项和日期检查。"""
     from generator.office.export import template
 
-    _refuse_output(out, [], replaces="xlsx")
+    refuse_output(out, [], replaces="xlsx")
     template(Path(out))
     click.echo(f"已写出模板：{out}")
 
 
 @main.command(name="export")
-@_common(audience=WHOLE_CONTENT)
+@common(audience=WHOLE_CONTENT)
 @click.argument("out")
 def export_(config_file, content, as_of, verbose, out) -> None:
     """把当前内容导出为 .xlsx：每个支部一张表，加整改台账和民主评议统计（含党内事项）。"""
@@ -772,7 +518,7 @@ def export_(config_file, content, as_of, verbose, out) -> None:
 
 
 @main.command(name="new-period")
-@_common
+@common
 @click.option("--period", "period", required=True, help="新年度的名称，例如 2025年度")
 @click.option("--out", required=True, help="新年度的内容文件夹（新的或空的），例如 content-2025")
 @click.option("--id", "period_id", help="新年度的简称（网址用；默认取年度里的数字）")
@@ -797,7 +543,7 @@ def new_period(config_file, content, audience, as_of, verbose, period, out, peri
 
 
 @main.command()
-@_common
+@common
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="预览地址")
 def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     """本机预览；修改内容文件后浏览器自动刷新。"""
@@ -811,9 +557,7 @@ def serve(config_file, content, audience, as_of, verbose, dev_addr) -> None:
     click.echo(f"预览地址：http://{dev_addr}/  （按 Ctrl+C 结束）")
     # MkDocs loads the config again for every rebuild; the plugin object (and so what it is given) stays.
     with run.plugin.given(run.options):
-        mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, docs_dir=_absolute(content))
+        mkdocs_serve(config_file=config_file, dev_addr=dev_addr, livereload=True, docs_dir=absolute(content))
 
 
-from generator.upward.commands import register  # noqa: E402 - the commands use this module's helpers
-
-register(main)
+register(main)  # board report, board rollup

@@ -40,19 +40,44 @@ def replacing(path: Path, mode: int | None = None) -> Iterator[Path]:
     (default: ``path``'s own, see ``mode_for``).
     """
     path = Path(path).absolute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    temp = Path(name)
+    temp = _new_beside(path)
     try:
         yield temp
-        with temp.open("rb+") as written:
-            os.fchmod(written.fileno(), mode_for(path) if mode is None else mode)
-            os.fsync(written.fileno())
+        _settle(temp, mode_for(path) if mode is None else mode)
         os.replace(temp, path)
         _sync_folder(path.parent)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def written_beside(path: Path, data: bytes) -> Path:
+    """``data`` in a new file beside ``path``, on disk and with ``path``'s mode, for the caller to rename over it.
+
+    For a change of several files that must all be ready before any is renamed
+    (``office.transaction``); on failure nothing is left behind.
+    """
+    temp = _new_beside(Path(path).absolute())
+    try:
+        temp.write_bytes(data)
+        _settle(temp, mode_for(path))
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _new_beside(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    return Path(name)
+
+
+def _settle(temp: Path, mode: int) -> None:
+    """The written file gets its final mode and is on disk before anything is renamed over the old one."""
+    with temp.open("rb+") as written:
+        os.fchmod(written.fileno(), mode)
+        os.fsync(written.fileno())
 
 
 def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:

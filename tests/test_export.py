@@ -7,7 +7,9 @@ import datetime as dt
 import shutil
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from generator.content import schema
 from generator.content.load import load_content
 from generator.office.export import record_sheets
 from generator.office.itemrows import import_items, rectification_table
@@ -21,12 +23,17 @@ def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):
     assert run.code == 0, run.err
     book = load_workbook(out)
     ws = book["整改清单"]
-    assert [c.value for c in ws[3]][:5] == ["序号", "问题类别", "问题来源", "存在问题", "整改措施"]
+    header = [c.value for c in ws[3]]  # columns by header, never by letter: a field declared mid-list moves them
+    assert header == [f.header for f in schema.ITEM.columns()]
+    column = {name: get_column_letter(n) for n, name in enumerate(header, start=1)}
     formulas = {v.formula1 for v in ws.data_validations.dataValidation}
     assert '"未开始,整改中,已完成,已销号"' in formulas and '"公开,党内"' in formulas
-    assert ws.column_dimensions["D"].width == 40 and ws.freeze_panes == "A4"
+    assert ws.column_dimensions[column["存在问题"]].width == 40 and ws.freeze_panes == "A4"
     assert [c.value for c in book["民主评议"][2]][:3] == ["支部名称", "党员总数", "预备党员"]
-    ws["A4"], ws["D4"], ws["E4"], ws["G4"], ws["H4"] = "1", "问题", "1.措施一\n2.措施二", "张某某", dt.datetime(2024, 6, 30)
+    filled = {"序号": "1", "存在问题": "问题", "整改措施": "1.措施一\n2.措施二", "责任人": "张某某",
+              "整改时限": dt.datetime(2024, 6, 30)}
+    for name, value in filled.items():
+        ws[f"{column[name]}4"] = value
     book.save(out)
     items = import_items(rectification_table(read_sheets(out))).dicts()
     assert items == [{"id": "1", "problem": "问题", "measures": ["措施一", "措施二"], "owner": "张某某",

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from generator.files import replacing, write_atomic
+from generator.files import replacing, write_atomic, written_beside
 
 
 def _mode(path) -> int:
@@ -48,3 +48,14 @@ def test_the_writer_gets_its_own_path_beside_the_target(tmp_path):
         assert temp.parent == tmp_path and temp != target and temp.exists() and not target.exists()
         temp.write_bytes(b"%PDF")
     assert target.read_bytes() == b"%PDF" and not temp.exists()
+
+
+def test_a_file_written_beside_waits_for_its_rename_with_the_target_mode(tmp_path):
+    target = tmp_path / "a.yml"
+    target.write_text("旧\n", encoding="utf-8")
+    target.chmod(0o604)
+    temp = written_beside(target, "新\n".encode())
+    assert temp.parent == tmp_path and temp.read_bytes() == "新\n".encode() and _mode(temp) == 0o604
+    assert target.read_text(encoding="utf-8") == "旧\n"  # untouched until the caller renames
+    temp.replace(target)
+    assert target.read_text(encoding="utf-8") == "新\n"

@@ -56,3 +56,18 @@ def test_the_gate_is_checked_again_under_the_release_lock(tmp_path):
     assert releases.releases(root) == [] and not (root / "current").exists()
     release, _ = releases.install(root, staging, "000000000002", keep=2, approved=True)
     assert (root / "current").resolve() == release
+
+
+def test_a_rollback_never_brings_an_unapproved_release_back_where_approved_ones_went(tmp_path):
+    root = tmp_path / "www"
+    releases.prepare(root)
+    for number, approved in ((1, False), (2, True)):
+        staging = root / "releases" / f".release.tmp-{number}"
+        (staging / "data").mkdir(parents=True)
+        summary = {"approval": {"reviewed_by": "王某某"} if approved else None}
+        (staging / "data" / "summary.json").write_text(json.dumps(summary))
+        releases.install(root, staging, f"{number:012x}", keep=5, approved=approved)
+    live = (root / "current").resolve()
+    with pytest.raises(releases.PublishError, match="未经审核、审批.*不能回退到未经审批的版本"):
+        releases.rollback(root)
+    assert (root / "current").resolve() == live

@@ -90,7 +90,7 @@ def test_a_four_grade_evaluation_summary_imports_as_it_is(kit, content, tmp_path
     assert (first.excellent, first.qualified, first.basic, first.unqualified) == (8, 19, 1, 0)
     assert first.honor_roll == ("王某某", "刘某某", "陈某某", "赵某某", "孙某某", "周某某", "吴某某", "郑某某")
     assert _branch(content, "tuixiu").evaluation.participants == 18
-    assert "共 3 个支部：改动 3，不变 0" in run.out
+    assert "共 3 个支部：改动 3，不变 0" in run.out and "列" not in run.out       # every column read
     _checks(kit, content)
 
 
@@ -130,7 +130,12 @@ def test_a_rectification_sheet_without_branch_is_refused_saying_to_add_it(kit, c
     ws["A4"], ws["D4"], ws["E4"], ws["G4"], ws["H4"] = "1", "问题", "措施", "张某某", "2024-06-30"
     book.save(template)
     run = _run(kit, content, str(template), "--yes")                 # the template: a list filled in, its tally blank
-    assert run.code == 1 and "没有任何支部的数据" in run.err and "--branch" in run.err and "已导入" not in run.out
+    assert run.code == 1 and "没有任何支部的数据" in run.err and "--branch" in run.err and "已写入" not in run.out
+    book["民主评议"].append(["机关第一党支部", 10, 1, 9, 9, 2, 6, 1, 0])
+    book.save(template)
+    run = _run(kit, content, str(template), "--yes")                 # both filled: the tally, and a word on the list
+    assert run.code == 0 and "工作表“整改清单”的整改清单没有导入：这是整改清单：导入整改清单请加 --branch" in run.out
+    before["jiguan-1.yml"] = (content / "branches" / "jiguan-1.yml").read_bytes()
     run = _run(kit, content, str(evaluation_summary(tmp_path / "汇总.xlsx")), "--branch", "jiguan-1", "--yes")
     assert run.code == 1 and "是民主评议统计表，不是整改清单：导入统计表请去掉 --branch" in run.err
     assert {p.name: p.read_bytes() for p in (content / "branches").iterdir()} == before

@@ -122,3 +122,33 @@ def test_note_rows_are_not_items(tmp_path, row):
     book.save(tmp_path / "n.xlsx")
     result = import_items(rectification_table(read_sheets(tmp_path / "n.xlsx")))
     assert [i["id"] for i in result.dicts()] == ["4"] and len(result.notes) == 1
+
+
+def test_group_rows_merged_or_typed_in_one_cell_name_the_category_of_the_items_below(tmp_path):
+    book = Workbook()
+    ws = book.active
+    for row in (["序号", "存在问题", "整改措施", "责任人", "整改时限"], [None, "一、思想政治方面"],
+                ["1", "学习不深入", "制定计划", "张某某", "长期坚持"], ["（二）作风建设方面"],
+                ["2", "调研不够", "每季度调研", "李某某", "长期坚持"], ["3", "服务不规范", "推行告知", "王某某", "长期坚持"]):
+        ws.append(row)
+    ws.merge_cells("A4:E4")
+    book.save(tmp_path / "g.xlsx")
+    result = import_items(rectification_table(read_sheets(tmp_path / "g.xlsx")))
+    assert [(i["id"], i["category"]) for i in result.dicts()] == [("1", "思想政治方面"), ("2", "作风建设方面"), ("3", "作风建设方面")]
+    assert result.notes[0] == "Sheet 第 2 行是分组标题“思想政治方面”，作为下面各项的问题类别"
+
+
+def test_a_two_row_header_repeated_on_a_later_page_is_no_item(tmp_path):
+    book = Workbook()
+    ws = book.active
+    header = [["序号", "存在问题", "整改措施", "整改责任", None, "整改时限"], [None, None, None, "责任领导", "责任科室", None]]
+    for row in (*header, ["1", "学习不深入", "制定计划", "张某某", "办公室", "长期坚持"], *header,
+                ["2", "调研不够", "每季度调研", "李某某", "人事科", "长期坚持"]):
+        ws.append(row)
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2", "A4:A5", "B4:B5", "C4:C5", "D4:E4", "F4:F5"):
+        ws.merge_cells(cells)
+    book.save(tmp_path / "pages.xlsx")
+    result = import_items(rectification_table(read_sheets(tmp_path / "pages.xlsx")))
+    assert [(i["id"], i["owner"]) for i in result.dicts()] == [("1", "责任领导：张某某；责任科室：办公室"),
+                                                               ("2", "责任领导：李某某；责任科室：人事科")]
+    assert [n.split("，")[0] for n in result.notes] == ["Sheet 第 4 行重复了表头", "Sheet 第 5 行重复了表头"]

@@ -185,3 +185,21 @@ def test_a_persons_list_from_a_plain_sheet_keeps_public_marks_and_defaults_new_i
     assert code == 0, err
     items = loaded(root)[0].branches[0].people[0].items
     assert [(i.id, i.owner, i.audience) for i in items] == [("01", "甲", Audience.PUBLIC), ("02", "甲", Audience.PARTY)]
+
+
+def test_review_lists_each_changed_person_and_personal_item_by_name(tmp_path):
+    root = board_with(tmp_path / "content", [
+        {"name": "甲", "pledge": "讲党课", "rectifications": [personal("公开的个人问题", id="01", audience="公开")]},
+        {"name": "乙", "pledge": "按时交党费"}])
+    for step, who in (("review", "审核人"), ("approve", "审批人")):
+        assert cli(step, "--content", str(root), "--by", who)[0] == 0
+    path = root / "branches" / "a.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["people"][0]["rectifications"][0]["status"] = "整改中"
+    data["people"][1]["fulfilled"] = "已交"
+    write(path, data)
+    code, out, err = cli("review", "--content", str(root), "--by", "审核人")
+    assert code == 0, err
+    assert "【修改】第一党支部 班子成员和党员 乙" in out and "新：践诺情况：已交" in out
+    assert "【修改】第一党支部 甲 个人整改清单 01" in out and "新：整改状态：整改中" in out
+    assert "班子成员和党员 甲（" not in out  # 甲's own fields did not change

@@ -313,3 +313,12 @@ def test_a_tally_row_written_by_file_name_is_reported_by_the_branchs_name(tmp_pa
                      encoding="utf-8")
     run = run_import(content, str(sheet))
     assert run.code == 1 and "评议!A2（第一党支部）: " in run.err and "（first）" not in run.err
+
+
+def test_a_tally_with_the_counts_a_file_already_has_leaves_it_byte_for_byte(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部", "evaluation": evaluation()}})
+    before = (content / "branches" / "a.yml").read_bytes()                   # written by PyYAML, not ruamel
+    tally_workbook(tmp_path / "t.xlsx", [["第一党支部", 10, 1, 9, 9, 2, 6, 1, 0]])
+    run = run_import(content, str(tmp_path / "t.xlsx"))
+    assert run.code == 0 and "不变 第一党支部（a.yml）" in run.out and "文件没有改动" in run.out
+    assert (content / "branches" / "a.yml").read_bytes() == before

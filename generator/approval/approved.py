@@ -77,50 +77,48 @@ def compare(old: dict[str, dict[str, Any]], old_prints: dict[str, str] | None,
     A changed file whose approved view is missing lists its entries with ``unknown`` set.
     """
     entries: list[Entry] = []
+    years = {f.removesuffix("board.yml"): f"{v.get('period')} " for f, v in {**old, **new}.items()
+             if f.startswith("archive/") and f.endswith("/board.yml")}  # an earlier period's entries say which
     for file in sorted(new_prints.keys() | (old_prints or {}).keys(), key=lambda f: (f.startswith("archive/"), f)):
         if old_prints is not None and old_prints.get(file) == new_prints.get(file):
             continue
         unknown = old_prints is not None and file in old_prints and file not in old
-        entries += _file_entries(file, old.get(file, {}), new.get(file, {}), unknown)
+        year = years.get(file.split("branches/")[0].removesuffix("board.yml"), "")
+        entries += _file_entries(file, old.get(file, {}), new.get(file, {}), unknown, year)
     return entries
 
 
-def _file_entries(file: str, old: dict[str, Any], new: dict[str, Any], unknown: bool) -> list[Entry]:
+def _file_entries(file: str, old: dict[str, Any], new: dict[str, Any], unknown: bool, year: str) -> list[Entry]:
     record = _FILE_RECORDS.get(file.rsplit("/", 1)[-1], schema.BRANCH)
-    name = new.get("name") or old.get("name") or file
-    what = "公开栏信息" if record is schema.BOARD else f"{name} 支部信息"
-    return [e for e in _record_entries(file, (what, name), old, new, record, unknown) if e.old or e.new]
-
-
-def _record_entries(file: str, names: tuple[str, str], old: dict[str, Any], new: dict[str, Any],
-                    record: schema.Record, unknown: bool) -> list[Entry]:
-    """The record's own fields as one entry, then each record in its lists (a person's items too), by identity.
-
-    ``names``: how the record's own entry is named, and the prefix of the entries in its lists.
-    """
+    name = year + (new.get("name") or old.get("name") or file)
     lists = [f for f in record.fields if f.type == "records"]
     own_old = {k: v for k, v in old.items() if k not in {f.key for f in lists}}
     own_new = {k: v for k, v in new.items() if k not in {f.key for f in lists}}
     found = []
     if own_old != own_new or unknown:
-        found.append(_entry(file, names[0], own_old, own_new, record, unknown))
+        what = f"{year}公开栏信息" if record is schema.BOARD else f"{name} 支部信息"
+        found.append(_entry(file, what, own_old, own_new, record, unknown))
     for f in lists:
-        before, after = _by_identity(old.get(f.key, []), f.record), _by_identity(new.get(f.key, []), f.record)
-        for key in [*after, *(k for k in before if k not in after)]:
-            if before.get(key) != after.get(key) or unknown:
-                what = f"{names[1]} {f.label} {key}"
-                found += _record_entries(file, (what, what), before.get(key, {}), after.get(key, {}), f.record, unknown)
+        found += _list_entries(file, name, f, old.get(f.key, []), new.get(f.key, []), unknown)
+    return [e for e in found if e.old or e.new]
+
+
+def _list_entries(file: str, where: str, f: schema.Field, old: list, new: list, unknown: bool) -> list[Entry]:
+    """The entries of one list of records, each named by its id (an item) or its first field (a person's name),
+    and of the lists inside them (a person's own items), each compared on its own fields."""
+    def key(e: dict) -> str:
+        return str(e.get("id") if "id" in f.record else e.get(f.record.fields[0].key))
+
+    inner = [g for g in f.record.fields if g.type == "records"]
+    before, after = {key(e): e for e in old}, {key(e): e for e in new}
+    found = []
+    for k in [*after, *(k for k in before if k not in after)]:
+        was, now = before.get(k, {}), after.get(k, {})
+        if lines(was, f.record) != lines(now, f.record) or unknown or not (was and now):
+            found.append(_entry(file, f"{where} {f.label} {k}", was, now, f.record, unknown))
+        for g in inner:
+            found += _list_entries(file, f"{where} {k}", g, was.get(g.key, []), now.get(g.key, []), unknown)
     return found
-
-
-def _by_identity(views: list[dict[str, Any]], record: schema.Record) -> dict[str, dict[str, Any]]:
-    """Records of one list by what names them: an item by its 序号, a person by name (else its place)."""
-    key = next((k for k in ("id", "name") if k in record), None)
-    out: dict[str, dict[str, Any]] = {}
-    for n, view in enumerate(views):
-        name = str(view.get(key)) if key else str(n + 1)
-        out[name if name not in out else f"{name}（第 {n + 1} 项）"] = view
-    return out
 
 
 def _entry(file: str, what: str, old: dict, new: dict, record: schema.Record, unknown: bool) -> Entry:
@@ -154,4 +152,6 @@ def since_approved(content_dir: Path, content: Content, current: State) -> list[
     """Every entry ``current.audience`` sees that differs from its last approval (all of them at first)."""
     last = current.last_approve
     old = load(content_dir, current.audience, last)
-    return compare(old, dict(last.files) if last else None, views(content, current.audience), dict(current.files))
+    changed = {f for f in current.files if last is None or last.files.get(f) != current.files[f] or f.endswith("board.yml")}
+    new = views(content, current.audience, changed)  # only what differs: a review of one change on a big board stays quick
+    return compare(old, dict(last.files) if last else None, new, dict(current.files))

@@ -29,26 +29,40 @@ def check(content: Content, as_of: dt.date, excellent_ceiling: float = DEFAULT_E
 
 def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator[Problem]:
     """The link to the previous period: it is valid, every ``carried_from`` resolves, nothing open is dropped."""
-    board, previous = content.board, content.previous
-    line = board.lines.get("previous", 0)
+    previous = content.previous
     if previous is not None:
-        earlier = [p for p in check(previous, as_of, ceiling) if p.severity is Severity.ERROR]
-        yield from earlier
-        if earlier:
-            yield Problem(board.path, line, f"previous（上年度内容）“{board.previous}”里的内容有错误（见上），上年度必须是一个能通过检查的公开栏")
-        ids = [board.period_id]
-        for period in chain(previous):
-            if not period.board.period_id:
-                yield Problem(period.board.path, period.board.lines.get("period", 0),
-                              f"年度“{period.board.period}”里没有数字，请在 board.yml 加上 id（年度简称，用于网址 /archive/<id>/），例如 id: 2024")
-            elif period.board.period_id in ids:
-                yield Problem(period.board.path, period.board.lines.get("id") or period.board.lines.get("period", 0),
-                              f"年度简称 id“{period.board.period_id}”与较晚的年度重复：每个年度的 id 必须不同（它是网址 /archive/{period.board.period_id}/）")
-            ids.append(period.board.period_id)
+        yield from _check_previous(content, as_of, ceiling)
     origins = {} if previous is None else {
         item_key(previous.board.period_id, b.id, name): (b, i) for b in previous.branches for name, i in b.every_item()
     }
     carried: dict[str, tuple[str, int]] = {}
+    yield from _check_carried(content, origins, carried)
+    if previous is not None:
+        yield from _check_dropped(content, origins, carried)
+
+
+def _check_previous(content: Content, as_of: dt.date, ceiling: float) -> Iterator[Problem]:
+    """The earlier periods pass their own checks, and each has an id of its own (it is their URL)."""
+    board = content.board
+    earlier = [p for p in check(content.previous, as_of, ceiling) if p.severity is Severity.ERROR]
+    yield from earlier
+    if earlier:
+        yield Problem(board.path, board.lines.get("previous", 0),
+                      f"previous（上年度内容）“{board.previous}”里的内容有错误（见上），上年度必须是一个能通过检查的公开栏")
+    ids = [board.period_id]
+    for period in chain(content.previous):
+        if not period.board.period_id:
+            yield Problem(period.board.path, period.board.lines.get("period", 0),
+                          f"年度“{period.board.period}”里没有数字，请在 board.yml 加上 id（年度简称，用于网址 /archive/<id>/），例如 id: 2024")
+        elif period.board.period_id in ids:
+            yield Problem(period.board.path, period.board.lines.get("id") or period.board.lines.get("period", 0),
+                          f"年度简称 id“{period.board.period_id}”与较晚的年度重复：每个年度的 id 必须不同（它是网址 /archive/{period.board.period_id}/）")
+        ids.append(period.board.period_id)
+
+
+def _check_carried(content: Content, origins: dict[str, tuple[Branch, Item]],
+                   carried: dict[str, tuple[str, int]]) -> Iterator[Problem]:
+    """Every ``carried_from`` names one item of the previous period, once; ``carried`` collects them."""
     for branch in content.branches:
         for _, item in branch.every_item():
             if item.carried_from is None:
@@ -69,13 +83,17 @@ def _check_periods(content: Content, as_of: dt.date, ceiling: float) -> Iterator
                 yield Problem(branch.path, at, (
                     f"结转事项的公开范围（{item.audience.label}）与上年度原事项（{origin.audience.label}）不同，请核对"
                 ), Severity.WARNING)
-    if previous is not None:
-        for key, (branch, origin) in origins.items():
-            if not origin.status.finished and key not in carried:
-                yield Problem(branch.path, origin.lines.get("id") or _item_line(origin), (
-                    f"上年度事项未结转：{key}“{origin.problem[:30]}”（{origin.status.label}）；"
-                    f"请在{board.period}的支部文件里结转它（carried_from: {key}），或在{previous.board.period}里改为已完成或已销号"
-                ), Severity.WARNING)
+
+
+def _check_dropped(content: Content, origins: dict[str, tuple[Branch, Item]],
+                   carried: dict[str, tuple[str, int]]) -> Iterator[Problem]:
+    """A warning for each open item of the previous period that this one does not carry."""
+    for key, (branch, origin) in origins.items():
+        if not origin.status.finished and key not in carried:
+            yield Problem(branch.path, origin.lines.get("id") or _item_line(origin), (
+                f"上年度事项未结转：{key}“{origin.problem[:30]}”（{origin.status.label}）；"
+                f"请在{content.board.period}的支部文件里结转它（carried_from: {key}），或在{content.previous.board.period}里改为已完成或已销号"
+            ), Severity.WARNING)
 
 
 def _carried_problem(content: Content, written: str, origins: dict[str, tuple[Branch, Item]]) -> str | None:

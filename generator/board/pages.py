@@ -27,7 +27,7 @@ from generator.board.figures import BranchFigures, Figures, ledger
 from generator.board.footer import print_footer
 from generator.board.periods import Links, item_anchor, record_anchor, row_anchor
 from generator.board.qr import code_for
-from generator.content import schema
+from generator.content import fieldtypes, schema
 from generator.content.dates import chinese
 from generator.content.model import Item, Status
 from generator.speed import Memo
@@ -96,16 +96,8 @@ def _cn_date(value: dt.date | str) -> str:
 
 
 def _display(value: object, field: schema.Field) -> object:
-    """A declared field's value as a reader sees it: a date in Chinese, a choice by its label, lists joined."""
-    if field.type == "texts":
-        return "；".join(value)
-    if field.type == "date":
-        return chinese(value)
-    if field.type == "deadline":
-        return chinese(value.date) if value.date else value.kind.label
-    if field.type == "enum":
-        return value.label
-    return value
+    """A declared field's value as a reader sees it (``fieldtypes.shown``), for the templates' ``display`` filter."""
+    return fieldtypes.shown(field, value)
 
 
 def person_anchor(number: int) -> str:

@@ -81,13 +81,13 @@ def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
     a person's items: every ``records`` field of the branch, at every depth)."""
     branch, meeting, evaluation = bf.branch, bf.branch.meeting, bf.branch.evaluation
     page = (*_paragraph(None, branch.kind.label),
-            *_paragraph(schema.BRANCH["secretary"].label, branch.secretary),
+            *_searched(schema.BRANCH, branch, schema.BRANCH["name"]),
             *_paragraph(schema.BRANCH["meeting"].label, chinese(meeting.date) if meeting and meeting.date else None),
-            *_paragraph(schema.MEETING["supervisor"].label, meeting.supervisor if meeting else None))
+            *(_searched(schema.MEETING, meeting) if meeting else ()))
     if evaluation is None:
         results = _paragraph(None, NO_EVALUATION)
     else:
-        results = (*_paragraph(schema.EVALUATION["honor_roll"].label, evaluation.honor_roll),
+        results = (*_searched(schema.EVALUATION, evaluation),
                    *_paragraph(None, OPINIONS.format(evaluation.opinions) if evaluation.opinions else None))
     entries = [Entry(url, branch.name, page), Entry(f"{url}#evaluation", "民主评议党员结果", results)]
     for field in schema.BRANCH.lists():
@@ -99,12 +99,19 @@ def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
     return entries
 
 
+def _searched(record: schema.Record, obj: object,
+              title: schema.Field | None = None) -> tuple[tuple[str | None, tuple[str, ...]], ...]:
+    """A paragraph per searched field of ``obj`` but its ``title``, in declaration order: a field declared
+    ``searched`` is found, whatever record it is on."""
+    return tuple(p for f in record.searched() if f is not title for p in _paragraph(f.label, getattr(obj, f.name)))
+
+
 def _record_entries(record: schema.Record, held: tuple, url: str, prefix: str) -> Iterator[Entry]:
     """One entry per record (its row's anchor, as the branch page has it), then the records it holds."""
     title = _title_field(record)
     for number, obj in enumerate(held, start=1):
         anchor = prefix + row_anchor(obj, record, number)
-        fields = [p for f in record.searched() if f is not title for p in _paragraph(f.label, getattr(obj, f.name))]
+        fields = list(_searched(record, obj, title))
         if record.audience and getattr(obj, record.audience.name) is not schema.Audience.PUBLIC:
             fields += _paragraph(record.audience.label, getattr(obj, record.audience.name).label)
         yield Entry(f"{url}#{anchor}", getattr(obj, title.name) or record.what, tuple(fields))

@@ -20,8 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.board.figures import compute, ledger
-from generator.content import schema
-from generator.content.model import Audience, Branch, Content, Item, Labeled
+from generator.content import fieldtypes, schema
+from generator.content.model import Audience, Branch, Content, Item
 from generator.files import replacing
 from generator.office.headers import TEMPLATE_NOTE
 
@@ -149,15 +149,8 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def _cell_value(item: object, field: schema.Field) -> object:
-    """A field's value in a cell, as the importer reads it back."""
-    value = getattr(item, field.name)
-    if field.type == "texts":
-        return "\n".join(f"{i}. {text}" for i, text in enumerate(value, start=1))
-    if field.type == "deadline":
-        return value.date or value.kind.label
-    if isinstance(value, Labeled):
-        return value.label
-    return value
+    """A field's value in a cell, as the importer reads it back (``fieldtypes.cell``)."""
+    return fieldtypes.cell(field, getattr(item, field.name))
 
 
 # Text a spreadsheet would take for a formula (or turn into one when the cell is edited).

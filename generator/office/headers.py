@@ -70,6 +70,10 @@ class Table:
         column = self.column(key)
         return row[column] if column is not None and column < len(row) else None
 
+    def header_words(self) -> set[str]:
+        """Every header cell of the band, normalized (a header repeated further down, as printed pages do, is no item)."""
+        return {name for row in self.sheet.rows[self.header_row:self.body_start] for v in row if (name := normal(v))}
+
     def title(self) -> str:
         """The text above the header (the sheet's title, 填报单位 …)."""
         return " ".join(str(v) for row in self.sheet.rows[: self.header_row] for v in row if v)

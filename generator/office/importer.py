@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.content import schema
 from generator.office import itemrows, tallyrows
-from generator.office.headers import Table, find_table
+from generator.office.headers import Table, find_table, unread_columns
 from generator.office.sheets import Sheet, SheetError, read_sheets
 
 
@@ -30,8 +30,9 @@ def read_list(path: Path, sheet: str | None, hints: tuple[str, ...], record: sch
     return itemrows.import_items(itemrows.rectification_table(sheets, sheet, hints), record, keep)
 
 
-def read_tally(path: Path, sheet: str | None = None) -> list[tallyrows.TallyRow]:
-    """The branch lines of a tally imported without ``--branch``; a list there is refused, never read as 0 branches.
+def read_tally(path: Path, sheet: str | None = None) -> tuple[list[tallyrows.TallyRow], list[str]]:
+    """The branch lines of a tally imported without ``--branch``, and notes for the clerk (columns not read,
+    a filled list beside the tally left alone); a list alone is refused, never read as 0 branches.
 
     ``sheet`` (``--sheet``): only that sheet is read, so a named sheet is never passed over for another one.
     """
@@ -47,10 +48,12 @@ def read_tally(path: Path, sheet: str | None = None) -> list[tallyrows.TallyRow]
         if lists:
             raise SheetError([f"{path.name}: {add_branch}"])
         raise SheetError([f"{path.name}: 没有找到民主评议统计表的表头（需要 支部名称、优秀、合格 等列）；"
-                              "导入整改清单或党员承诺请加 --branch 支部文件名"])
+                          "导入整改清单或党员承诺请加 --branch 支部文件名"])
     rows = tallyrows.import_tally(table)
     if not rows:
         listed = any(itemrows.item_count(t) for t in lists)
         raise SheetError([f"{path.name}: 民主评议统计表“{table.sheet.name}”里没有任何支部的数据"
                           + (f"；{add_branch}" if listed else "")])
-    return rows
+    notes = unread_columns(table, {row.number for row in rows})
+    notes += [f"工作表“{t.sheet.name}”的整改清单没有导入：{add_branch}" for t in lists if itemrows.item_count(t)]
+    return rows, notes

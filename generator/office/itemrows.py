@@ -131,7 +131,7 @@ def _only_text(values: list[Any]) -> str:
 def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
     """Each body row with what it is: item, group, empty, or why it is skipped (a CSV filled down first)."""
     above: dict[str, Any] = {}
-    header = {name for name in table.names if name}
+    header = table.header_words()
     rows = []
     for number, values in table.body():
         texts = _texts(values)
@@ -143,8 +143,10 @@ def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
             rows.append((number, values, "重复了表头"))
         elif texts == [str(n) for n in range(1, len(texts) + 1)] and len(texts) > 2:
             rows.append((number, values, "是栏目编号行（1、2、3……）"))
+        elif len(texts) == 1 and (_GROUP.match(texts[0]) or texts[0].endswith("方面")):  # merged or in any one cell
+            rows.append((number, values, "group"))
         elif len(texts) == 1 and (_spread(table, number, values) or table.get(values, "problem") is None):
-            rows.append((number, values, "group" if _GROUP.match(texts[0]) or texts[0].endswith("方面") else "是说明行"))
+            rows.append((number, values, "是说明行"))
         else:
             if table.sheet.merges_lost:
                 values = _fill_down(table, values, above)

@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.board.checks import check
 from generator.board.periods import chain
-from generator.content import schema
+from generator.content import fieldtypes, schema
 from generator.content.load import load_content
 from generator.content.model import Audience, Branch, Content, Item, PersonalItem, Severity
 from generator.files import write_atomic
@@ -65,21 +65,6 @@ def open_items(content: Content) -> dict[str, tuple[tuple[str, Item | PersonalIt
     return {b.id: tuple((n, i) for n, i in b.every_item() if not i.status.finished) for b in content.branches}
 
 
-def _value(field: schema.Field, value: object) -> object:
-    """A model value as a clerk writes it in YAML (None: left out)."""
-    if value is None or value == ():
-        return None
-    if field.type == "texts":
-        return list(value)
-    if field.type == "deadline":
-        return value.date.isoformat() if value.date else value.kind.label
-    if field.type == "date":
-        return value.isoformat()
-    if field.type == "enum":
-        return None if field.implicit and value is field.default else value.label
-    return value
-
-
 def carried_map(record: schema.Record, obj: object, key: str) -> CommentedMap:
     """What of ``obj`` next year starts from: every field declared ``carried``, nested records too.
 
@@ -99,8 +84,8 @@ def carried_map(record: schema.Record, obj: object, key: str) -> CommentedMap:
                 data[field.key] = CommentedSeq(rows)
         elif field.type == "record":
             data[field.key] = carried_map(field.record, value, key)
-        elif _value(field, value) is not None:
-            data[field.key] = _value(field, value)
+        elif fieldtypes.written(field, value) is not None:
+            data[field.key] = fieldtypes.written(field, value)
     if "status" in record and "carried_from" in record:
         data["carried_from"] = key
     return branchfile.record_map(record, data)

@@ -23,7 +23,8 @@ from generator.office.sheets import Sheet, SheetError
 FULL = Column("full", schema.FULL_MEMBER_HEADERS)
 RATE = Column("rate", schema.PARTICIPATION_RATE_HEADERS)
 BRANCH = Column("branch", schema.BRANCH["name"].headers, first=True)
-COLUMNS = (BRANCH, *columns_of(schema.EVALUATION), FULL, RATE)
+NUMBER = Column("number", schema.ITEM["id"].headers)  # a line's 序号: read past, never a count
+COLUMNS = (BRANCH, *columns_of(schema.EVALUATION), FULL, RATE, NUMBER)
 NEEDED = ("branch", "excellent", "qualified")
 _BLANK_GRADE = ("-", "—", "－", "/", "无")  # a grade nobody received is often left blank or dashed
 
@@ -34,6 +35,7 @@ class TallyRow:
 
     name: str
     ref: str  # the cell of the name, for messages
+    number: int  # its row (0-based)
     values: dict[str, Any] = field(default_factory=dict)
 
 
@@ -51,13 +53,13 @@ def import_tally(table: Table) -> list[TallyRow]:
     and on a branch written twice."""
     problems: list[str] = []
     rows: list[TallyRow] = []
-    header = {name for name in table.names if name}
+    header = table.header_words()
     for number, values in table.body():
         name = cells.text(table.get(values, "branch"))
         texts = [t for v in values if (t := cells.text(v))]
         if name is None or footer(texts[0]) or footer(name) or {normal(t) for t in texts} <= header:
             continue
-        row = TallyRow(name, table.sheet.ref(number, table.column("branch") or 0))
+        row = TallyRow(name, table.sheet.ref(number, table.column("branch") or 0), number)
         _read_counts(table, number, values, row, problems)
         rows.append(row)
     seen: dict[str, TallyRow] = {}

@@ -14,10 +14,9 @@ import base64
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
-from generator.files import mode_for
+from generator.files import written_beside
 
 
 class UndoError(Exception):
@@ -34,27 +33,12 @@ def undo_path(content_dir: Path) -> Path:
     return folder.parent / f".{folder.name}.import-undo.json"
 
 
-def _temp(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, mode_for(path))
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
-
-
 def _put(path: Path, data: bytes | None) -> None:
     """One file to ``data`` (None: removed), by rename."""
     if data is None:
         path.unlink(missing_ok=True)
     else:
-        os.replace(_temp(path, data), path)
+        os.replace(written_beside(path, data), path)
 
 
 def commit(changes: dict[Path, bytes | None]) -> None:
@@ -64,7 +48,7 @@ def commit(changes: dict[Path, bytes | None]) -> None:
     try:
         for path, data in changes.items():
             if data is not None:
-                temps[path] = _temp(path, data)
+                temps[path] = written_beside(path, data)
     except BaseException:
         for temp in temps.values():
             temp.unlink(missing_ok=True)

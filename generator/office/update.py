@@ -399,12 +399,12 @@ def _resolve(rows: list, branches: tuple[Branch, ...]) -> tuple[dict[str, Branch
 def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | None = None,
                     sheet: str | None = None) -> Plan:
     """What importing a 民主评议 tally would change, branch by branch (``sheet``: only that sheet)."""
-    rows = read_tally(sheet_path, sheet)
+    rows, notes = read_tally(sheet_path, sheet)
     content, _ = load_content(content_dir)
     found, problems = _resolve(rows, content.branches if content else ())
     if problems:
         raise SheetError(problems)
-    plan = Plan(content_dir, f"导入民主评议统计表 {sheet_path.name}")
+    plan = Plan(content_dir, f"导入民主评议统计表 {sheet_path.name}", notes=notes)
     for row in rows:
         branch = found[row.name]
         path = content_dir / "branches" / f"{branch.id}.yml"
@@ -415,7 +415,7 @@ def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | Non
             problems += [f"{row.ref}（{branch.name}）: {p}" for p in exc.problems]  # its name, however the row wrote it
             continue
         changes = field_changes(branch.evaluation, new.evaluation, schema.EVALUATION) if branch.evaluation else []
-        if text.encode("utf-8") == path.read_bytes():
+        if branch.evaluation is not None and not changes:  # the same counts: the file is left byte for byte
             plan.preview.append(f"不变 {branch.name}（{branch.id}.yml）")
             continue
         plan.changes[path] = text.encode("utf-8")

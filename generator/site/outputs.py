@@ -96,13 +96,7 @@ def check_output(target: Path, inputs: Iterable[Path], project: Path | None = No
     for source in map(_resolved, inputs):
         if source.is_dir() and resolved.is_relative_to(source):
             raise OutputError(f"输出位置 {target} 在 {source} 里面（内容或主题文件夹）：请换一个这个文件夹以外的位置")
-    served = _publish_root_around(resolved)
-    if replaces != "root" and publish_root(resolved):
-        raise OutputError(f"输出位置 {target} 是发布目录（里面有 releases 和 current）：生成网站会替换掉所有已发布的版本。"
-                          f"发布请用 board publish --to {target}；生成预览请换一个位置，例如 site")
-    if served is not None:
-        raise OutputError(f"输出位置 {target} 在发布目录 {served} 里面（网站服务器正在用的版本）：不能直接写到这里，"
-                          f"发布请用 board publish --to {served}；要生成别的请换一个发布目录以外的位置")
+    _refuse_publish_roots(target, resolved, replaces)
     if replaces == "folder" and target.is_symlink():
         raise OutputError(f"输出位置 {target} 是一个链接（指向 {resolved}）：生成时会把链接换成文件夹；请直接写链接指向的文件夹，"
                           "或换一个位置")
@@ -123,6 +117,17 @@ def check_output(target: Path, inputs: Iterable[Path], project: Path | None = No
         head = b""
     if not target.is_file() or head != signatures[replaces]:
         raise OutputError(f"{target} 已存在，但不是 .{replaces} 文件；为免覆盖，没有写入。请换一个文件名")
+
+
+def _refuse_publish_roots(target: Path, resolved: Path, replaces: str) -> None:
+    """A publish root is only ever added to by ``board publish``: never replaced, never written into."""
+    if replaces != "root" and publish_root(resolved):
+        raise OutputError(f"输出位置 {target} 是发布目录（里面有 releases 和 current）：生成网站会替换掉所有已发布的版本。"
+                          f"发布请用 board publish --to {target}；生成预览请换一个位置，例如 site")
+    served = _publish_root_around(resolved)
+    if served is not None:
+        raise OutputError(f"输出位置 {target} 在发布目录 {served} 里面（网站服务器正在用的版本）：不能直接写到这里，"
+                          f"发布请用 board publish --to {served}；要生成别的请换一个发布目录以外的位置")
 
 
 def _publish_root_around(path: Path) -> Path | None:

@@ -275,6 +275,8 @@ def rollback(root: Path) -> Release:
         if not history:
             raise PublishError("没有更早的版本可以回退")
         target = by_name[history[-1]]
+        if not target.approved and (why := gate.approved_before(root, [r.name for r in known if r.approved])):
+            raise PublishError(f"上一个版本 {target.name} 未经审核、审批，而{why}：不能回退到未经审批的版本")
         try:
             _write_history(root, history)  # first: a failure here leaves the site as it was
             switch(root, target.path)

@@ -1,6 +1,6 @@
 """``board report`` and ``board rollup``: thin click shells over ``report``, ``sources``, ``rollup``.
 
-They use the ``board`` command's own helpers (``generator.cli``) for opening the
+They use the ``board`` command's run context and helpers (``generator.shell``) for opening the
 config, validating, reporting problems and refusing unsafe output paths, and are
 registered on it by ``register``.
 """
@@ -12,16 +12,16 @@ from pathlib import Path
 
 import click
 
-from generator import cli
-from generator.cli import BoardError
+from generator import shell
 from generator.content.model import Audience
+from generator.shell import BoardError
 
-REPORT_IS_PARTY = cli._audience_option(
+REPORT_IS_PARTY = shell.audience_option(
     ("public",), "报告送上级党组织，按党内版统计（全部支部和全部整改事项），没有公开版；可以不写 --audience", hidden=False)
 
 
 @click.command()
-@cli._common(audience=REPORT_IS_PARTY)
+@shell.common(audience=REPORT_IS_PARTY)
 @click.option("--out", help="写出的 Word 文件（默认：关于召开<年度>组织生活会和开展民主评议党员工作情况的报告.docx）")
 @click.option("--template", help="本单位改过样式的报告模板（.docx）；默认用程序自带的公文格式模板")
 def report(config_file, content, as_of, verbose, out, template) -> None:
@@ -31,7 +31,7 @@ def report(config_file, content, as_of, verbose, out, template) -> None:
 
     if template and not Path(template).is_file():
         raise BoardError(f"找不到报告模板 {template}")
-    run = cli.Run.open(config_file, content, "party", as_of, verbose)
+    run = shell.Run.open(config_file, content, "party", as_of, verbose)
     checked = run.validate()
     target = Path(out or paper.default_name(checked.content.board.period))
     if template and target.absolute().resolve() == Path(template).absolute().resolve():
@@ -58,7 +58,7 @@ def report(config_file, content, as_of, verbose, out, template) -> None:
 @click.option("--skip-missing", is_flag=True, help="跳过读不出来的来源（汇总页会列出），不整体放弃")
 @click.option("--config", "config_file", default="site-config.yml", show_default=True, help="网站配置文件（取其主题和样式）")
 @click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的详细日志")
-@cli._guard
+@shell.guard
 def rollup(sources, out, title, audience, period, skip_missing, config_file, verbose) -> None:
     """把多个单位的公开栏汇总成一个离线网站和一张汇总表（汇总表.xlsx）。
 
@@ -69,7 +69,7 @@ def rollup(sources, out, title, audience, period, skip_missing, config_file, ver
     from generator.upward.rollup import combine
     from generator.upward.sources import relative_link
 
-    config = cli._open(config_file, verbose)
+    config = shell.open_config(config_file, verbose)
     target = Path(out)
     _check_rollup_output(config, target, [])  # before reading hundreds of sources; again with them below
     read, missing = _read(sources, audience, period, skip_missing)
@@ -84,7 +84,7 @@ def rollup(sources, out, title, audience, period, skip_missing, config_file, ver
     if result.flagged:
         click.echo(f"其中 {result.flagged} 个单位有提示，见汇总页“提示”一栏。")
     for source, why in missing:
-        click.echo(cli._safe(f"未汇总：{source}：{why}"), err=True)
+        click.echo(shell.safe(f"未汇总：{source}：{why}"), err=True)
 
 
 def _read(sources: tuple[str, ...], audience: str, period: str | None, skip_missing: bool):
@@ -106,7 +106,7 @@ def _read(sources: tuple[str, ...], audience: str, period: str | None, skip_miss
     problems = refused + ([] if skip_missing and read else [f"{source}：{why}" for source, why in skipped])
     if problems:
         for line in problems:
-            click.echo(cli._safe(line), err=True)
+            click.echo(shell.safe(line), err=True)
         hint = "（读不出来的可以加 --skip-missing 跳过）" if skipped and not skip_missing else ""
         raise BoardError(f"没有汇总：{len(problems)} 个来源有问题{hint}。什么都没有写出。")
     return read, skipped
@@ -141,7 +141,7 @@ def _check_rollup_output(config, target: Path, sources: list[Path]) -> None:
 
     config_file = Path(config.config_file_path).absolute()
     theme = config.theme.custom_dir
-    cli._refuse_output(target, [*sources, config_file, *([Path(theme)] if theme else [])], config_file.parent,
+    shell.refuse_output(target, [*sources, config_file, *([Path(theme)] if theme else [])], config_file.parent,
                        marker=DATA)
 
 
