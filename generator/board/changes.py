@@ -41,17 +41,20 @@ FIGURE_LABELS = {
 PLEDGE = "承诺：{}"
 FULFILLED = "践诺：{}"
 NOT_REPORTED = "未报告"
+# How a removed person or personal item is named: not by the person's name, as they may now be 党内.
+GONE = {"person": "一位班子成员或党员的承诺", "personal": "一项个人整改事项"}
 
 
 def _entries(bf: BranchFigures) -> Iterator[tuple[str, dict[str, str]]]:
     """What the change log follows of one branch as shown: every item (the branch's and its people's, named
     ``罗某某/01``) by status, and every person by pledge and fulfilment (their key: ``~name``)."""
     branch = bf.branch
+    personal = {f"{person.name}/{item.id}" for person in branch.people for item in person.items}
     for name, item in branch.every_item():
         yield f"{branch.id}/{name}", {"branch": branch.name, "id": bf.numbers.get(name, name), "problem": item.problem[:60],
-                                      "status": item.status.label}
+                                      "status": item.status.label, **({"kind": "personal"} if name in personal else {})}
     for person in branch.people:
-        yield f"{branch.id}/~{person.name}", {"branch": branch.name, "id": person.name,
+        yield f"{branch.id}/~{person.name}", {"branch": branch.name, "id": person.name, "kind": "person",
                                               "problem": PLEDGE.format(person.pledge or "")[:60],
                                               "status": FULFILLED.format(person.fulfilled or NOT_REPORTED)[:60]}
 
@@ -71,13 +74,14 @@ def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, 
     """One change-log entry, or None when nothing changed (or there is nothing to compare with).
 
     Items removed (or no longer public) are named by branch and number only: their text
-    may not be for this audience any more.
+    may not be for this audience any more; a person or a personal item not even by the
+    person's name (a person made 党内 shows nothing of themselves).
     """
     if not previous or previous.get("audience") != current["audience"]:
         return None
     old, new = previous.get("items", {}), current["items"]
     added = [{**new[k], "key": k} for k in new if k not in old]
-    removed = [{"branch": old[k]["branch"], "id": old[k]["id"]} for k in old if k not in new]
+    removed = [{"branch": old[k]["branch"], "id": _gone_name(k, old[k])} for k in old if k not in new]
     status = [{**new[k], "key": k, "from": old[k]["status"], "to": new[k]["status"]}
               for k in new if k in old and old[k]["status"] != new[k]["status"]]
     figures = [{"name": FIGURE_LABELS[k], "from": previous.get("totals", {}).get(k), "to": v}
@@ -87,6 +91,12 @@ def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, 
     return {"as_of": as_of, "build": build, "audience": current["audience"], "added": added[:MAX_LISTED],
             "removed": removed[:MAX_LISTED], "status": status[:MAX_LISTED], "figures": figures,
             "counts": {"added": len(added), "removed": len(removed), "status": len(status)}}
+
+
+def _gone_name(key: str, shown: dict[str, str]) -> str:
+    """How the change log names a removed entry (a snapshot older than ``kind`` marks a person by ``/~``)."""
+    kind = shown.get("kind") or ("person" if "/~" in key else None)
+    return GONE.get(kind, shown["id"])
 
 
 def history(previous: tuple[dict[str, Any], ...] | list[dict[str, Any]] | None,
