@@ -38,22 +38,41 @@ FIGURE_LABELS = {
     **schema.ITEM_COUNT_LABELS,
     **schema.PEOPLE_COUNT_LABELS,
 }
-PLEDGE = "承诺：{}"
-FULFILLED = "践诺：{}"
-NOT_REPORTED = "未报告"
+NOT_GIVEN = "未填写"
 
 
 def _entries(bf: BranchFigures) -> Iterator[tuple[str, dict[str, str]]]:
-    """What the change log follows of one branch as shown: every item (the branch's and its people's, named
-    ``罗某某/01``) by status, and every person by pledge and fulfilment (their key: ``~name``)."""
-    branch = bf.branch
-    for name, item in branch.every_item():
-        yield f"{branch.id}/{name}", {"branch": branch.name, "id": bf.numbers.get(name, name), "problem": item.problem[:60],
-                                      "status": item.status.label}
-    for person in branch.people:
-        yield f"{branch.id}/~{person.name}", {"branch": branch.name, "id": person.name,
-                                              "problem": PLEDGE.format(person.pledge or "")[:60],
-                                              "status": FULFILLED.format(person.fulfilled or NOT_REPORTED)[:60]}
+    """What the change log follows of one branch as shown: every record of every list the branch holds
+    (``schema``), at every depth.  A record with a status (an item, a person's item: named ``罗某某/01``) is
+    followed by its status; any other (a person: key ``~罗某某``) by its last searched field (践诺情况)."""
+    numbers = {f"{pf.person.name}/{item.id}": f"{pf.person.name}/{pf.number(item)}"
+               for pf in bf.people for item in pf.items}
+    numbers.update(bf.numbers)
+    for name, record, obj in _records(schema.BRANCH, bf.branch, ""):
+        key = f"{bf.branch.id}/{name if 'id' in record else '~' + name}"
+        yield key, {"branch": bf.branch.name, "id": numbers.get(name, name), **_state(record, obj)}
+
+
+def _records(record: schema.Record, obj: object, prefix: str) -> Iterator[tuple[str, schema.Record, object]]:
+    """(name within the branch, record type, record) of every record ``obj`` holds, nested ones after their holder."""
+    for field in record.lists():
+        held = field.record
+        for child in getattr(obj, field.name):
+            name = prefix + (child.id if "id" in held else str(getattr(child, held.fields[0].name)))
+            yield name, held, child
+            yield from _records(held, child, f"{name}/")
+
+
+def _state(record: schema.Record, obj: object) -> dict[str, str]:
+    """A record as the change log compares it: ``problem`` its text, ``status`` what changes as it is done."""
+    if "status" in record:
+        return {"problem": obj.problem[:60], "status": obj.status.label}
+    texts = [f for f in record.searched() if f.type == "text"][1:]  # after the title (a person's name)
+    if not texts:
+        return {"problem": "", "status": ""}
+    *described, last = texts
+    problem = "；".join(f"{f.label}：{getattr(obj, f.name)}" for f in described if getattr(obj, f.name))
+    return {"problem": problem[:60], "status": f"{last.label}：{getattr(obj, last.name) or NOT_GIVEN}"[:60]}
 
 
 def snapshot(figures: Figures) -> dict[str, Any]:
