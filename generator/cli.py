@@ -461,12 +461,12 @@ def init(folder, organization, period, branch_list) -> None:
     from generator.office.sheets import SheetError
 
     out = Path(folder)
-    config = Path("site-config.yml")
-    refuse_output(out, [config] if config.is_file() else [], Path.cwd(), replaces="root")  # not over the project
     refused = refuse_place(out)
-    organization, period = organization.strip(), period.strip()
     if refused:
         raise BoardError(f"没有建立：{refused}。")
+    inputs = [p for p in (Path("site-config.yml"), Path("content")) if p.exists()]  # nor in the sample's folder
+    refuse_output(out, inputs, Path.cwd(), replaces="root")
+    organization, period = organization.strip(), period.strip()
     if not organization or not period:
         raise BoardError("没有建立：--organization（发布单位）和 --period（年度）都不能为空。")
     try:

@@ -1,4 +1,3 @@
-# ruff: noqa: F405
 """pytest's hooks and fixtures for the suite; the helpers they use live in ``helpers``."""
 
 from __future__ import annotations
@@ -8,7 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from helpers import *  # noqa: F403 - re-exported until no test imports them from conftest any more
+from helpers import (
+    AS_OF,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CONFIG,
+    REPO,
+    approve_board,
+    board,
+    board_cli,
+    build_site,
+    item,
+    read_html,
+    tiny_board,
+    write_yaml,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -22,9 +22,9 @@ def test_an_item_added_to_an_earlier_period_is_shown_with_its_text(kit, tmp_path
     kit.write_yaml(path, branch)
     run = review(kit, new)
     assert run.code == 0, run.err
-    assert "【新增】第一党支部 整改清单 09（archive/2023/branches/first.yml）" in run.out
+    assert "【新增】2023年度 第一党支部 整改清单 09（archive/2023/branches/first.yml）" in run.out
     assert "问题：事后补进去年的问题" in run.out and "责任人：补录人" in run.out
-    assert "【修改】第一党支部 整改清单 01（archive/2023/branches/first.yml）" in run.out
+    assert "【修改】2023年度 第一党支部 整改清单 01（archive/2023/branches/first.yml）" in run.out
     assert "原：整改状态：整改中" in run.out and "新：整改状态：已完成" in run.out
 
 

@@ -66,7 +66,9 @@ def test_init_refuses_a_folder_with_files_and_a_bad_list_and_changes_nothing(tmp
     before = files_of(content)
     run = board("init", str(content), "--organization", "测试局党委", "--period", "2025年度")
     assert run.exit_code == 1 and "已存在且不是空文件夹" in run.output and "示例内容" in run.output
-    assert files_of(content) == before
+    run = board("init", str(content / "new"), "--organization", "测试局党委", "--period", "2025年度")
+    assert run.exit_code == 1 and "在" in run.output and "里面" in run.output
+    assert files_of(content) == before and not (content / "new").exists()
     bad = tmp_path / "名单.csv"
     bad.write_text("支部名称,类型\n第一党支部,联合党支部\n第二党支部,党支部\n第二党支部,党支部\n", encoding="utf-8")
     run = board("init", str(tmp_path / "new"), "--organization", "测试局党委", "--period", "2025年度",

@@ -66,7 +66,7 @@ def _text(path: Path) -> str:
 def made(tmp_path_factory) -> dict:
     """One board with ``report:`` text for the opening and section 一 only, its report, and its party summary."""
     root = tmp_path_factory.mktemp("report")
-    content = _board(root / "content", {"to": "中共某县委组织部", "meetings": f"第一段。\n\n{CLERK_TEXT}\n",
+    content = _board(root / "content", {"to": "中共某县委组织部：", "meetings": f"第一段。\n\n{CLERK_TEXT}\n",
                                         "date": "2024-07-10"})
     result = _report(content, root / "报告.docx")
     assert result.code == 0, result.err
@@ -218,3 +218,10 @@ def test_default_name_is_the_reports_title(tmp_path):
     assert result.exit_code == 0, result.stderr
     written = tmp_path / "关于召开2023年度组织生活会和开展民主评议党员工作情况的报告.docx"
     assert _text(written).count("【请填写") == 5
+
+
+def test_a_board_without_temporary_branches_does_not_mention_them(tmp_path):
+    content = _board(tmp_path / "content", None)
+    (content / "branches" / "c.yml").unlink()
+    assert _report(content, tmp_path / "r.docx").code == 0
+    assert "认真组织2个党支部召开2023年度组织生活会" in _text(tmp_path / "r.docx")

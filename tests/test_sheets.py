@@ -32,3 +32,16 @@ def test_rows_are_counted_in_the_xml_too(tmp_path):
     many = _packed(tmp_path / "多行.xlsx", rows=MAX_ROWS + 1, cells_per_row=1)
     with pytest.raises(SheetError, match=f"有 {MAX_ROWS + 1} 行，超过上限 {MAX_ROWS} 行"):
         read_sheets(many)
+
+
+def test_cells_are_counted_exactly_across_the_chunks_the_xml_is_read_in(tmp_path):
+    from generator.office.sheets import _count_tags
+
+    path = tmp_path / "many.xlsx"
+    # 10-byte cells placed so that one begins 17 bytes before the first 1 MB chunk ends: its tag straddles the cut.
+    xml = "<row>" + "x" * 4 + '<c s="0"/>' * 200_000 + "</row>"
+    assert xml.index('<c s="0"/>', (1 << 20) - 17) == (1 << 20) - 17
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(path) as archive:
+        assert _count_tags(archive, "xl/worksheets/sheet1.xml") == (1, 200_000)

@@ -77,23 +77,26 @@ def compare(old: dict[str, dict[str, Any]], old_prints: dict[str, str] | None,
     A changed file whose approved view is missing lists its entries with ``unknown`` set.
     """
     entries: list[Entry] = []
+    years = {f.removesuffix("board.yml"): f"{v.get('period')} " for f, v in {**old, **new}.items()
+             if f.startswith("archive/") and f.endswith("/board.yml")}  # an earlier period's entries say which
     for file in sorted(new_prints.keys() | (old_prints or {}).keys(), key=lambda f: (f.startswith("archive/"), f)):
         if old_prints is not None and old_prints.get(file) == new_prints.get(file):
             continue
         unknown = old_prints is not None and file in old_prints and file not in old
-        entries += _file_entries(file, old.get(file, {}), new.get(file, {}), unknown)
+        year = years.get(file.split("branches/")[0].removesuffix("board.yml"), "")
+        entries += _file_entries(file, old.get(file, {}), new.get(file, {}), unknown, year)
     return entries
 
 
-def _file_entries(file: str, old: dict[str, Any], new: dict[str, Any], unknown: bool) -> list[Entry]:
+def _file_entries(file: str, old: dict[str, Any], new: dict[str, Any], unknown: bool, year: str) -> list[Entry]:
     record = _FILE_RECORDS.get(file.rsplit("/", 1)[-1], schema.BRANCH)
-    name = new.get("name") or old.get("name") or file
+    name = year + (new.get("name") or old.get("name") or file)
     lists = [f for f in record.fields if f.type == "records"]
     own_old = {k: v for k, v in old.items() if k not in {f.key for f in lists}}
     own_new = {k: v for k, v in new.items() if k not in {f.key for f in lists}}
     found = []
     if own_old != own_new or unknown:
-        what = "公开栏信息" if record is schema.BOARD else f"{name} 支部信息"
+        what = f"{year}公开栏信息" if record is schema.BOARD else f"{name} 支部信息"
         found.append(_entry(file, what, own_old, own_new, record, unknown))
     for f in lists:
         found += _list_entries(file, name, f, old.get(f.key, []), new.get(f.key, []), unknown)
@@ -149,4 +152,6 @@ def since_approved(content_dir: Path, content: Content, current: State) -> list[
     """Every entry ``current.audience`` sees that differs from its last approval (all of them at first)."""
     last = current.last_approve
     old = load(content_dir, current.audience, last)
-    return compare(old, dict(last.files) if last else None, views(content, current.audience), dict(current.files))
+    changed = {f for f in current.files if last is None or last.files.get(f) != current.files[f] or f.endswith("board.yml")}
+    new = views(content, current.audience, changed)  # only what differs: a review of one change on a big board stays quick
+    return compare(old, dict(last.files) if last else None, new, dict(current.files))

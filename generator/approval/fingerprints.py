@@ -20,7 +20,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from generator import speed
@@ -89,13 +89,15 @@ def seen(branch: Branch, audience: Audience) -> dict[str, Any]:
     return {"id": branch.id, **declared(audiences.shown(branch, schema.BRANCH, audience), schema.BRANCH)}
 
 
-def views(content: Content, audience: Audience) -> dict[str, dict[str, Any]]:
-    """``{file: what audience sees of it}`` for every period published (earlier ones as ``archive/<id>/…``)."""
+def views(content: Content, audience: Audience, only: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
+    """``{file: what audience sees of it}`` for every period published (earlier ones as ``archive/<id>/…``);
+    ``only``: just these files."""
     out: dict[str, dict[str, Any]] = {}
     for index, period in enumerate(chain(content)):
         prefix = "" if index == 0 else f"archive/{period.board.period_id}/"
         out[f"{prefix}board.yml"] = declared(period.board, schema.BOARD)
-        out.update((prefix + branch_file(b), seen(b, audience)) for b in period.branches)
+        out.update((prefix + branch_file(b), seen(b, audience)) for b in period.branches
+                   if only is None or prefix + branch_file(b) in only)
     return out
 
 

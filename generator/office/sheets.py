@@ -142,7 +142,9 @@ def _count_tags(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
     with archive.open(name) as stream:
         while chunk := stream.read(1 << 20):
             data = tail + chunk
-            cut = max(0, len(data) - 16)  # a tag split between two chunks is counted in the next
+            cut = data.rfind(b"<")  # no tag straddles a cut made where one begins: it is counted with the next chunk
+            if cut <= 0:  # one "<" at the start (a huge text): wait for the next, within reason
+                cut = 0 if len(data) < (8 << 20) else len(data)
             rows += len(_ROW_TAG.findall(data, 0, cut))
             cells += len(_CELL_TAG.findall(data, 0, cut))
             tail = data[cut:]

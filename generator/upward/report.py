@@ -81,7 +81,8 @@ def _paragraphs(texts: tuple[str, ...]) -> list[str]:
 
 def text(report: Report | None, organization: str) -> dict:
     """The report's own words from ``report:``, a placeholder wherever none were written."""
-    words = {key: text_of(report, key) or PLACEHOLDERS[key] for key in ("to", "basis")}
+    # The template puts the punctuation after these two (主送机关：, 依据，): a clerk's own is not doubled.
+    words = {key: (text_of(report, key) or PLACEHOLDERS[key]).rstrip("，,：:") for key in ("to", "basis")}
     for key in ("meetings", "evaluation", "next_steps"):
         words[key] = list(text_of(report, key) or [PLACEHOLDERS[key]])
     words["signature"] = text_of(report, "signature") or organization

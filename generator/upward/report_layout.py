@@ -53,8 +53,8 @@ BODY = (
     ("报告标题", "关于召开{{ period }}组织生活会和开展民主评议党员工作情况的报告"),
     ("主送机关", ""),
     ("主送机关", "{{ text.to }}："),
-    ("Normal", "{{ text.basis }}，{{ organization }}认真组织{{ n.branches }}个党支部和{{ n.temporary_branches }}个临时党支部"
-               "召开{{ period }}组织生活会和开展民主评议党员工作，现将有关情况报告如下："),
+    ("Normal", "{{ text.basis }}，{{ organization }}认真组织{{ n.branches }}个党支部"
+               "{% if n.temporary_branches %}和{{ n.temporary_branches }}个临时党支部{% endif %}召开{{ period }}组织生活会和开展民主评议党员工作，现将有关情况报告如下："),
     ("一级标题", "一、组织生活会开展情况"),
     ("Normal", "{%p for paragraph in text.meetings %}"),
     ("Normal", "{{ paragraph }}"),

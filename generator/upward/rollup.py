@@ -101,12 +101,12 @@ def _not_adding_up(data: dict) -> list[str]:
     totals, branches = data["totals"], data["branches"]
     found = []
     evaluated = [b["evaluation"] for b in branches if b["evaluation"] is not None]
-    wrong = [key for key in COUNTS if evaluated and _sum(evaluated, key) != totals[key]]
+    wrong = [key for key in COUNTS if _sum(evaluated, key) != totals[key]]
     wrong += [key for key in ITEM_COUNTS if _sum([b["rectifications"] for b in branches], key) != totals["rectifications"][key]]
     if wrong:
         found.append("各支部相加不等于合计（" + "、".join(wrong) + "）")
     kinds = Counter(b["kind"] for b in branches)
-    if branches and (kinds["branch"], kinds["temporary"]) != (totals["branches"], totals["temporary_branches"]):
+    if (kinds["branch"], kinds["temporary"]) != (totals["branches"], totals["temporary_branches"]):
         found.append("支部个数与支部列表不符")
     if sum(totals[g] for g in GRADES) != totals["rated"]:
         found.append("各等次相加不等于参加评定人数")
