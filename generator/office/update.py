@@ -396,9 +396,10 @@ def _resolve(rows: list, branches: tuple[Branch, ...]) -> tuple[dict[str, Branch
     return found, problems
 
 
-def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | None = None) -> Plan:
-    """What importing a 民主评议 tally would change, branch by branch."""
-    rows, notes = read_tally(sheet_path)
+def plan_evaluation(sheet_path: Path, content_dir: Path, *, as_of: dt.date | None = None,
+                    sheet: str | None = None) -> Plan:
+    """What importing a 民主评议 tally would change, branch by branch (``sheet``: only that sheet)."""
+    rows, notes = read_tally(sheet_path, sheet)
     content, _ = load_content(content_dir)
     found, problems = _resolve(rows, content.branches if content else ())
     if problems:
