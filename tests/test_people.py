@@ -85,7 +85,7 @@ def test_change_log_lists_fulfilment_and_personal_status_changes_for_the_audienc
     after = snapshot(compute(loaded(root)[0], Audience.PUBLIC, AS_OF))
     change = entry(before, after, AS_OF.isoformat(), "b1")
     changed = {(c["id"], c["from"], c["to"]) for c in change["status"]}
-    assert changed == {("甲", "践诺：未报告", "践诺：已讲 2 次"), ("甲/01", "未开始", "整改中")}
+    assert changed == {("甲", "践诺情况：未填写", "践诺情况：已讲 2 次"), ("甲/01", "未开始", "整改中")}
     assert "乙" not in str(after) and {"name": "报告践诺", "from": 0, "to": 1} in change["figures"]
 
 
