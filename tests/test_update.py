@@ -322,3 +322,20 @@ def test_a_tally_with_the_counts_a_file_already_has_leaves_it_byte_for_byte(tmp_
     run = run_import(content, str(tmp_path / "t.xlsx"))
     assert run.code == 0 and "不变 第一党支部（a.yml）" in run.out and "文件没有改动" in run.out
     assert (content / "branches" / "a.yml").read_bytes() == before
+
+
+def test_evaluation_keys_a_file_lacks_go_in_the_order_the_manual_writes_them(tmp_path):
+    from generator.content import schema
+    from generator.office import branchfile
+
+    counts = {"honor_roll": ["吴某某"], "members": 31, "probationary": 1, "participants": 30, "excellent": 8,
+              "qualified": 21, "unqualified": 0, "basic": 0, "rated": 29}
+    path = tmp_path / "b.yml"
+    path.write_text("name: 林场党支部\n", encoding="utf-8")
+    fresh = branchfile.with_evaluation(branchfile.read(path), counts)["evaluation"]
+    assert list(fresh) == [k for k in schema.EVALUATION if k in counts]
+    text = "name: 林场党支部\nevaluation:\n  members: 30   # 含预备党员\n  excellent: 2\n  unqualified: 0\n"
+    path.write_text(text, encoding="utf-8")
+    kept = branchfile.with_evaluation(branchfile.read(path), {"basic": 1, "members": 31})
+    assert list(kept["evaluation"]) == ["members", "excellent", "basic", "unqualified"]
+    assert "members: 31   # 含预备党员" in branchfile.dump(kept)
