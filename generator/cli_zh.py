@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -134,8 +135,28 @@ def _usage_exits_1(call: Callable[[], Any]) -> Any:
         raise error from None
 
 
+def width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for each CJK or full-width character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 class ChineseFormatter(click.HelpFormatter):
-    """Headings and the usage line with Chinese punctuation."""
+    """Headings and the usage line with Chinese punctuation; option lists aligned by display width.
+
+    click measures text in characters and wraps it with ``textwrap``: a Chinese
+    placeholder (文字) then misaligns its column, and a Chinese description is cut
+    at twice the terminal's width.  Descriptions are written whole here (the
+    terminal wraps them), after a first column padded to its display width.
+    """
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(first, " ".join(second.split())) for first, second in rows]
+        first_col = min(max((width(first) for first, _ in rows), default=0), col_max) + col_spacing
+        indent = " " * self.current_indent
+        for first, second in rows:
+            gap = first_col - width(first)
+            self.write(f"{indent}{first}" + (" " * gap if gap >= col_spacing else "\n" + indent + " " * first_col))
+            self.write(f"{second}\n")
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{heading}：\n")
@@ -149,13 +170,16 @@ class ChineseContext(click.Context):
 
 
 class ChineseCommand(click.Command):
-    """A command whose help names its placeholders in Chinese."""
+    """A command whose help names its placeholders in Chinese, listed by its first sentence (to 。, never cut)."""
 
     context_class = ChineseContext
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
+        if self.short_help is None and self.help:
+            first = self.help.strip().split("\n\n")[0]
+            self.short_help = first.split("。")[0] + ("。" if "。" in first else "")
         for param in self.params:
             if isinstance(param, click.Argument) and param.metavar is None:
                 param.metavar = ARGUMENTS.get(param.name or "", param.human_readable_name)

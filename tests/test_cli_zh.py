@@ -102,3 +102,13 @@ def test_serve_speaks_chinese_and_its_404_page_leads_home(tmp_path):
         log = proc.communicate(timeout=30)[0]
     assert f"预览网站已启动：http://127.0.0.1:{port}/" in log and "找不到这个网址：/no-such-page/（404）" in log
     assert english(log) == [], log
+
+
+def test_help_lists_are_aligned_by_display_width_and_never_cut():
+    from generator.cli_zh import width
+
+    listing = run("--help").output.split("命令：\n", 1)[1].splitlines()
+    assert listing and not any(line.endswith("...") for line in listing)  # each command's first sentence, whole
+    options = run("init", "--help").output.split("选项：\n", 1)[1].splitlines()
+    starts = {width(line) - width(line.split("  ", 2)[-1].lstrip()) for line in options if line.strip()}
+    assert len(starts) == 1, options  # every description starts in the same terminal column

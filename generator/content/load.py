@@ -89,18 +89,23 @@ class _Fields:
             self.missing(field)
         return node
 
+    def string(self, field: schema.Field, expected: str) -> Node | None:
+        """The field's node when it holds one piece of text; None when absent or (noted: “应为 ``expected``”) not text."""
+        node = self.present(field)
+        if node is not None and not isinstance(node.value, str):
+            self.error(node.line, f"{field.key}（{field.label}）应为{expected}")
+            return None
+        return node
+
     def read(self, record: schema.Record) -> dict[str, object]:
         """Every declared field of ``record``, by its type: model attribute → value (None if bad or absent)."""
         return {field.name: _READERS[field.type](self, field) for field in record.fields}
 
     def text(self, field: schema.Field) -> str | None:
-        node = self.present(field)
+        node = self.string(field, "一段文字，不能是列表或“键: 值”")
         if node is None:
             return None
         key, label = field.key, field.label
-        if not isinstance(node.value, str):
-            self.error(node.line, f"{key}（{label}）应为一段文字，不能是列表或“键: 值”")
-            return None
         if not node.value.strip():
             if field.required:
                 self.error(node.line, f"{key}（{label}）不能为空")
@@ -158,11 +163,8 @@ class _Fields:
         return int(node.value)
 
     def date(self, field: schema.Field) -> dt.date | None:
-        node = self.present(field)
+        node = self.string(field, f"日期，{FORMS_HINT}")
         if node is None:
-            return None
-        if not isinstance(node.value, str):
-            self.error(node.line, f"{field.key}（{field.label}）应为日期，{FORMS_HINT}")
             return None
         try:
             return parse_date(node.value)
@@ -171,12 +173,8 @@ class _Fields:
             return None
 
     def deadline(self, field: schema.Field) -> Deadline | None:
-        node = self.present(field)
+        node = self.string(field, "日期、长期坚持或立行立改")
         if node is None:
-            return None
-        key, label = field.key, field.label
-        if not isinstance(node.value, str):
-            self.error(node.line, f"{key}（{label}）应为日期、长期坚持或立行立改")
             return None
         kind = parse_choice(node.value, DeadlineKind)
         if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
@@ -184,7 +182,7 @@ class _Fields:
         try:
             return Deadline(DeadlineKind.DATE, parse_date(node.value))
         except DateError as exc:
-            self.error(node.line, f"{key}（{label}）：{exc}；不定期的事项写 长期坚持 或 立行立改")
+            self.error(node.line, f"{field.key}（{field.label}）：{exc}；不定期的事项写 长期坚持 或 立行立改")
             return None
 
     def choice(self, field: schema.Field) -> Labeled | None:

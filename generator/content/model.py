@@ -116,54 +116,24 @@ def model_of(record: schema.Record) -> type:
     return _MODELS[record.name]
 
 
-@_model
-@dataclass(frozen=True, kw_only=True)
-class Notice(declared(schema.NOTICE)):
-    """公示期: ``from`` and ``to`` (``start`` and ``end`` here: ``from`` is a Python keyword)."""
+def _declare(record: schema.Record, doc: str, *, lines: bool = True) -> type:
+    """The model class of a record with no code of its own: its declared fields, and where each was written."""
+    extra = [("lines", Lines)] if lines else []
+    cls = dataclasses.make_dataclass(record.name, extra, bases=(declared(record),), frozen=True, kw_only=True)
+    cls.__module__, cls.__doc__ = __name__, doc
+    return _model(cls)
 
 
-@_model
-@dataclass(frozen=True, kw_only=True)
-class Report(declared(schema.REPORT)):
-    """``report:`` in ``board.yml``: the text of the report to the level above (``board report``)."""
-
-
-@_model
-@dataclass(frozen=True, kw_only=True)
-class Meeting(declared(schema.MEETING)):
-    """组织生活会."""
-
-
-@_model
-@dataclass(frozen=True, kw_only=True)
-class Evaluation(declared(schema.EVALUATION)):
-    """民主评议: the eight counts, the honour roll and the opinions gathered."""
-
-    lines: Lines
-
-
-@_model
-@dataclass(frozen=True, kw_only=True)
-class Item(declared(schema.ITEM)):
-    """One rectification item (整改事项)."""
-
-    lines: Lines
-
-
-@_model
-@dataclass(frozen=True, kw_only=True)
-class PersonalItem(declared(schema.PERSONAL_ITEM)):
-    """One item of a person's own list (个人整改清单); ``load`` fills ``owner`` with the person."""
-
-    lines: Lines
-
-
-@_model
-@dataclass(frozen=True, kw_only=True)
-class Person(declared(schema.PERSON)):
-    """A committee member or member (班子成员和党员): pledge, fulfilment, own items."""
-
-    lines: Lines
+Notice = _declare(schema.NOTICE, "公示期: ``from`` and ``to`` (``start`` and ``end`` here: ``from`` is a Python keyword).",
+                  lines=False)
+Report = _declare(schema.REPORT, "``report:`` in ``board.yml``: the text of the report to the level above (``board report``).",
+                  lines=False)
+Meeting = _declare(schema.MEETING, "组织生活会.", lines=False)
+Evaluation = _declare(schema.EVALUATION, "民主评议: the eight counts, the honour roll and the opinions gathered.")
+Item = _declare(schema.ITEM, "One rectification item (整改事项).")
+PersonalItem = _declare(schema.PERSONAL_ITEM,
+                        "One item of a person's own list (个人整改清单); ``load`` fills ``owner`` with the person.")
+Person = _declare(schema.PERSON, "A committee member or member (班子成员和党员): pledge, fulfilment, own items.")
 
 
 @_model

@@ -40,9 +40,10 @@ class Labeled(enum.Enum):
         return self.value[1]
 
 
-class Kind(Labeled):
-    BRANCH = ("branch", "党支部")
-    TEMPORARY = ("temporary", "临时党支部")
+Kind = Labeled("Kind", {"BRANCH": ("branch", "党支部"), "TEMPORARY": ("temporary", "临时党支部")}, module=__name__)
+Audience = Labeled("Audience", {"PUBLIC": ("public", "公开"), "PARTY": ("party", "党内")}, module=__name__)
+DeadlineKind = Labeled("DeadlineKind", {"DATE": ("date", "日期"), "ONGOING": ("ongoing", "长期坚持"),
+                                        "IMMEDIATE": ("immediate", "立行立改")}, module=__name__)
 
 
 class Status(Labeled):
@@ -54,17 +55,6 @@ class Status(Labeled):
     @property
     def finished(self) -> bool:
         return self in (Status.DONE, Status.CLOSED)
-
-
-class Audience(Labeled):
-    PUBLIC = ("public", "公开")
-    PARTY = ("party", "党内")
-
-
-class DeadlineKind(Labeled):
-    DATE = ("date", "日期")
-    ONGOING = ("ongoing", "长期坚持")
-    IMMEDIATE = ("immediate", "立行立改")
 
 
 # ---- fields -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ def manual_html(readme: str) -> str:
                              extension_configs={"toc": {"slugify": slugify_unicode}})
     body = _IMAGE.sub(lambda m: f"（截图：{m.group(1)}）" if m.group(1) else "", body)
     body = _LINK.sub(r"\1", body)
+    body = body.replace("<li>[ ] ", "<li>☐ ")  # the weekly checklist (GitHub's task-list syntax)
     return re.sub(r"\n(?=\n)", "\n ", body)  # a blank line would end the raw block early
 
 
