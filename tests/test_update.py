@@ -333,3 +333,20 @@ def test_a_blank_status_cell_keeps_the_items_status_and_a_new_item_starts_not_st
     assert run.code == 0 and "整改状态" not in run.out, run.err
     first, second = load_content(content)[0].branches[0].items
     assert (first.status.label, second.status.label) == ("已销号", "未开始")
+
+
+def test_evaluation_keys_a_file_lacks_go_in_the_order_the_manual_writes_them(tmp_path):
+    from generator.content import schema
+    from generator.office import branchfile
+
+    counts = {"honor_roll": ["吴某某"], "members": 31, "probationary": 1, "participants": 30, "excellent": 8,
+              "qualified": 21, "unqualified": 0, "basic": 0, "rated": 29}
+    path = tmp_path / "b.yml"
+    path.write_text("name: 林场党支部\n", encoding="utf-8")
+    fresh = branchfile.with_evaluation(branchfile.read(path), counts)["evaluation"]
+    assert list(fresh) == [k for k in schema.EVALUATION if k in counts]
+    text = "name: 林场党支部\nevaluation:\n  members: 30   # 含预备党员\n  excellent: 2\n  unqualified: 0\n"
+    path.write_text(text, encoding="utf-8")
+    kept = branchfile.with_evaluation(branchfile.read(path), {"basic": 1, "members": 31})
+    assert list(kept["evaluation"]) == ["members", "excellent", "basic", "unqualified"]
+    assert "members: 31   # 含预备党员" in branchfile.dump(kept)
