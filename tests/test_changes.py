@@ -74,3 +74,27 @@ def test_an_output_that_names_no_organisation_is_not_carried(tmp_path):
     assert previous.organization is None
     assert "旧版本程序" in changes.fresh_start(previous, "林业局党委")
     assert changes.fresh_start(changes.read_previous(tmp_path / "nothing"), "林业局党委") is None
+
+
+def _people_board(root: Path, person_audience: str) -> Path:
+    """A one-branch board whose one person (public or party) has a public personal item."""
+    _board(root, "示例局党委", ["示例问题一"])
+    branch = yaml.safe_load((root / "branches" / "first.yml").read_text(encoding="utf-8"))
+    branch["people"] = [{"name": "钱某某", "pledge": "带头讲党课", "audience": person_audience, "rectifications": [
+        {"id": "01", "problem": "学习不够", "measures": ["每周学习"], "deadline": "2024-12-30", "status": "整改中",
+         "audience": "公开"}]}]
+    (root / "branches" / "first.yml").write_text(yaml.safe_dump(branch, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_a_person_made_party_is_not_named_in_the_public_change_log(tmp_path):
+    """A 党内 person shows nothing of themselves publicly: their removal is counted, not named (nor their items)."""
+    content, site = tmp_path / "c", tmp_path / "site"
+    assert _build(_people_board(content, "公开"), site).exit_code == 0
+    assert "钱某某" in (site / "branches" / "first" / "index.html").read_text(encoding="utf-8")
+    assert _build(_people_board(content, "党内"), site).exit_code == 0
+    latest = _history(site)[0]
+    assert latest["counts"]["removed"] == 2 and len(latest["removed"]) == 2
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml"):
+            assert "钱某某" not in path.read_text(encoding="utf-8"), path

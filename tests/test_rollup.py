@@ -322,3 +322,51 @@ def test_where_each_kind_of_source_keeps_its_summary(tmp_path):
         "http://10.0.0.1/board/data/summary.json": ("http://10.0.0.1/board/data/summary.json",
                                                     "http://10.0.0.1/board/", True),
     }
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"organization": "x", "totals": {"members": ' + b"9" * 5000 + b"}}",  # past Python's int-digit limit
+    b"[" * 100_000 + b"]" * 100_000,  # nested past the recursion limit
+])
+def test_a_hostile_summary_is_refused_as_not_a_summary_not_a_crash(raw):
+    source = locate(str(REPO / "pyproject.toml"))
+    with pytest.raises(SourceError, match="不是公开栏的 summary.json"):
+        parse(source, raw)
+
+
+def test_a_count_no_organization_could_have_is_refused():
+    source = locate(str(REPO / "pyproject.toml"))
+    with pytest.raises(SourceError, match="totals.members"):
+        parse(source, json.dumps({**_healthy(), "totals": {**_healthy()["totals"], "members": 10**30}}).encode())
+
+
+def test_a_source_that_redirects_to_another_host_is_refused(tmp_path):
+    """A summary is read from the host the clerk named: a redirect elsewhere would roll up another board's figures."""
+    import http.server
+    import threading
+
+    from generator.upward.sources import read_one
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "summary.json").write_text(json.dumps(_healthy()), encoding="utf-8")
+    with serving(tmp_path) as real:
+        class Elsewhere(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the http.server hook's name
+                target = real.replace("127.0.0.1", "localhost") if self.path.startswith("/away") else real
+                self.send_response(302)
+                self.send_header("Location", target + "data/summary.json")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        hop = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+        threading.Thread(target=hop.serve_forever, daemon=True).start()
+        try:
+            base = f"http://127.0.0.1:{hop.server_address[1]}"
+            assert read_one(base + "/here/summary.json").data["organization"] == "甲"  # same host: followed
+            with pytest.raises(SourceError, match="localhost"):
+                read_one(base + "/away/summary.json")
+        finally:
+            hop.shutdown()
+            hop.server_close()

@@ -26,6 +26,7 @@ SUMMARY = ("data", "summary.json")
 MAX_BYTES = 50_000_000  # a 1,000-branch board's summary is well under 1 MB
 TIMEOUT_SECONDS = 15
 DOWNLOADS = 8  # summaries fetched over http at once
+MAX_COUNT = 100_000_000  # no organization has more members or items; a larger count is not a real summary
 
 
 class SourceError(ValueError):
@@ -79,6 +80,16 @@ def locate(given: str) -> Source:
     raise SourceError(given, "找不到这个文件或文件夹")
 
 
+class _SameHost(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only on the host the clerk named: elsewhere would roll up another board's figures."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's hook
+        there = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl)).hostname
+        if there != urllib.parse.urlsplit(req.full_url).hostname:
+            raise urllib.error.URLError(f"地址被转到了别的服务器 {there}，不读")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def _fetch(source: Source) -> bytes:
     if not source.remote:
         try:
@@ -87,7 +98,8 @@ def _fetch(source: Source) -> bytes:
         except OSError as exc:
             raise SourceError(source.given, f"读不出来：{os_reason(exc)}") from None
     try:
-        with urllib.request.urlopen(source.summary, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310 - http(s) only
+        opener = urllib.request.build_opener(_SameHost)
+        with opener.open(source.summary, timeout=TIMEOUT_SECONDS) as answer:
             return answer.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
         raise SourceError(source.given, f"服务器回答 {exc.code}（{source.summary} 不存在或无权访问）") from None
@@ -97,7 +109,7 @@ def _fetch(source: Source) -> bytes:
 
 
 def _is_count(value: object) -> bool:
-    return type(value) is int and value >= 0
+    return type(value) is int and 0 <= value <= MAX_COUNT
 
 
 def _shape_problem(data: object) -> str | None:
@@ -141,7 +153,7 @@ def parse(source: Source, raw: bytes) -> dict:
         raise SourceError(source.given, f"文件超过 {MAX_BYTES // 1_000_000} MB，不像公开栏的 summary.json")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # ValueError: JSON errors and 4,300-digit numbers
         raise SourceError(source.given, "不是公开栏的 summary.json（不是 JSON 文件）") from None
     problem = _shape_problem(data)
     if problem:
