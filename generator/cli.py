@@ -246,8 +246,9 @@ def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, 
     if pdf:  # printed before the record is kept: a form that could not be printed signs nothing
         _print_form(checked, entries, Path(pdf))
     path = approved.register(options.content_dir, checked.content, record)
-    then = ("下一步：审批人运行 board approve --by 姓名" + ("" if options.audience.key == "public" else f" --audience {options.audience.key}")
-            if step is approvals.Step.REVIEW else "现在可以发布：board publish --to 发布目录")
+    flags = _again(content) + ("" if options.audience.key == "public" else f" --audience {options.audience.key}")
+    then = (f"下一步：审批人运行 board approve --by 姓名{flags}"
+            if step is approvals.Step.REVIEW else f"现在可以发布：board publish --to 发布目录{flags}")
     click.echo(f"已记入 {display_path(path)}（第 {len(checked.log.records) + 1} 条记录）。{then}")
 
 
@@ -393,7 +394,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @common(audience=WHOLE_CONTENT)
 @click.argument("sheet", required=False)
 @click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
-@click.option("--sheet", "sheet_name", help="工作簿里有多张整改清单时，指定工作表名称")
+@click.option("--sheet", "sheet_name", help="只导入工作簿里的这张表（工作表名称，如 党员承诺）")
 @click.option("--person", help="导入为这个人的个人整改清单（支部文件 people 里的姓名）；导入党员承诺表不用写")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")
 @click.option("--kind", type=click.Choice(["党支部", "临时党支部"]), help="新支部的类型（默认党支部）")
@@ -425,14 +426,19 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
         elif person:
             raise BoardError("--person 要和 --branch 一起用：个人整改清单导入到哪个支部的哪个人")
         else:
-            plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of)
+            plan = plan_evaluation(Path(sheet), options.content_dir, as_of=options.as_of, sheet=sheet_name)
     except SheetError as exc:
         click.echo("\n".join(printable(str(problem)) for problem in exc.problems), err=True)
         raise BoardError(f"表格有 {len(exc.problems)} 处问题，没有导入，文件保持不变。") from None
-    _confirm_import(plan, yes=yes, interactive=interactive)
+    _confirm_import(plan, yes=yes, interactive=interactive, again=_again(content))
 
 
-def _confirm_import(plan, *, yes: bool, interactive: bool) -> None:
+def _again(content: str | None) -> str:
+    """The ``--content`` a next-step hint repeats: the folder this command was given, so the hint runs as printed."""
+    return f" --content {content}" if content else ""
+
+
+def _confirm_import(plan, *, yes: bool, interactive: bool, again: str = "") -> None:
     """Show the plan; write it under --yes or after a yes at the terminal; otherwise refuse, nothing written."""
     for line in [*plan.preview, *plan.notes]:
         click.echo(printable(line))  # cells may hold terminal escape sequences
@@ -446,7 +452,7 @@ def _confirm_import(plan, *, yes: bool, interactive: bool) -> None:
     if not yes and not (interactive and click.confirm("写入以上改动？", default=False)):
         raise BoardError("以上是预览，没有写入任何文件。" + ("" if interactive else "核对无误后，加 --yes 重新运行即可写入。"))
     plan.apply()
-    click.echo(f"已写入 {len(plan.changes)} 个文件。如需撤销这次导入：board import --undo")
+    click.echo(f"已写入 {len(plan.changes)} 个文件。如需撤销这次导入：board import --undo{again}")
 
 
 @main.command()

@@ -72,7 +72,7 @@ OFFICE_ITEMS = [
     {"id": "2", "category": "政治建设", "problem": "专题研讨流于形式", "measures": ["确定研讨主题", "每人撰写发言提纲"],
      "owner": "李某某", "deadline": "2026-12-30", "status": "整改中"},
     {"id": "3", "category": "政治建设", "problem": "青年民警理论学习参与少", "measures": ["成立青年理论学习小组", "每季度开展一次交流"],
-     "owner": "周某某", "deadline": "2026-12-31", "status": "未开始", "progress": "备注：与团支部共同落实"},
+     "owner": "周某某", "deadline": "2026-12-31", "progress": "备注：与团支部共同落实"},
     {"id": "4", "category": "作风建设", "problem": "窗口办事等候时间长", "measures": ["推行预约办理", "增设自助终端"],
      "owner": "陈某某", "deadline": "2026-09-30", "status": "整改中"},
     {"id": "5", "category": "作风建设", "problem": "执法记录仪使用不规范", "measures": ["开展专项培训", "每月抽查"],

@@ -35,3 +35,12 @@ def test_bidi_and_zero_width_characters_are_spelled_out(kit, tmp_path):
     assert run.code == 0, run.err
     assert "\u202e" not in run.out and "\u200b" not in run.out
     assert "已\\u202e完成整改\\u200b，无需公开" in run.out
+
+
+
+def test_a_value_of_several_lines_stays_indented_under_its_entry(kit, tmp_path):
+    people = [{"name": "李某某", "pledge": "争当先锋", "fulfilled": "已完成\n备注：已验收"}]
+    content = kit.tiny_board(tmp_path / "c", {"first": {"name": "第一党支部", "people": people}})
+    run = review(kit, content)
+    assert run.code == 0, run.err
+    assert "    践诺情况：已完成\n      备注：已验收\n" in run.out

@@ -188,3 +188,19 @@ def test_an_import_at_a_terminal_asks_and_writes_only_on_yes(tmp_path):
     code, said = _at_a_terminal(args, ["y", "y"])          # it is: it keeps 党内; write
     assert code == 0 and "修改 02（党内）：窗口服务态度生硬" in said and "已写入 1 个文件" in said
     assert "audience: 党内" in branch.read_text(encoding="utf-8") and "李某某" in branch.read_text(encoding="utf-8")
+
+
+def test_next_step_hints_repeat_the_content_folder_given(tmp_path):
+    from office_sheets import inspection_ledger
+
+    content = tiny_board(tmp_path / "林业局", {"first": {"name": "第一党支部"}})
+    run = board("import", "--config", str(CONFIG), "--content", str(content), str(inspection_ledger(tmp_path / "x.xlsx")),
+                "--branch", "first", "--yes")
+    assert run.code == 0, run.err
+    assert f"如需撤销这次导入：board import --undo --content {content}" in run.out
+    run = board("review", "--config", str(CONFIG), "--content", str(content), "--by", "王某某", "--audience", "party")
+    assert run.code == 0, run.err
+    assert f"下一步：审批人运行 board approve --by 姓名 --content {content} --audience party" in run.out
+    run = board("approve", "--config", str(CONFIG), "--content", str(content), "--by", "李某某", "--audience", "party")
+    assert run.code == 0, run.err
+    assert f"现在可以发布：board publish --to 发布目录 --content {content} --audience party" in run.out

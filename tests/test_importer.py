@@ -139,3 +139,23 @@ def test_a_rectification_sheet_without_branch_is_refused_saying_to_add_it(kit, c
     run = _run(kit, content, str(evaluation_summary(tmp_path / "汇总.xlsx")), "--branch", "jiguan-1", "--yes")
     assert run.code == 1 and "是民主评议统计表，不是整改清单：导入统计表请去掉 --branch" in run.err
     assert {p.name: p.read_bytes() for p in (content / "branches").iterdir()} == before
+
+
+def test_sheet_names_the_one_sheet_read_without_branch(kit, content, tmp_path):
+    from openpyxl import load_workbook
+
+    template = tmp_path / "模板.xlsx"
+    assert kit.board("template", str(template)).code == 0
+    book = load_workbook(template)
+    book["党员承诺"].append([BRANCHES["jiguan-1"], "罗某某", "支部书记", "带头讲党课", None, "公开"])
+    book["民主评议"].append([BRANCHES["jiguan-1"], 10, 1, 10, 9, 2, 7, 0, 0])
+    book.save(template)
+    before = {p.name: p.read_bytes() for p in (content / "branches").iterdir()}
+    run = _run(kit, content, str(template), "--sheet", "党员承诺", "--yes")    # pledges need --branch
+    assert run.code == 1 and "导入整改清单或党员承诺请加 --branch" in run.err and "没有任何支部的数据" not in run.err
+    run = _run(kit, content, str(template), "--sheet", "评议表", "--yes")
+    assert run.code == 1 and "没有名为“评议表”的工作表" in run.err
+    assert {p.name: p.read_bytes() for p in (content / "branches").iterdir()} == before
+    run = _run(kit, content, str(template), "--sheet", "民主评议", "--yes")
+    assert run.code == 0, run.err
+    assert _branch(content, "jiguan-1").evaluation.members == 10

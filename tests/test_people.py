@@ -85,7 +85,7 @@ def test_change_log_lists_fulfilment_and_personal_status_changes_for_the_audienc
     after = snapshot(compute(loaded(root)[0], Audience.PUBLIC, AS_OF))
     change = entry(before, after, AS_OF.isoformat(), "b1")
     changed = {(c["id"], c["from"], c["to"]) for c in change["status"]}
-    assert changed == {("甲", "践诺：未报告", "践诺：已讲 2 次"), ("甲/01", "未开始", "整改中")}
+    assert changed == {("甲", "践诺情况：未填写", "践诺情况：已讲 2 次"), ("甲/01", "未开始", "整改中")}
     assert "乙" not in str(after) and {"name": "报告践诺", "from": 0, "to": 1} in change["figures"]
 
 
@@ -168,7 +168,7 @@ def test_the_pledge_sheet_and_a_persons_items_import_back(tmp_path):
     book.save(out)
     code, stdout, err = cli("import", "--content", str(root), str(out), "--branch", "a", "--sheet", "党员承诺", "--yes")
     assert code == 0, err
-    assert "践诺情况：（空） → 已讲党课 2 次" in stdout and "新增 丙" in stdout
+    assert "践诺情况：（空） → 已讲党课 2 次" in stdout and "新增 丙（公开）" in stdout
     people = loaded(root)[0].branches[0].people
     assert [(p.name, p.fulfilled, len(p.items)) for p in people] == [("甲", "已讲党课 2 次", 2), ("乙", None, 0),
                                                                     ("丙", None, 0)]

@@ -103,6 +103,7 @@ for audience in ("public", "party"):
         "page": [m in texts["branches/a/index.html"] for m in ("PUBBASIS", "整改依据", "PUBDUTY", "PUBHOLDER",
                                                                "SECRETBASIS", "SECRETDUTY")],
         "search": [m in texts["search/search_index.json"] for m in ("PUBBASIS", "PUBDUTY", "SECRETBASIS", "SECRETDUTY")],
+        "changes": sorted(json.loads(texts["data/snapshot.json"])["items"]),
     }
 
 book_path = root / "all.xlsx"
@@ -203,6 +204,8 @@ def test_they_show_on_the_branch_page_and_in_search_for_their_audience_only(prob
     assert public["page"] == [True, True, True, True, False, False]
     assert public["search"] == [True, True, False, False]
     assert party["page"] == [True] * 6 and party["search"] == [True] * 4
+    assert public["changes"] == ["a/01", "a/~PUBDUTY 责任区"]          # the change log follows the new list too
+    assert party["changes"] == ["a/01", "a/02", "a/~PUBDUTY 责任区", "a/~SECRETDUTY"]
 
 
 def test_they_are_exported_and_imported_by_header(probed):

@@ -78,7 +78,7 @@ def describe(content: Content, current: State, entries: list[Entry]) -> list[str
             lines.append("  没有改动" if not current.changes_since(last) else _listed(current.changes_since(last)))
     for entry in entries[:ENTRIES_LISTED]:
         lines.append(f"  【{entry.kind}】{entry.what}（{entry.file}）")
-        lines += [f"    {line}" for line in entry_lines(entry)]
+        lines += ["    " + line.replace("\n", "\n      ") for line in entry_lines(entry)]
     if len(entries) > ENTRIES_LISTED:
         lines.append(f"  ……另有 {len(entries) - ENTRIES_LISTED} 处改动（board review --pdf 审批表.pdf 可打印全部）")
     return lines

@@ -38,25 +38,47 @@ FIGURE_LABELS = {
     **schema.ITEM_COUNT_LABELS,
     **schema.PEOPLE_COUNT_LABELS,
 }
-PLEDGE = "承诺：{}"
-FULFILLED = "践诺：{}"
-NOT_REPORTED = "未报告"
-# How a removed person or personal item is named: not by the person's name, as they may now be 党内.
-GONE = {"person": "一位班子成员或党员的承诺", "personal": "一项个人整改事项"}
+NOT_GIVEN = "未填写"
+# How a removed record other than a branch's own item is named: never by its name or text, as it may now be
+# 党内 (a person made 党内 showed by name in the public change log).  Its ``kind`` is its record type's.
+GONE = {"person": "一位班子成员或党员的承诺", "personal": "一项个人整改事项",
+        **{r.name.lower(): f"一项{r.what.strip()}" for r in schema.RECORDS if r not in (schema.PERSON, schema.PERSONAL_ITEM)}}
+KINDS = {schema.PERSON.name: "person", schema.PERSONAL_ITEM.name: "personal"}  # as snapshots already name them
 
 
 def _entries(bf: BranchFigures) -> Iterator[tuple[str, dict[str, str]]]:
-    """What the change log follows of one branch as shown: every item (the branch's and its people's, named
-    ``罗某某/01``) by status, and every person by pledge and fulfilment (their key: ``~name``)."""
-    branch = bf.branch
-    personal = {f"{person.name}/{item.id}" for person in branch.people for item in person.items}
-    for name, item in branch.every_item():
-        yield f"{branch.id}/{name}", {"branch": branch.name, "id": bf.numbers.get(name, name), "problem": item.problem[:60],
-                                      "status": item.status.label, **({"kind": "personal"} if name in personal else {})}
-    for person in branch.people:
-        yield f"{branch.id}/~{person.name}", {"branch": branch.name, "id": person.name, "kind": "person",
-                                              "problem": PLEDGE.format(person.pledge or "")[:60],
-                                              "status": FULFILLED.format(person.fulfilled or NOT_REPORTED)[:60]}
+    """What the change log follows of one branch as shown: every record of every list the branch holds
+    (``schema``), at every depth.  A record with a status (an item, a person's item: named ``罗某某/01``) is
+    followed by its status; any other (a person: key ``~罗某某``) by its last searched field (践诺情况)."""
+    numbers = {f"{pf.person.name}/{item.id}": f"{pf.person.name}/{pf.number(item)}"
+               for pf in bf.people for item in pf.items}
+    numbers.update(bf.numbers)
+    for name, record, obj in _records(schema.BRANCH, bf.branch, ""):
+        key = f"{bf.branch.id}/{name if 'id' in record else '~' + name}"
+        kind = {} if record is schema.ITEM else {"kind": KINDS.get(record.name, record.name.lower())}
+        yield key, {"branch": bf.branch.name, "id": numbers.get(name, name), **_state(record, obj), **kind}
+
+
+def _records(record: schema.Record, obj: object, prefix: str) -> Iterator[tuple[str, schema.Record, object]]:
+    """(name within the branch, record type, record) of every record ``obj`` holds, nested ones after their holder."""
+    for field in record.lists():
+        held = field.record
+        for child in getattr(obj, field.name):
+            name = prefix + (child.id if "id" in held else str(getattr(child, held.fields[0].name)))
+            yield name, held, child
+            yield from _records(held, child, f"{name}/")
+
+
+def _state(record: schema.Record, obj: object) -> dict[str, str]:
+    """A record as the change log compares it: ``problem`` its text, ``status`` what changes as it is done."""
+    if "status" in record:
+        return {"problem": obj.problem[:60], "status": obj.status.label}
+    texts = [f for f in record.searched() if f.type == "text"][1:]  # after the title (a person's name)
+    if not texts:
+        return {"problem": "", "status": ""}
+    *described, last = texts
+    problem = "；".join(f"{f.label}：{getattr(obj, f.name)}" for f in described if getattr(obj, f.name))
+    return {"problem": problem[:60], "status": f"{last.label}：{getattr(obj, last.name) or NOT_GIVEN}"[:60]}
 
 
 def snapshot(figures: Figures) -> dict[str, Any]:

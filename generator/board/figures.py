@@ -148,6 +148,7 @@ class PersonFigures:
     person: Person
     counts: ItemCounts
     overdue: frozenset[str]  # the ids of their overdue items (unique within the person)
+    numbers: dict[str, str] = field(default_factory=dict, compare=False)  # item id → 序号 shown
 
     @property
     def items(self) -> tuple[PersonalItem, ...]:
@@ -157,8 +158,9 @@ class PersonFigures:
         return item.id in self.overdue
 
     def number(self, item: PersonalItem) -> str:
-        """A person's own items keep their ids (their list is shown or hidden as a whole)."""
-        return item.id
+        """The 序号 this audience sees: a person's list is filtered item by item (党内 unless marked 公开), so a
+        public list is numbered 01, 02 … as shown, like a branch's (``shown_numbers``)."""
+        return self.numbers.get(item.id, item.id)
 
 
 @dataclass(frozen=True)
@@ -188,9 +190,10 @@ def _summed(counts: list[ItemCounts]) -> ItemCounts:
     return ItemCounts(**{name: sum(getattr(c, name) for c in counts) for name in ITEM_COUNTS})
 
 
-def person_figures(person: Person, as_of: dt.date) -> PersonFigures:
+def person_figures(person: Person, audience: Audience, as_of: dt.date) -> PersonFigures:
     overdue = frozenset(item.id for item in person.items if is_overdue(item, as_of))
-    return PersonFigures(person, item_counts(person.items, overdue), overdue)
+    numbers = {} if audience is Audience.PARTY else {i.id: f"{n:02d}" for n, i in enumerate(person.items, start=1)}
+    return PersonFigures(person, item_counts(person.items, overdue), overdue, numbers)
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,7 @@ def branch_figures(branch: Branch, audience: Audience, as_of: dt.date) -> Branch
     evaluation = None
     if branch.evaluation is not None:
         evaluation = evaluation_figures(_counts_of(branch.evaluation), branch.evaluation.opinions or 0)
-    people = tuple(person_figures(person, as_of) for person in branch.people)
+    people = tuple(person_figures(person, audience, as_of) for person in branch.people)
     return BranchFigures(branch, evaluation, items, item_counts(items, overdue), overdue, carried_counts(items),
                          people, people_counts(people), shown_numbers(items, audience))
 

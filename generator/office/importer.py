@@ -30,17 +30,25 @@ def read_list(path: Path, sheet: str | None, hints: tuple[str, ...], record: sch
     return itemrows.import_items(itemrows.rectification_table(sheets, sheet, hints), record, keep)
 
 
-def read_tally(path: Path) -> tuple[list[tallyrows.TallyRow], list[str]]:
+def read_tally(path: Path, sheet: str | None = None) -> tuple[list[tallyrows.TallyRow], list[str]]:
     """The branch lines of a tally imported without ``--branch``, and notes for the clerk (columns not read,
-    a filled list beside the tally left alone); a list alone is refused, never read as 0 branches."""
+    a filled list beside the tally left alone); a list alone is refused, never read as 0 branches.
+
+    ``sheet`` (``--sheet``): only that sheet is read, so a named sheet is never passed over for another one.
+    """
     sheets = read_sheets(path)
+    if sheet is not None:
+        sheets = [s for s in sheets if s.name == sheet]
+        if not sheets:
+            raise SheetError([f"{path.name}: 没有名为“{sheet}”的工作表"])
     table = tallyrows.tally_table(sheets)
     lists = [t for s in sheets if (t := find_table(s, itemrows.COLUMNS, itemrows.NEEDED))]
     add_branch = "这是整改清单：导入整改清单请加 --branch 支部文件名（例如 --branch jiguan-1）"
     if table is None:
         if lists:
             raise SheetError([f"{path.name}: {add_branch}"])
-        raise SheetError([f"{path.name}: 没有找到民主评议统计表的表头（需要 支部名称、优秀、合格 等列）；导入整改清单请加 --branch"])
+        raise SheetError([f"{path.name}: 没有找到民主评议统计表的表头（需要 支部名称、优秀、合格 等列）；"
+                          "导入整改清单或党员承诺请加 --branch 支部文件名"])
     rows = tallyrows.import_tally(table)
     if not rows:
         listed = any(itemrows.item_count(t) for t in lists)

@@ -203,8 +203,8 @@ def _item(row: _Row, group: str | None, record: schema.Record = schema.ITEM) -> 
     notes: list[str] = []  # what followed a status word (``已完成。已建立台账``) goes to 整改进展
     given = {key for key in row.table.columns if key in record}
     for f in record.fields:
-        if f.key in given and f.implicit and not row.raws(f.key):
-            given.discard(f.key)  # a blank 公开范围 says nothing: an item keeps its own, a new one is 公开
+        if f.key in given and f.type == "enum" and not row.raws(f.key):
+            given.discard(f.key)  # a blank 公开范围 or 完成情况 says nothing: an item keeps its own, a new one the default
         elif f.key in given:
             values[f.key] = _READERS[f.type](row, f, notes)
     if group and not values.get("category"):
