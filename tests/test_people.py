@@ -168,7 +168,7 @@ def test_the_pledge_sheet_and_a_persons_items_import_back(tmp_path):
     book.save(out)
     code, stdout, err = cli("import", "--content", str(root), str(out), "--branch", "a", "--sheet", "党员承诺", "--yes")
     assert code == 0, err
-    assert "践诺情况：（空） → 已讲党课 2 次" in stdout and "新增 丙" in stdout
+    assert "践诺情况：（空） → 已讲党课 2 次" in stdout and "新增 丙（公开）" in stdout
     people = loaded(root)[0].branches[0].people
     assert [(p.name, p.fulfilled, len(p.items)) for p in people] == [("甲", "已讲党课 2 次", 2), ("乙", None, 0),
                                                                     ("丙", None, 0)]

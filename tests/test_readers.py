@@ -270,6 +270,7 @@ def test_article_for_the_wechat_editor_and_its_long_image(browser, sites, tmp_pa
     result = invoke("article", *common, "--out", str(out))
     assert result.exit_code == 0, result.output
     html = (out / "公众号文章.html").read_text(encoding="utf-8")
+    assert html.startswith('<meta charset="utf-8">')  # opened from disk in a browser whose default is GBK
     for kept_out in ("<style", "<script", "class=", " id=", "<link", "<img", "src=", "href="):
         assert kept_out not in html
     assert all(name in html for name in ("第一党支部", "第二党支部", "临时党支部（专项工作）"))

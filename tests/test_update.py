@@ -322,3 +322,31 @@ def test_a_tally_with_the_counts_a_file_already_has_leaves_it_byte_for_byte(tmp_
     run = run_import(content, str(tmp_path / "t.xlsx"))
     assert run.code == 0 and "不变 第一党支部（a.yml）" in run.out and "文件没有改动" in run.out
     assert (content / "branches" / "a.yml").read_bytes() == before
+
+
+def test_a_blank_status_cell_keeps_the_items_status_and_a_new_item_starts_not_started(tmp_path):
+    done = item(id="1", status="已销号", completed="2024-05-01")
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [done]}})
+    sheet = _sheet(tmp_path / "s.xlsx", HEAD, ["1", "理论学习不够深入", "制定学习计划", "张某某", "2024-06-30", None],
+                   ["2", "调研不够深入", "每季度调研", "张某某", "2024-12-31", None])
+    run = run_import(content, sheet, "--branch", "a")
+    assert run.code == 0 and "整改状态" not in run.out, run.err
+    first, second = load_content(content)[0].branches[0].items
+    assert (first.status.label, second.status.label) == ("已销号", "未开始")
+
+
+def test_evaluation_keys_a_file_lacks_go_in_the_order_the_manual_writes_them(tmp_path):
+    from generator.content import schema
+    from generator.office import branchfile
+
+    counts = {"honor_roll": ["吴某某"], "members": 31, "probationary": 1, "participants": 30, "excellent": 8,
+              "qualified": 21, "unqualified": 0, "basic": 0, "rated": 29}
+    path = tmp_path / "b.yml"
+    path.write_text("name: 林场党支部\n", encoding="utf-8")
+    fresh = branchfile.with_evaluation(branchfile.read(path), counts)["evaluation"]
+    assert list(fresh) == [k for k in schema.EVALUATION if k in counts]
+    text = "name: 林场党支部\nevaluation:\n  members: 30   # 含预备党员\n  excellent: 2\n  unqualified: 0\n"
+    path.write_text(text, encoding="utf-8")
+    kept = branchfile.with_evaluation(branchfile.read(path), {"basic": 1, "members": 31})
+    assert list(kept["evaluation"]) == ["members", "excellent", "basic", "unqualified"]
+    assert "members: 31   # 含预备党员" in branchfile.dump(kept)

@@ -95,11 +95,18 @@ def with_items(data: CommentedMap, nodes: list[CommentedMap]) -> CommentedMap:
 
 
 def with_evaluation(data: CommentedMap, counts: dict[str, int]) -> CommentedMap:
-    """Set the counts the sheet gives; every other key (honor_roll, opinions …) and the comments in ``evaluation`` stay."""
+    """Set the counts the sheet gives; every other key (honor_roll, opinions …) and the comments in ``evaluation`` stay.
+
+    A key the file lacks goes in declaration order (members first, as the manual writes it), not at the end."""
     evaluation = data.get("evaluation")
     if not isinstance(evaluation, CommentedMap):
         evaluation = CommentedMap()
         data["evaluation"] = evaluation
+    order = schema.EVALUATION.keys()
     for key, value in counts.items():
-        evaluation[key] = value
+        if key in evaluation or key not in order:
+            evaluation[key] = value
+            continue
+        later = [k for k in order[order.index(key) + 1:] if k in evaluation]  # a new key goes where a clerk writes it
+        evaluation.insert(list(evaluation).index(later[0]) if later else len(evaluation), key, value)
     return data

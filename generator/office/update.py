@@ -201,8 +201,9 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
     imported = _read_items(sheet_path, sheet, data, branch_id, person)
     old = _items_of(old_branch, person)
     written = holder.get("rectifications") if isinstance(holder.get("rectifications"), CommentedSeq) else []
+    complete = {f.key for f in record.columns()} <= set(imported.table.columns)  # every field, 公开范围 too
     found = match([(str(i.values.get("id")), str(i.values.get("problem") or "")) for i in imported.items], old, ask,
-                  lambda r: f"表格第 {imported.items[r].row + 1} 行")
+                  lambda r: f"表格第 {imported.items[r].row + 1} 行", unsure_matters=not complete)
     whose = f"{data.get('name', branch_id)}{f' {person} 的个人整改清单' if person else ''}"
     plan = Plan(content_dir, f"导入整改清单 {sheet_path.name} 到 {whose}", notes=imported.notes,
                 unresolved=found.unresolved)
@@ -360,7 +361,8 @@ def _describe_records(old: tuple, new: tuple, record: schema.Record, listed: set
         was = before.get(getattr(r, name))
         if was is None:
             counts["新增"] += 1
-            lines.append(f"新增 {getattr(r, name)}")
+            seen = getattr(r, "audience", None)  # who will see the new entry, as the item preview says it
+            lines.append(f"新增 {getattr(r, name)}" + (f"（{seen.label}）" if seen is not None else ""))
         elif getattr(r, name) not in listed:
             counts["表格未列出、保留"] += 1
             lines.append(f"保留 {getattr(r, name)}（表格里没有，原样保留；要删除请直接改支部文件）")
