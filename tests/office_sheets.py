@@ -72,7 +72,7 @@ OFFICE_ITEMS = [
     {"id": "2", "category": "政治建设", "problem": "专题研讨流于形式", "measures": ["确定研讨主题", "每人撰写发言提纲"],
      "owner": "李某某", "deadline": "2026-12-30", "status": "整改中"},
     {"id": "3", "category": "政治建设", "problem": "青年民警理论学习参与少", "measures": ["成立青年理论学习小组", "每季度开展一次交流"],
-     "owner": "周某某", "deadline": "2026-12-31", "status": "未开始", "progress": "备注：与团支部共同落实"},
+     "owner": "周某某", "deadline": "2026-12-31", "progress": "备注：与团支部共同落实"},
     {"id": "4", "category": "作风建设", "problem": "窗口办事等候时间长", "measures": ["推行预约办理", "增设自助终端"],
      "owner": "陈某某", "deadline": "2026-09-30", "status": "整改中"},
     {"id": "5", "category": "作风建设", "problem": "执法记录仪使用不规范", "measures": ["开展专项培训", "每月抽查"],
@@ -185,11 +185,12 @@ def evaluation_summary(path: Path) -> Path:
         [1, EVALUATION_NAMES[0], 30, 28, 2, 29, "96.7%", 8, 19, 1, 0, "王某某、刘某某，陈某某 赵某某 孙某某、周某某、吴某某、郑某某"],
         [2, EVALUATION_NAMES[1], 12, 12, 0, 12, "100%", 3, 9, 0, 0, "冯某某、褚某某、卫某某"],
         [3, EVALUATION_NAMES[2], 20, 20, 0, 18, "90.0%", 5, 13, 0, 0, None],
+        [None, "机关党委小计", 62, 60, 2, 59, "95.2%", 16, 41, 1, 0, None],
         ["合计", None, 62, 60, 2, 59, "95.2%", 16, 41, 1, 0, None],
         ["注：预备党员参加评议，不参加组织评定。"],
     ]
     merges = ["A1:L1", "A2:F2", "G2:L2", "A3:A4", "B3:B4", "C3:C4", "D3:E3", "F3:F4", "G3:G4", "H3:K3", "L3:L4",
-              "A8:B8", "A9:L9"]
+              "A9:B9", "A10:L10"]
     return _book(path, "民主评议汇总", rows, merges)
 
 

@@ -254,7 +254,7 @@ def test_records_keep_text_as_typed_and_the_log_as_it_was(tmp_path):
 
 # ---- the sample content ships approved --------------------------------------------------------
 
-REFRESH = "示例内容的审批记录已过期：运行 sh docs/approve-sample.sh 重新登记（见 README “For developers”）"
+REFRESH = "示例内容的审批记录已过期：运行 sh docs/approve-sample.sh 重新登记（见 docs/approval.md）"
 
 
 @pytest.mark.parametrize("audience", ["public", "party"])

@@ -37,7 +37,7 @@ def test_template_has_headers_dropdowns_and_imports_once_filled(tmp_path):
     book.save(out)
     items = import_items(rectification_table(read_sheets(out))).dicts()
     assert items == [{"id": "1", "problem": "问题", "measures": ["措施一", "措施二"], "owner": "张某某",
-                      "deadline": "2024-06-30", "status": "未开始"}]
+                      "deadline": "2024-06-30"}]
 
 
 def test_export_then_import_gives_the_same_content(tmp_path):

@@ -33,3 +33,4 @@ def test_rows_are_matched_by_content_and_asked_about_when_uncertain():
     found = match(reworded, old, lambda q: asked.append(q) or True, lambda r: f"第 {r} 行")
     assert found.rows == [1] and len(asked) == 1
     assert match(reworded, old, lambda q: False, lambda r: "").rows == [None]
+    assert match(reworded, old, None, lambda r: "", unsure_matters=False).unresolved == []   # every field given

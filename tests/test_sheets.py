@@ -45,3 +45,16 @@ def test_cells_are_counted_exactly_across_the_chunks_the_xml_is_read_in(tmp_path
         archive.writestr("xl/worksheets/sheet1.xml", xml)
     with zipfile.ZipFile(path) as archive:
         assert _count_tags(archive, "xl/worksheets/sheet1.xml") == (1, 200_000)
+
+
+@pytest.mark.parametrize("far", ["A1048576", "XFD1000", "ZZ20000"])
+def test_one_cell_far_away_is_refused_before_the_sheet_becomes_a_grid(tmp_path, far):
+    """One cell at XFD1048576 is a 5 KB file but a grid of 17 billion values: refused, not read row by row."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "序号"
+    book.active[far] = "x"
+    book.save(tmp_path / "远.xlsx")
+    with pytest.raises(SheetError, match=f"远.xlsx 的工作表“Sheet”.*{far}"):
+        read_sheets(tmp_path / "远.xlsx")

@@ -324,6 +324,17 @@ def test_a_tally_with_the_counts_a_file_already_has_leaves_it_byte_for_byte(tmp_
     assert (content / "branches" / "a.yml").read_bytes() == before
 
 
+def test_a_blank_status_cell_keeps_the_items_status_and_a_new_item_starts_not_started(tmp_path):
+    done = item(id="1", status="已销号", completed="2024-05-01")
+    content = tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [done]}})
+    sheet = _sheet(tmp_path / "s.xlsx", HEAD, ["1", "理论学习不够深入", "制定学习计划", "张某某", "2024-06-30", None],
+                   ["2", "调研不够深入", "每季度调研", "张某某", "2024-12-31", None])
+    run = run_import(content, sheet, "--branch", "a")
+    assert run.code == 0 and "整改状态" not in run.out, run.err
+    first, second = load_content(content)[0].branches[0].items
+    assert (first.status.label, second.status.label) == ("已销号", "未开始")
+
+
 def test_evaluation_keys_a_file_lacks_go_in_the_order_the_manual_writes_them(tmp_path):
     from generator.content import schema
     from generator.office import branchfile

@@ -44,8 +44,12 @@ def similarity(a: str, b: str) -> float:
 
 
 def match(rows: list[tuple[str, str]], old: tuple[Item, ...], ask: Callable[[str], bool] | None,
-          where: Callable[[int], str]) -> Matches:
-    """``rows`` are (id, problem) of the sheet's items; ``where(i)`` names row i for a question."""
+          where: Callable[[int], str], *, unsure_matters: bool = True) -> Matches:
+    """``rows`` are (id, problem) of the sheet's items; ``where(i)`` names row i for a question.
+
+    ``unsure_matters``: False when the sheet gives every field, 公开范围 included (an export read back): an
+    uncertain row is then a new item and the unmatched one removed, which loses and leaks nothing, so no one is asked.
+    """
     scores = sorted(((similarity(problem, item.problem), r, o) for r, (_, problem) in enumerate(rows)
                      for o, item in enumerate(old)), reverse=True)
     result = Matches([None] * len(rows))
@@ -66,7 +70,7 @@ def match(rows: list[tuple[str, str]], old: tuple[Item, ...], ask: Callable[[str
         if (result.rows[r] is None and same is not None and same not in taken and old[same].audience is Audience.PARTY
                 and all(m[0] != r and m[1] != same for m in maybe)):
             maybe.append((r, same))
-    for r, o in maybe:
+    for r, o in maybe if unsure_matters else ():
         question = (f"{where(r)}“{rows[r][1][:30]}”是原有事项 {old[o].id}（{old[o].audience.label}）"
                     f"“{old[o].problem[:30]}”改写后的吗？")
         if ask is None:

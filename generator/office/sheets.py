@@ -27,6 +27,7 @@ MAX_CELLS = 400_000  # cells of a workbook, counted in its XML before openpyxl b
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the file as it is on disk
 MAX_INFLATED_BYTES = 40 * 1024 * 1024  # an .xlsx unpacked (a 3 MB file can hold 800 MB of XML; 20,000 rows are ~10 MB)
 MAX_CELL_CHARS = MAX_TEXT_CHARS  # one cell: the same cap as one text in a branch file
+MAX_GRID = 5 * MAX_CELLS  # rows × columns a sheet spans: one cell at XFD1048576 spans 17 billion
 
 
 class SheetError(Exception):
@@ -172,6 +173,7 @@ def _read_xlsx(path: Path) -> list[Sheet]:
         workbook = load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one message
         raise SheetError([f"{path.name}: 无法打开这个 Excel 文件（{type(exc).__name__}）；请用 Excel/WPS 另存为 .xlsx 后再试"]) from None
+    _refuse_far_cells(path, workbook)
     uncomputed = _uncomputed_formulas(path, workbook)
     if uncomputed:
         raise SheetError(uncomputed)
@@ -193,6 +195,18 @@ def _read_xlsx(path: Path) -> list[Sheet]:
             spread.discard((merged.min_row - 1, merged.min_col - 1))
         sheets.append(Sheet(ws.title, rows, spread=frozenset(spread)))
     return sheets
+
+
+def _refuse_far_cells(path: Path, workbook: Any) -> None:
+    """Refuse a sheet whose cells span more than ``MAX_GRID``: its few cells counted in the XML are
+    fine, but reading it row by row would make a grid of every position up to the farthest one."""
+    for ws in workbook.worksheets:
+        rows, columns = ws.max_row, ws.max_column
+        if rows > MAX_ROWS or rows * columns > MAX_GRID:
+            far = max(ws._cells, key=lambda rc: rc[0] * columns + rc[1])  # noqa: SLF001 - the cells as stored
+            raise SheetError([f"{path.name} 的工作表“{ws.title}”: 有一格远在 {get_column_letter(far[1])}{far[0]}，"
+                              f"表格范围 {rows} 行 × {columns} 列，超过上限（{MAX_ROWS} 行、共 {MAX_GRID} 格）；"
+                              "请删去表格以外不需要的格子（或只复制表格部分到新工作簿）后再导入"])
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")

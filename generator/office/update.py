@@ -208,8 +208,9 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
         imported.notes = [n for n in imported.notes if not any(f"“{h}”程序不认识" in n for h in used)]
     old = _items_of(old_branch, person)
     written = holder.get("rectifications") if isinstance(holder.get("rectifications"), CommentedSeq) else []
+    complete = {f.key for f in record.columns()} <= set(imported.table.columns)  # every field, 公开范围 too
     found = match([(str(i.values.get("id")), str(i.values.get("problem") or "")) for i in imported.items], old, ask,
-                  lambda r: f"表格第 {imported.items[r].row + 1} 行")
+                  lambda r: f"表格第 {imported.items[r].row + 1} 行", unsure_matters=not complete)
     whose = f"{data.get('name', branch_id)}{f' {person} 的个人整改清单' if person else ''}"
     plan = Plan(content_dir, f"导入整改清单 {sheet_path.name} 到 {whose}", notes=imported.notes, unresolved=found.unresolved)
     if found.unresolved:
