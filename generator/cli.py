@@ -538,7 +538,7 @@ def new_period(config_file, content, audience, as_of, verbose, period, out, peri
         raise BoardError(f"没有建立新年度：{exc}") from None
     for line in carried.report():
         click.echo(line)
-    click.echo(f"下一步：检查 board check --content {out}；确认后把 site-config.yml 里的 content_dir 改为 {out}"
+    click.echo(f"下一步：检查 board check --content {out}；确认后把 site-config.yml 里的 docs_dir 和 content_dir 都改为 {out}"
                "（上年度会自动生成在网站的 /archive/ 下）。")
 
 

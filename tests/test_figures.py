@@ -108,8 +108,8 @@ def test_summary_lists_overdue_public_items_only_most_overdue_first(tmp_path):
     for audience in Audience:
         listed = summary(compute(content, audience, JULY))["overdue_items"]
         assert [(row["branch"], row["id"], row["deadline"]) for row in listed] == [
-            ("b", "1", "2024-05-01"), ("a", "1", "2024-06-30")]
-    assert listed[0] == {"branch": "b", "branch_name": "乙", "id": "1", "problem": "理论学习不够深入",
+            ("b", "01", "2024-05-01"), ("a", "01", "2024-06-30")]   # numbered as the public board shows them
+    assert listed[0] == {"branch": "b", "branch_name": "乙", "id": "01", "problem": "理论学习不够深入",
                          "owner": "张某某", "deadline": "2024-05-01", "status": "in_progress"}
 
 

@@ -90,7 +90,9 @@ def test_a_four_grade_evaluation_summary_imports_as_it_is(kit, content, tmp_path
     assert (first.excellent, first.qualified, first.basic, first.unqualified) == (8, 19, 1, 0)
     assert first.honor_roll == ("王某某", "刘某某", "陈某某", "赵某某", "孙某某", "周某某", "吴某某", "郑某某")
     assert _branch(content, "tuixiu").evaluation.participants == 18
-    assert "共 3 个支部：改动 3，不变 0" in run.out and "列" not in run.out       # every column read
+    assert "共 3 个支部：改动 3，不变 0" in run.out and "程序不认识" not in run.out   # every column read
+    assert "民主评议汇总 第 8 行不是支部（合计、小计、备注或签字行），已忽略：“机关党委小计 62 60 2 59" in run.out
+    assert "第 9 行不是支部" in run.out and "第 10 行不是支部" in run.out
     _checks(kit, content)
 
 
@@ -159,3 +161,15 @@ def test_sheet_names_the_one_sheet_read_without_branch(kit, content, tmp_path):
     run = _run(kit, content, str(template), "--sheet", "民主评议", "--yes")
     assert run.code == 0, run.err
     assert _branch(content, "jiguan-1").evaluation.members == 10
+
+
+def test_two_filled_tallies_in_one_workbook_need_sheet(kit, content, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = evaluation_summary(tmp_path / "汇总.xlsx")
+    book = load_workbook(sheet)
+    book.copy_worksheet(book.active).title = "2022年度"
+    book.save(sheet)
+    run = _run(kit, content, str(sheet), "--yes")
+    assert run.code == 1 and "有多张民主评议统计表（民主评议汇总、2022年度），请用 --sheet 指定" in run.err
+    assert _run(kit, content, str(sheet), "--sheet", "2022年度", "--yes").code == 0

@@ -129,12 +129,14 @@ def test_group_rows_merged_or_typed_in_one_cell_name_the_category_of_the_items_b
     ws = book.active
     for row in (["序号", "存在问题", "整改措施", "责任人", "整改时限"], [None, "一、思想政治方面"],
                 ["1", "学习不深入", "制定计划", "张某某", "长期坚持"], ["（二）作风建设方面"],
-                ["2", "调研不够", "每季度调研", "李某某", "长期坚持"], ["3", "服务不规范", "推行告知", "王某某", "长期坚持"]):
+                ["2", "调研不够", "每季度调研", "李某某", "长期坚持"], ["3", "服务不规范", "推行告知", "王某某", "长期坚持"],
+                ["三", "服务群众方面"], ["4", "办事慢", "限时办结", "赵某某", "长期坚持"]):
         ws.append(row)
     ws.merge_cells("A4:E4")
     book.save(tmp_path / "g.xlsx")
     result = import_items(rectification_table(read_sheets(tmp_path / "g.xlsx")))
-    assert [(i["id"], i["category"]) for i in result.dicts()] == [("1", "思想政治方面"), ("2", "作风建设方面"), ("3", "作风建设方面")]
+    assert [(i["id"], i["category"]) for i in result.dicts()] == [("1", "思想政治方面"), ("2", "作风建设方面"), ("3", "作风建设方面"),
+                                                                  ("4", "服务群众方面")]
     assert result.notes[0] == "Sheet 第 2 行是分组标题“思想政治方面”，作为下面各项的问题类别"
 
 

@@ -78,3 +78,15 @@ def test_init_refuses_a_folder_with_files_and_a_bad_list_and_changes_nothing(tmp
     assert not (tmp_path / "new").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["名单.csv"]
     run = board("init", str(tmp_path / "new"), "--organization", " ", "--period", "2025年度")
     assert run.exit_code == 1 and "不能为空" in run.output and not (tmp_path / "new").exists()
+
+
+def test_a_branch_or_file_name_listed_twice_names_both_cells(tmp_path):
+    names = tmp_path / "名单.csv"
+    names.write_text("支部名称,文件名\n第一党支部,jiguan-1\n第二党支部,jiguan-1\n第一党支部,jiguan-3\n第四党支部,Jiguan_4\n",
+                     encoding="utf-8")
+    run = board("init", str(tmp_path / "new"), "--organization", "测试局党委", "--period", "2025年度",
+                "--branches", str(names))
+    assert run.exit_code == 1 and not (tmp_path / "new").exists()
+    assert "名单!A3: 文件名“jiguan-1”用了两次（名单!A2 的支部已用）" in run.output
+    assert "名单!A4: 支部“第一党支部”写了两次（名单!A2 已有）" in run.output
+    assert "名单!A5: 第四党支部 的文件名“Jiguan_4”只能用小写字母、数字和 -" in run.output

@@ -67,6 +67,7 @@ def years(tmp_path_factory) -> Path:
     result = cli("new-period", "--content", str(root / "c2024"), "--as-of", "2025-01-10",
                  "--period", "2025年度", "--out", str(root / "c2025"))
     assert result.exit_code == 0, result.output
+    assert f"site-config.yml 里的 docs_dir 和 content_dir 都改为 {root / 'c2025'}" in result.output  # as board init says
     path = root / "c2025" / "branches" / "a.yml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("status: 整改中\n    progress: 已走访 3 户", "status: 已销号\n    completed: 2025-03-01\n"

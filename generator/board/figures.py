@@ -305,7 +305,10 @@ def overdue_public(figures: Figures) -> list[dict]:
     rows = [(bf, item) for bf in figures.branches for item in bf.items
             if bf.is_overdue(item) and item.audience is Audience.PUBLIC]
     rows.sort(key=lambda row: (row[1].deadline.date, row[0].branch.sort_key, row[1].id))
-    return [{"branch": bf.branch.id, "branch_name": bf.branch.name, "id": item.id, "problem": item.problem,
+    public = {bf.branch.id: shown_numbers(tuple(i for i in bf.items if i.audience is Audience.PUBLIC), Audience.PUBLIC)
+              for bf in figures.branches}  # numbered as the public board shows them
+    return [{"branch": bf.branch.id, "branch_name": bf.branch.name, "id": public[bf.branch.id][item.id],
+             "problem": item.problem,
              "owner": item.owner, "deadline": item.deadline.date.isoformat(), "status": item.status.key}
             for bf, item in rows]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.content import schema
-from generator.office import itemrows, tallyrows
+from generator.office import cells, itemrows, tallyrows
 from generator.office.headers import Table, find_table, unread_columns
 from generator.office.sheets import Sheet, SheetError, read_sheets
 
@@ -41,7 +41,11 @@ def read_tally(path: Path, sheet: str | None = None) -> tuple[list[tallyrows.Tal
         sheets = [s for s in sheets if s.name == sheet]
         if not sheets:
             raise SheetError([f"{path.name}: 没有名为“{sheet}”的工作表"])
-    table = tallyrows.tally_table(sheets)
+    tallies = [t for s in sheets if (t := find_table(s, tallyrows.COLUMNS, tallyrows.NEEDED))]
+    filled = [t.sheet.name for t in tallies if tallyrows.import_tally(t)]
+    if len(filled) > 1:  # 2023 and 2024 side by side: which one is never guessed
+        raise SheetError([f"{path.name}: 有多张民主评议统计表（{'、'.join(filled)}），请用 --sheet 指定要导入哪一张"])
+    table = next((t for t in tallies if t.sheet.name in filled), tallies[0] if tallies else None)
     lists = [t for s in sheets if (t := find_table(s, itemrows.COLUMNS, itemrows.NEEDED))]
     add_branch = "这是整改清单：导入整改清单请加 --branch 支部文件名（例如 --branch jiguan-1）"
     if table is None:
@@ -54,6 +58,17 @@ def read_tally(path: Path, sheet: str | None = None) -> tuple[list[tallyrows.Tal
         listed = any(itemrows.item_count(t) for t in lists)
         raise SheetError([f"{path.name}: 民主评议统计表“{table.sheet.name}”里没有任何支部的数据"
                           + (f"；{add_branch}" if listed else "")])
-    notes = unread_columns(table, {row.number for row in rows})
+    read = {row.number for row in rows}
+    notes = [*_skipped(table, read), *unread_columns(table, read)]
     notes += [f"工作表“{t.sheet.name}”的整改清单没有导入：{add_branch}" for t in lists if itemrows.item_count(t)]
     return rows, notes
+
+
+def _skipped(table: Table, read: set[int]) -> list[str]:
+    """The tally's rows with text that are no branch's line, each told (合计, 小计, 注, signatures)."""
+    notes = []
+    for number, values in table.body():
+        texts = list(dict.fromkeys(t for v in values if (t := cells.text(v))))
+        if texts and number not in read:
+            notes.append(f"{table.sheet.name} 第 {number + 1} 行不是支部（合计、小计、备注或签字行），已忽略：“{' '.join(texts)[:40]}”")
+    return notes

@@ -38,6 +38,7 @@ GROUPED = tuple(f.key for f in schema.ITEM.fields if f.grouped)  # columns offic
 
 # A group heading: （一）…, 一、…, 第一…, or …方面 (the numbering is not kept).
 _GROUP = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+[部类项方]?[分面]?[、：:\s])\s*")
+_GROUP_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、.．]?$")  # 一 / （一） alone in the 序号 cell of a group row
 
 
 @dataclass
@@ -99,7 +100,8 @@ def import_items(table: Table, record: schema.Record = schema.ITEM,
     group: str | None = None
     for number, values, kind in rows:
         if kind == "group":
-            group = _GROUP.sub("", _only_text(values)) or _only_text(values)
+            title = _texts(values)[-1]
+            group = _GROUP.sub("", title) or title
             result.notes.append(f"{table.sheet.name} 第 {number + 1} 行是分组标题“{group[:30]}”，作为下面各项的问题类别")
         elif kind == "item":
             item = _item(_Row(table, number, values, problems), group, record)
@@ -119,13 +121,16 @@ def _texts(values: list[Any]) -> list[str]:
     return list(dict.fromkeys(t for v in values if (t := cells.text(v))))
 
 
+def _group(texts: list[str]) -> bool:
+    """A group heading: （一）在“……”方面 / 一、…… / ……方面 alone, or 一 | ……方面 (its numeral apart)."""
+    if len(texts) == 2 and _GROUP_NUMBER.match(texts[0]):
+        return True
+    return len(texts) == 1 and bool(_GROUP.match(texts[0]) or texts[0].endswith("方面"))
+
+
 def _spread(table: Table, number: int, values: list[Any]) -> bool:
     """Whether the row's one text fills several columns (a merged cell across the row, or typed in each)."""
     return sum(1 for v in values if cells.text(v)) > 1 or any((number, c) in table.sheet.spread for c in range(len(values)))
-
-
-def _only_text(values: list[Any]) -> str:
-    return _texts(values)[0]
 
 
 def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
@@ -143,7 +148,7 @@ def _classified(table: Table) -> list[tuple[int, list[Any], str]]:
             rows.append((number, values, "重复了表头"))
         elif texts == [str(n) for n in range(1, len(texts) + 1)] and len(texts) > 2:
             rows.append((number, values, "是栏目编号行（1、2、3……）"))
-        elif len(texts) == 1 and (_GROUP.match(texts[0]) or texts[0].endswith("方面")):  # merged or in any one cell
+        elif _group(texts):  # merged across, typed in one cell, or its numeral in 序号 and its title beside it
             rows.append((number, values, "group"))
         elif len(texts) == 1 and (_spread(table, number, values) or table.get(values, "problem") is None):
             rows.append((number, values, "是说明行"))

@@ -68,7 +68,7 @@ def read_branch_list(path: Path) -> list[Planned]:
         table = find_table(sheet, wanted, ("name",))
         if table is None:
             continue
-        found: list[tuple[str | None, str, Kind, str | None]] = []
+        found: list[tuple[str | None, str, Kind, str | None, str]] = []
         problems: list[str] = []
         for index, row in table.body():
             name = text(table.get(row, "name"))
@@ -76,29 +76,32 @@ def read_branch_list(path: Path) -> list[Planned]:
                 continue
             ref = sheet.ref(index, table.column("kind") or 0)
             found.append((text(table.get(row, "id")), name, _kind(text(table.get(row, "kind")), ref, problems),
-                          text(table.get(row, "secretary"))))
+                          text(table.get(row, "secretary")), sheet.ref(index, table.column("name") or 0)))
         if problems:
             raise SheetError(problems)
         if found:
-            return _named(found, sheet.name)
+            return _named(found)
     raise SheetError([f"{path.name}: 找不到支部名单：要有一列“{schema.BRANCH['name'].header}”（可再加“类型”“支部书记”“文件名”列）"])
 
 
-def _named(rows: list[tuple[str | None, str, Kind, str | None]], sheet: str) -> list[Planned]:
-    """Each branch with its file name: the one written, else zhibu-01, linshi-01 … in list order."""
+def _named(rows: list[tuple[str | None, str, Kind, str | None, str]]) -> list[Planned]:
+    """Each branch with its file name: the one written, else zhibu-01, linshi-01 … in list order.
+
+    Every problem names the cell of the branch's name (``ref``), and a repeat the cell it repeats."""
     counters = dict.fromkeys(Kind, 0)
-    planned, problems, names = [], [], set()
-    for given, name, kind, secretary in rows:
+    planned, problems, names, ids = [], [], {}, {}
+    for given, name, kind, secretary, ref in rows:
         counters[kind] += 1
         branch_id = given or f"{ID_PREFIX[kind]}-{counters[kind]:02d}"
         if not ID_PATTERN.fullmatch(branch_id):
-            problems.append(f"{sheet}: {name} 的文件名“{branch_id}”只能用小写字母、数字和 -，例如 jiguan-1")
+            problems.append(f"{ref}: {name} 的文件名“{branch_id}”只能用小写字母、数字和 -，例如 jiguan-1")
         if name in names:
-            problems.append(f"{sheet}: 支部“{name}”写了两次")
-        names.add(name)
+            problems.append(f"{ref}: 支部“{name}”写了两次（{names[name]} 已有）")
+        if branch_id in ids:
+            problems.append(f"{ref}: 文件名“{branch_id}”用了两次（{ids[branch_id]} 的支部已用）")
+        names.setdefault(name, ref)
+        ids.setdefault(branch_id, ref)
         planned.append(Planned(branch_id, name, kind, secretary))
-    ids = [p.id for p in planned]
-    problems += [f"{sheet}: 文件名“{i}”用了两次" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if problems:
         raise SheetError(problems)
     return planned

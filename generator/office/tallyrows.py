@@ -57,7 +57,8 @@ def import_tally(table: Table) -> list[TallyRow]:
     for number, values in table.body():
         name = cells.text(table.get(values, "branch"))
         texts = [t for v in values if (t := cells.text(v))]
-        if name is None or footer(texts[0]) or footer(name) or {normal(t) for t in texts} <= header:
+        if (name is None or footer(texts[0]) or footer(name) or name.endswith(("合计", "小计", "总计"))
+                or {normal(t) for t in texts} <= header):
             continue
         row = TallyRow(name, table.sheet.ref(number, table.column("branch") or 0), number)
         _read_counts(table, number, values, row, problems)
