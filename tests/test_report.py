@@ -231,3 +231,15 @@ def test_a_board_without_temporary_branches_does_not_mention_them(tmp_path):
     (content / "branches" / "c.yml").unlink()
     assert _report(content, tmp_path / "r.docx").code == 0
     assert "认真组织2个党支部召开2023年度组织生活会" in _text(tmp_path / "r.docx")
+
+
+def test_a_template_from_elsewhere_cannot_run_code(made, tmp_path):
+    """An office's template may come from anywhere (a colleague, a download): its tags reach only the report's
+    figures and text, never Python (``cycler.__init__.__globals__`` would reach ``os``)."""
+    witness = tmp_path / "被写入.txt"
+    hostile = docx.Document(str(report_layout.TEMPLATE))
+    hostile.add_paragraph("{{ cycler.__init__.__globals__.os.system('touch " + str(witness) + "') }}")
+    hostile.save(str(tmp_path / "外来模板.docx"))
+    result = _report(made["content"], tmp_path / "r.docx", "--template", str(tmp_path / "外来模板.docx"))
+    assert result.code == 1 and "里的标记有误" in result.err and "Traceback" not in result.err
+    assert not witness.exists() and not (tmp_path / "r.docx").exists()

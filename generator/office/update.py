@@ -87,9 +87,17 @@ def _shown(value: Any) -> str:
 
 
 def field_changes(old: Any, new: Any, record: schema.Record) -> list[str]:
-    """``label：old → new`` for every field whose meaning differs."""
-    return [f"{f.label}：{_shown(a)} → {_shown(b)}" for f in record.fields
-            if f.key != "id" and (a := getattr(old, f.name, None)) != (b := getattr(new, f.name, None))]
+    """``label：old → new`` for every field whose meaning differs (nested records by their values, not by the
+    lines they were written on; shown by how many there are)."""
+    changes = []
+    for f in record.fields:
+        a, b = getattr(old, f.name, None), getattr(new, f.name, None)
+        if f.type == "records":
+            if tuple(_content(v, f.record) for v in a) != tuple(_content(v, f.record) for v in b):
+                changes.append(f"{f.label}：{len(a)} 项 → {len(b)} 项（有改动）")
+        elif f.key != "id" and a != b:
+            changes.append(f"{f.label}：{_shown(a)} → {_shown(b)}")
+    return changes
 
 
 def describe(old: tuple[Item, ...], new: tuple[Item, ...], pairs: list[int | None]) -> list[str]:
@@ -153,8 +161,8 @@ def _merged(node: CommentedMap | None, item: SheetItem, record: schema.Record = 
     return node
 
 
-def _missing(imported: Imported, pairs: list[int | None], record: schema.Record) -> list[str]:
-    """A new item (no counterpart in the file) needs every required field from the sheet."""
+def _refuse_missing(imported: Imported, pairs: list[int | None], record: schema.Record) -> None:
+    """A new item (no counterpart in the file) needs every required field from the sheet: else ``SheetError``."""
     problems = []
     for item, o in zip(imported.items, pairs, strict=True):
         lacking = [f.header for f in record.fields if f.required and item.values.get(f.key) is None]
@@ -162,7 +170,8 @@ def _missing(imported: Imported, pairs: list[int | None], record: schema.Record)
             where = imported.table.sheet.ref(item.row, 0).rsplit("!", 1)[0]
             problems.append(f"{where} 第 {item.row + 1} 行是新事项，表格没有" + "、".join(f"“{h}”" for h in lacking)
                             + "列，无法补全：请在表格里加上" + ("这些列" if len(lacking) > 1 else "这一列"))
-    return problems
+    if problems:
+        raise SheetError(problems)
 
 
 def _as_written(fresh: list[CommentedMap], new: tuple[Item, ...], pairs: list[int | None],
@@ -189,35 +198,26 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
                         name: str | None = None, kind: str | None = None, as_of: dt.date | None = None,
                         ask: Callable[[str], bool] | None = None, person: str | None = None) -> Plan:
     """What importing a list into one branch would change; ``ask`` settles uncertain matches (None: unresolved).
-
-    ``name`` and ``kind`` (党支部 | 临时党支部) make a new branch file; an existing branch keeps its own.
-    ``person``: the list is that person's own (个人整改清单, ``people`` in the branch file).  A file with
-    no rectification list but a 党员承诺 table (or ``sheet`` naming one) imports the people (``plan_records``).
-    """
+    ``name`` and ``kind`` (党支部 | 临时党支部) make a new branch file; ``person``: the list is that person's own.
+    A file with no rectification list but a 党员承诺 table (or ``sheet`` naming one) imports people (``plan_records``)."""
     path = _branch_file(content_dir, branch_id)
     data = _branch_data(path, name, kind)
     if person is None and path.exists() and _records_sheet(sheet_path, sheet) is not None:
         return plan_records(sheet_path, content_dir, branch_id, sheet=sheet, as_of=as_of)
     old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
     holder, record = _holder(data, person, path), schema.PERSONAL_ITEM if person else schema.ITEM
-    names = (str(data.get("name", "")), branch_id)
-    imported = read_list(sheet_path, sheet, (f"（{branch_id}）", *names[:1], person or ""), record,
-                         _theirs(person, names) if person else None)
-    if person:  # 姓名 and 支部名称 columns (the export's 个人整改清单) chose the rows: they were read
-        used = (*schema.PERSON["name"].headers, *schema.BRANCH["name"].headers)
-        imported.notes = [n for n in imported.notes if not any(f"“{h}”程序不认识" in n for h in used)]
+    imported = _read_items(sheet_path, sheet, data, branch_id, person)
     old = _items_of(old_branch, person)
     written = holder.get("rectifications") if isinstance(holder.get("rectifications"), CommentedSeq) else []
     complete = {f.key for f in record.columns()} <= set(imported.table.columns)  # every field, 公开范围 too
     found = match([(str(i.values.get("id")), str(i.values.get("problem") or "")) for i in imported.items], old, ask,
                   lambda r: f"表格第 {imported.items[r].row + 1} 行", unsure_matters=not complete)
     whose = f"{data.get('name', branch_id)}{f' {person} 的个人整改清单' if person else ''}"
-    plan = Plan(content_dir, f"导入整改清单 {sheet_path.name} 到 {whose}", notes=imported.notes, unresolved=found.unresolved)
+    plan = Plan(content_dir, f"导入整改清单 {sheet_path.name} 到 {whose}", notes=imported.notes,
+                unresolved=found.unresolved)
     if found.unresolved:
         return plan
-    problems = _missing(imported, found.rows, record)
-    if problems:
-        raise SheetError(problems)
+    _refuse_missing(imported, found.rows, record)
     nodes = [_merged(written[o] if o is not None and o < len(written) else None, item, record)
              for item, o in zip(imported.items, found.rows, strict=True)]
     branchfile.with_items(holder, nodes)
@@ -234,6 +234,19 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
     if not unchanged:  # a file read the same is left byte for byte, whatever its layout
         plan.changes[path] = text.encode("utf-8")
     return plan
+
+
+def _read_items(sheet_path: Path, sheet: str | None, data: CommentedMap, branch_id: str,
+                person: str | None) -> Imported:
+    """The sheet's items for the branch, or for one person of it (their rows only; 姓名 and 支部名称 were read)."""
+    names = (str(data.get("name", "")), branch_id)
+    record = schema.PERSONAL_ITEM if person else schema.ITEM
+    imported = read_list(sheet_path, sheet, (f"（{branch_id}）", names[0], person or ""), record,
+                         _theirs(person, names) if person else None)
+    if person:
+        used = (*schema.PERSON["name"].headers, *schema.BRANCH["name"].headers)
+        imported.notes = [n for n in imported.notes if not any(f"“{h}”程序不认识" in n for h in used)]
+    return imported
 
 
 def _branch_data(path: Path, name: str | None, kind: str | None) -> CommentedMap:

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from generator.board.figures import Figures
 from generator.content import schema
@@ -45,6 +46,10 @@ def text_of(report: Report | None, key: str) -> str | tuple[str, ...] | None:
     if isinstance(value, tuple):
         return tuple(_paragraphs(value)) or None
     return (value or "").strip() or None
+
+
+# A template may come from anywhere: the sandbox lets its tags read the context, never reach Python's internals.
+_SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined)
 
 
 class ReportError(ValueError):
@@ -119,7 +124,7 @@ def write(figures: Figures, out: Path, template: Path | None = None) -> None:
     source = template or TEMPLATE
     try:
         doc = DocxTemplate(str(source))
-        doc.render(context(figures), jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined), autoescape=True)
+        doc.render(context(figures), jinja_env=_SANDBOX, autoescape=True)
     except jinja2.TemplateError as exc:
         raise ReportError(f"模板 {source} 里的标记有误：{_marks(exc)}（请对照默认模板 {TEMPLATE.name} 检查 {{{{ }}}} 和 {{% %}}）") from None
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, PackageNotFoundError):
