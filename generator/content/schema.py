@@ -256,7 +256,7 @@ EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
         ("unqualified", "不合格", ("不合格", "不合格人数", "评为不合格")),
         grade=True,
     ),
-    Field("honor_roll", "优秀党员名单", "texts", searched=True, headers=("优秀党员名单", "优秀党员", "优秀党员姓名")),
+    Field("honor_roll", "优秀党员名单", "texts", searched=True, headers=("优秀党员名单", "优秀党员", "优秀党员姓名"), width=30),
     Field("opinions", "征求意见建议条数", "count", headers=("征求意见建议条数", "征求意见建议", "意见建议条数", "征求意见条数")),
 ))
 
