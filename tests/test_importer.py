@@ -161,3 +161,15 @@ def test_sheet_names_the_one_sheet_read_without_branch(kit, content, tmp_path):
     run = _run(kit, content, str(template), "--sheet", "民主评议", "--yes")
     assert run.code == 0, run.err
     assert _branch(content, "jiguan-1").evaluation.members == 10
+
+
+def test_two_filled_tallies_in_one_workbook_need_sheet(kit, content, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = evaluation_summary(tmp_path / "汇总.xlsx")
+    book = load_workbook(sheet)
+    book.copy_worksheet(book.active).title = "2022年度"
+    book.save(sheet)
+    run = _run(kit, content, str(sheet), "--yes")
+    assert run.code == 1 and "有多张民主评议统计表（民主评议汇总、2022年度），请用 --sheet 指定" in run.err
+    assert _run(kit, content, str(sheet), "--sheet", "2022年度", "--yes").code == 0

@@ -34,3 +34,13 @@ def test_rows_are_matched_by_content_and_asked_about_when_uncertain():
     assert found.rows == [1] and len(asked) == 1
     assert match(reworded, old, lambda q: False, lambda r: "").rows == [None]
     assert match(reworded, old, None, lambda r: "", unsure_matters=False).unresolved == []   # every field given
+
+
+def test_a_party_item_heavily_reworded_under_another_number_is_asked_about():
+    old = (_item("01", "公开的问题一"), _item("07", "干部选拔任用程序不规范", Audience.PARTY))
+    rows = [("01", "公开的问题一"), ("02", "选拔任用干部时个别程序执行不到位")]   # renumbered, rewritten
+    assert similarity(rows[1][1], old[1].problem) < 0.6
+    found = match(rows, old, None, lambda r: f"第 {r} 行")
+    assert found.rows == [0, None] and len(found.unresolved) == 1 and "原有事项 07（党内）" in found.unresolved[0]
+    public = (old[0], _item("07", "干部选拔任用程序不规范"))
+    assert match(rows, public, None, lambda r: "").unresolved == []              # a public one is not at stake

@@ -120,3 +120,21 @@ def test_missing_browser_says_what_to_install(tmp_path, monkeypatch):
         find_browser()
     with pytest.raises(PrintError, match="找不到浏览器 /nowhere/chrome"):
         find_browser("/nowhere/chrome")
+
+
+def test_each_branch_with_people_gets_an_a4_pledge_page(tmp_path):
+    people = [{"name": f"党员{n}", "role": "支部委员", "pledge": f"承诺{n}：" + "带头讲党课，每季度不少于一次" * 3,
+               "fulfilled": f"践诺{n}", "rectifications": [item(id="1", problem=f"公开的个人问题{n}", audience="公开"),
+                                                         item(id="2", problem=f"党内的个人问题{n}")]}
+              for n in range(1, 13)] + [{"name": "仅党内可见的人", "audience": "党内", "pledge": "党内承诺"}]
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部", "rectifications": [item()], "people": people}})
+    out = tmp_path / "board.pdf"
+    pages = pdf(content, out)
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", subprocess.run(["pdfinfo", str(out)], capture_output=True,
+                                                                              text=True).stdout)
+    assert (round(float(size.group(1))), round(float(size.group(2)))) == (595, 842)   # A4
+    first = next(n for n, page in enumerate(pages) if "党员承诺公示" in page)
+    assert first == 2 and "第一党支部党员承诺公示" in squash(pages[first])   # its own page, after the branch's list
+    text = "".join(squash(page) for page in pages[first:])                # long lists go on over more A4 pages
+    assert all(f"党员{n}" in text and f"践诺{n}" in text and f"公开的个人问题{n}" in text for n in range(1, 13))
+    assert "仅党内可见的人" not in "".join(pages) and "党内的个人问题" not in "".join(pages)

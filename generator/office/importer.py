@@ -41,7 +41,11 @@ def read_tally(path: Path, sheet: str | None = None) -> tuple[list[tallyrows.Tal
         sheets = [s for s in sheets if s.name == sheet]
         if not sheets:
             raise SheetError([f"{path.name}: 没有名为“{sheet}”的工作表"])
-    table = tallyrows.tally_table(sheets)
+    tallies = [t for s in sheets if (t := find_table(s, tallyrows.COLUMNS, tallyrows.NEEDED))]
+    filled = [t.sheet.name for t in tallies if tallyrows.import_tally(t)]
+    if len(filled) > 1:  # 2023 and 2024 side by side: which one is never guessed
+        raise SheetError([f"{path.name}: 有多张民主评议统计表（{'、'.join(filled)}），请用 --sheet 指定要导入哪一张"])
+    table = next((t for t in tallies if t.sheet.name in filled), tallies[0] if tallies else None)
     lists = [t for s in sheets if (t := find_table(s, itemrows.COLUMNS, itemrows.NEEDED))]
     add_branch = "这是整改清单：导入整改清单请加 --branch 支部文件名（例如 --branch jiguan-1）"
     if table is None:

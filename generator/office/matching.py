@@ -18,6 +18,7 @@ from generator.content.model import Audience, Item
 
 SURE = 0.8  # similarity from which a row is the item
 MAYBE = 0.6  # similarity from which it may be: ask (different problems share phrases such as 不够深入)
+PARTY_MAYBE = 0.5  # the same for a 党内 item: one question too many rather than a 党内 text published
 _NOISE = re.compile(r"[\s\W_]+")
 
 
@@ -50,21 +51,9 @@ def match(rows: list[tuple[str, str]], old: tuple[Item, ...], ask: Callable[[str
     ``unsure_matters``: False when the sheet gives every field, 公开范围 included (an export read back): an
     uncertain row is then a new item and the unmatched one removed, which loses and leaks nothing, so no one is asked.
     """
-    scores = sorted(((similarity(problem, item.problem), r, o) for r, (_, problem) in enumerate(rows)
-                     for o, item in enumerate(old)), reverse=True)
     result = Matches([None] * len(rows))
-    taken: set[int] = set()
-    maybe: list[tuple[int, int]] = []
-    for score, r, o in scores:
-        if score < MAYBE:
-            break
-        if result.rows[r] is not None or o in taken or any(r == m[0] or o == m[1] for m in maybe):
-            continue
-        if score >= SURE:
-            result.rows[r] = o
-            taken.add(o)
-        else:
-            maybe.append((r, o))
+    maybe = _pair(rows, old, result.rows)
+    taken = {o for o in result.rows if o is not None}
     for r, (item_id, _) in enumerate(rows):  # the same 序号 as a 党内 item, the text unlike it: may be it, reworded
         same = next((o for o, item in enumerate(old) if item.id == item_id), None)
         if (result.rows[r] is None and same is not None and same not in taken and old[same].audience is Audience.PARTY
@@ -77,5 +66,26 @@ def match(rows: list[tuple[str, str]], old: tuple[Item, ...], ask: Callable[[str
             result.unresolved.append(question)
         elif ask(question):
             result.rows[r] = o
-            taken.add(o)
     return result
+
+
+def _pair(rows: list[tuple[str, str]], old: tuple[Item, ...], matched: list[int | None]) -> list[tuple[int, int]]:
+    """Fill ``matched`` with the sure pairs, most similar first; return the uncertain ones.
+
+    A 党内 item is asked about from a lower similarity (``PARTY_MAYBE``): were it taken for removed and the row
+    for new, its reworded text would turn public.
+    """
+    scores = sorted(((similarity(problem, item.problem), r, o) for r, (_, problem) in enumerate(rows)
+                     for o, item in enumerate(old)), reverse=True)
+    taken: set[int] = set()
+    maybe: list[tuple[int, int]] = []
+    for score, r, o in scores:
+        floor = PARTY_MAYBE if old[o].audience is Audience.PARTY else MAYBE
+        if score < floor or matched[r] is not None or o in taken or any(r == m[0] or o == m[1] for m in maybe):
+            continue
+        if score >= SURE:
+            matched[r] = o
+            taken.add(o)
+        else:
+            maybe.append((r, o))
+    return maybe
