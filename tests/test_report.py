@@ -193,9 +193,15 @@ def test_refusals_write_nothing(made, tmp_path):
         ("--template", str(tmp_path / "坏模板.docx")): "里的标记有误",
         ("--template", str(tmp_path / "不是文档.docx")): "不是可用的 Word 文档",
     }
+    unknown = docx.Document(str(report_layout.TEMPLATE))
+    unknown.add_paragraph("{{ 辣味 }}")  # a report made before, with a clerk's {{ }}, used as the template
+    unknown.save(str(tmp_path / "旧报告.docx"))
+    cases[("--template", str(tmp_path / "旧报告.docx"))] = "{{ 辣味 }} 不是程序提供的内容"
     for extra, said in cases.items():
         result = _report(made["content"], out, *extra)
         assert result.code == 1 and said in result.err and "Traceback" not in result.err, extra
+        words = re.sub(r"\S*/\S*|--\w+|\bpublic\b|\bWord\b|\w*\.docx", "", result.err)
+        assert not re.search(r"[A-Za-z]{4,}", words), result.err  # no Jinja or zip English
         assert not out.exists() and not list(tmp_path.glob(".r.docx*")), extra
     (tmp_path / "note.docx").write_text("my notes", encoding="utf-8")  # not a .docx: never overwritten
     result = _report(made["content"], tmp_path / "note.docx")

@@ -106,6 +106,9 @@ _PERIOD_END = (
     (re.compile(r"^(\d{4})\s*年\s*下半年$"), lambda y, m=None: (y, 12)),
     (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$"), lambda y, m: (y, m)),
     (re.compile(r"^(\d{4})[.\-/](\d{1,2})$"), lambda y, m: (y, m)),
+    # 2024年第二季度, 2024年二季度末, 2024年第2季度底: the quarter's last day
+    *((re.compile(rf"^(\d{{4}})\s*年\s*第?(?:{cn}|{n})\s*季度(?:末|底)?$"), lambda y, m=None, q=n: (y, 3 * q))
+      for n, cn in enumerate("一二三四", 1)),
 )
 
 
@@ -121,7 +124,7 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
 
 
 def _period_end(words: str) -> dt.date | None:
-    """2024年底, 2024年上半年, 2024年6月, 2024.6: the last day of that period."""
+    """2024年底, 2024年上半年, 2024年第二季度, 2024年6月, 2024.6: the last day of that period."""
     for form, last in _PERIOD_END:
         match = form.fullmatch(words)
         if match:
