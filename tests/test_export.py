@@ -63,6 +63,7 @@ def test_export_then_import_gives_the_same_content(tmp_path):
         assert "文件没有改动" in run.out and path.read_bytes() == written, run.out
     run = board("import", "--config", str(CONFIG), "--content", str(content), "--as-of", "2026-11-25", str(out))
     assert run.code == 0, run.err
+    assert "改动 0" in run.out and "文件没有改动" in run.out, run.out         # honor rolls too: exported, read back
     after, _ = load_content(content)
 
     def plain(content):

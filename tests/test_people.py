@@ -228,3 +228,27 @@ def test_the_template_workbook_has_a_blank_pledge_sheet_that_imports(tmp_path):
     people = loaded(root)[0].branches[0].people
     assert [(p.name, p.pledge, p.audience) for p in people] == [("乙", None, Audience.PUBLIC),
                                                                ("甲", "讲党课", Audience.PARTY)]
+
+
+def test_the_pledge_sheet_reads_its_audience_as_strictly_as_the_items_sheet(tmp_path):
+    """``公开：否`` or a 是否公开 column never turns a 党内 person public: each is an error naming its cell."""
+    root = board_with(tmp_path / "content", [{"name": "甲", "pledge": "讲党课", "audience": "党内"}])
+    path = root / "branches" / "a.yml"
+    written = path.read_bytes()
+    for header, cell in (("公开范围", "公开：否"), ("公开范围", "公开，仅限党内"), ("是否公开", "否")):
+        sheet = tmp_path / "承诺.csv"
+        sheet.write_text(f"姓名,承诺内容,{header}\n甲,讲党课,{cell}\n乙,交党费,{cell}\n", encoding="utf-8")
+        code, stdout, err = cli("import", "--content", str(root), str(sheet), "--branch", "a", "--sheet", "承诺", "--yes")
+        assert code == 1 and "承诺!C" in err and path.read_bytes() == written, (header, cell, stdout, err)
+
+
+def test_a_pledge_sheet_preview_names_only_what_changes(tmp_path):
+    """A person made 公开 by the sheet: the preview says so, and their own items (untouched, only moved a line in
+    the file) are not listed as changed in Python's notation."""
+    root = board_with(tmp_path / "content", [{"name": "甲", "pledge": "讲党课", "audience": "党内", "rectifications": [
+        personal("公开的个人问题", id="01", audience="公开")]}])
+    sheet = tmp_path / "承诺.csv"
+    sheet.write_text("姓名,承诺内容,公开范围\n甲,讲党课,公开\n", encoding="utf-8")
+    code, stdout, err = cli("import", "--content", str(root), str(sheet), "--branch", "a", "--sheet", "承诺", "--yes")
+    assert code == 0, err
+    assert "修改 甲\n    公开范围：党内 → 公开\n" in stdout and "个人整改清单" not in stdout, stdout

@@ -105,3 +105,15 @@ def test_history_left_ahead_of_current_is_repaired_by_the_next_rollback(tmp_path
     releases.switch(root, releases.releases(root)[1].path)  # … and then current back at 2 by hand
     assert releases.rollback(root).name == names[0]
     assert live_page(root) == "版本 1"
+
+
+def test_two_first_publishes_of_both_audiences_racing_leave_one_audience_in_the_root(tmp_path):
+    """``publish`` checks the root's audience before its build; a publish of the other audience may install in
+    between (on a fresh root both pass): the install checks again under the lock, so party never goes live here."""
+    root = tmp_path / "root"
+    install(root, 1)  # the public publish that won the race
+    party = staged_build(root, 2)
+    (party / "data" / "build.json").write_text(json.dumps({"build": f"{2:012x}", "audience": "party"}))
+    with pytest.raises(releases.PublishError, match="公开版的版本"):
+        releases.install(root, party, f"{2:012x}", keep=2, approved=False)
+    assert live_page(root) == "版本 1" and [r.audience for r in releases.releases(root)] == ["public"]

@@ -193,9 +193,15 @@ def test_refusals_write_nothing(made, tmp_path):
         ("--template", str(tmp_path / "坏模板.docx")): "里的标记有误",
         ("--template", str(tmp_path / "不是文档.docx")): "不是可用的 Word 文档",
     }
+    unknown = docx.Document(str(report_layout.TEMPLATE))
+    unknown.add_paragraph("{{ 辣味 }}")  # a report made before, with a clerk's {{ }}, used as the template
+    unknown.save(str(tmp_path / "旧报告.docx"))
+    cases[("--template", str(tmp_path / "旧报告.docx"))] = "{{ 辣味 }} 不是程序提供的内容"
     for extra, said in cases.items():
         result = _report(made["content"], out, *extra)
         assert result.code == 1 and said in result.err and "Traceback" not in result.err, extra
+        words = re.sub(r"\S*/\S*|--\w+|\bpublic\b|\bWord\b|\w*\.docx", "", result.err)
+        assert not re.search(r"[A-Za-z]{4,}", words), result.err  # no Jinja or zip English
         assert not out.exists() and not list(tmp_path.glob(".r.docx*")), extra
     (tmp_path / "note.docx").write_text("my notes", encoding="utf-8")  # not a .docx: never overwritten
     result = _report(made["content"], tmp_path / "note.docx")
@@ -225,3 +231,15 @@ def test_a_board_without_temporary_branches_does_not_mention_them(tmp_path):
     (content / "branches" / "c.yml").unlink()
     assert _report(content, tmp_path / "r.docx").code == 0
     assert "认真组织2个党支部召开2023年度组织生活会" in _text(tmp_path / "r.docx")
+
+
+def test_a_template_from_elsewhere_cannot_run_code(made, tmp_path):
+    """An office's template may come from anywhere (a colleague, a download): its tags reach only the report's
+    figures and text, never Python (``cycler.__init__.__globals__`` would reach ``os``)."""
+    witness = tmp_path / "被写入.txt"
+    hostile = docx.Document(str(report_layout.TEMPLATE))
+    hostile.add_paragraph("{{ cycler.__init__.__globals__.os.system('touch " + str(witness) + "') }}")
+    hostile.save(str(tmp_path / "外来模板.docx"))
+    result = _report(made["content"], tmp_path / "r.docx", "--template", str(tmp_path / "外来模板.docx"))
+    assert result.code == 1 and "里的标记有误" in result.err and "Traceback" not in result.err
+    assert not witness.exists() and not (tmp_path / "r.docx").exists()

@@ -114,7 +114,8 @@ def test_template_columns_widths_and_checks_follow_the_declaration(tmp_path):
         if f.type == "text":
             assert letter not in checks
     tally = book["民主评议"]
-    assert [c.value for c in tally[2]] == [schema.BRANCH["name"].header, *(schema.EVALUATION[k].header for k in schema.COUNTS)]
+    assert [c.value for c in tally[2]] == [schema.BRANCH["name"].header, *(schema.EVALUATION[k].header for k in schema.COUNTS),
+                                           schema.EVALUATION["honor_roll"].header]
 
 
 def test_the_screen_takes_its_labels_from_the_data(tmp_path):

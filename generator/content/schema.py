@@ -256,7 +256,7 @@ EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
         ("unqualified", "不合格", ("不合格", "不合格人数", "评为不合格")),
         grade=True,
     ),
-    Field("honor_roll", "优秀党员名单", "texts", searched=True, headers=("优秀党员名单", "优秀党员", "优秀党员姓名")),
+    Field("honor_roll", "优秀党员名单", "texts", searched=True, headers=("优秀党员名单", "优秀党员", "优秀党员姓名"), width=30),
     Field("opinions", "征求意见建议条数", "count", headers=("征求意见建议条数", "征求意见建议", "意见建议条数", "征求意见条数")),
 ))
 
@@ -264,6 +264,14 @@ EVALUATION = Record("Evaluation", "民主评议 evaluation ", (
 # 党员总数) or checks them against the counts (参评率); most specific first, like a field's headers.
 FULL_MEMBER_HEADERS = ("正式党员", "正式党员数", "正式党员人数")
 PARTICIPATION_RATE_HEADERS = ("参评率", "参评比例", "参加评议率")
+
+# Who sees a record (an item, a person): one declaration, read strictly from a sheet (``公开：否`` is an error,
+# never 公开 with the rest dropped), since a wrong reading publishes what is 党内.
+AUDIENCE = Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True, strict=True,
+                 headers=("公开范围",), width=10, sheet_words=(
+                     ("不公开", Audience.PARTY), ("内部", Audience.PARTY), ("仅党内", Audience.PARTY),
+                     ("党内公开", Audience.PARTY), ("仅限党内", Audience.PARTY), ("对外公开", Audience.PUBLIC),
+                     ("社会公开", Audience.PUBLIC), ("公开发布", Audience.PUBLIC)))
 
 ITEM = Record("Item", "整改事项", (
     Field("id", "序号", "text", headers=("序号", "编号", "问题序号"), width=6, quoted=True),
@@ -304,11 +312,7 @@ ITEM = Record("Item", "整改事项", (
     Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人", "验收人"), width=10, searched=True, carried=False),
     Field("progress", "整改进展", "text", several=True, width=30, searched=True,
           headers=("整改进展", "整改进展情况", "进展情况", "进展", "整改成效", "整改效果", "工作成效")),
-    Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True, strict=True,
-          headers=("公开范围",), width=10, sheet_words=(
-              ("不公开", Audience.PARTY), ("内部", Audience.PARTY), ("仅党内", Audience.PARTY),
-              ("党内公开", Audience.PARTY), ("仅限党内", Audience.PARTY), ("对外公开", Audience.PUBLIC),
-              ("社会公开", Audience.PUBLIC), ("公开发布", Audience.PUBLIC))),
+    AUDIENCE,
     Field("carried_from", "结转自", "text", headers=("结转自", "结转来源"), width=16,
           pattern=r"[a-z0-9][a-z0-9-]{0,63}/[a-z0-9][a-z0-9-]{0,63}/\S.*", form="年度简称/支部文件名/序号",
           example="2024/jiguan-1/03"),
@@ -329,8 +333,7 @@ PERSON = Record("Person", "班子成员和党员", (
     Field("pledge", "承诺", "text", headers=("承诺内容", "承诺事项", "承诺"), width=40, searched=True, carried=False),
     Field("fulfilled", "践诺情况", "text", headers=("践诺情况", "履诺情况", "践诺"), width=40, searched=True,
           carried=False),
-    Field("audience", "公开范围", "enum", choices=Audience, default=Audience.PUBLIC, implicit=True,
-          headers=("公开范围",), width=10, sheet_words=(("不公开", Audience.PARTY), ("内部", Audience.PARTY))),
+    AUDIENCE,
     Field("rectifications", "个人整改清单", "records", record=PERSONAL_ITEM, attr="items"),
 ), sheet="党员承诺")
 

@@ -24,6 +24,7 @@ _TRAILING = re.compile(r"[\s；;。，,、]+$")
 _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]+\s*[、.．])\s*")
 _HAN = r"\u4e00-\u9fff"
 _CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Numbering styles of measures in one cell; group 1 is the number.  Each style is split only where its
 # numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.
 _STYLES = tuple(re.compile(p) for p in (
@@ -52,10 +53,10 @@ def text(value: Any) -> str | None:
 
 def _number(numeral: str) -> int:
     """1–20 from 1, ①, 一, 十一 or 二十."""
-    if numeral.isdigit():
-        return int(numeral) if numeral.isascii() else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".find(numeral) + 1
-    if numeral in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
-        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".find(numeral) + 1
+    if numeral.isascii():
+        return int(numeral)
+    if numeral in _CIRCLED:
+        return _CIRCLED.index(numeral) + 1
     tens, _, ones = numeral.rpartition("十")
     if "十" not in numeral:
         return _CN.find(numeral) + 1 if len(numeral) == 1 else 0
@@ -105,6 +106,9 @@ _PERIOD_END = (
     (re.compile(r"^(\d{4})\s*年\s*下半年$"), lambda y, m=None: (y, 12)),
     (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$"), lambda y, m: (y, m)),
     (re.compile(r"^(\d{4})[.\-/](\d{1,2})$"), lambda y, m: (y, m)),
+    # 2024年第二季度, 2024年二季度末, 2024年第2季度底: the quarter's last day
+    *((re.compile(rf"^(\d{{4}})\s*年\s*第?(?:{cn}|{n})\s*季度(?:末|底)?$"), lambda y, m=None, q=n: (y, 3 * q))
+      for n, cn in enumerate("一二三四", 1)),
 )
 
 
@@ -120,7 +124,7 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
 
 
 def _period_end(words: str) -> dt.date | None:
-    """2024年底, 2024年上半年, 2024年6月, 2024.6: the last day of that period."""
+    """2024年底, 2024年上半年, 2024年第二季度, 2024年6月, 2024.6: the last day of that period."""
     for form, last in _PERIOD_END:
         match = form.fullmatch(words)
         if match:

@@ -15,7 +15,7 @@ from typing import Any
 from generator.content import schema
 from generator.office import cells
 from generator.office.headers import Column, Table, columns_of, find_table, footer
-from generator.office.itemrows import read_record
+from generator.office.itemrows import audience_columns, read_record
 from generator.office.sheets import Sheet, SheetError
 
 BRANCH = Column("branch", schema.BRANCH["name"].headers)
@@ -56,19 +56,15 @@ def has_rows(table: Table) -> bool:
 def import_records(table: Table, record: schema.Record, branch_names: tuple[str, ...]) -> Rows:
     """Every record row of ``table`` for the branch called one of ``branch_names``; raises ``SheetError`` with
     every bad cell."""
-    problems: list[str] = []
     rows = Rows(table, [])
-    elsewhere = 0
+    body = [(n, values) for n, values in table.body()
+            if (texts := [t for v in values if (t := cells.text(v))]) and not footer(texts[0])]
+    mine = [(n, values) for n, values in body
+            if (branch := cells.text(table.get(values, BRANCH.key))) is None or branch in branch_names]
+    problems: list[str] = audience_columns(table, {n for n, _ in mine})  # a 是否公开 column is never ignored
     key = record.fields[0].key
     seen: dict[str, int] = {}
-    for number, values in table.body():
-        texts = [t for v in values if (t := cells.text(v))]
-        if not texts or footer(texts[0]):
-            continue
-        branch = cells.text(table.get(values, BRANCH.key))
-        if branch is not None and branch not in branch_names:
-            elsewhere += 1
-            continue
+    for number, values in mine:
         read = read_record(table, number, values, record, problems)
         if read is None:
             continue
@@ -79,6 +75,6 @@ def import_records(table: Table, record: schema.Record, branch_names: tuple[str,
         rows.records.append(read)
     if problems:
         raise SheetError(problems)
-    if elsewhere:
+    if elsewhere := len(body) - len(mine):
         rows.notes.append(f"“{table.sheet.name}”里另有 {elsewhere} 行属于其他支部，没有导入到这个支部")
     return rows

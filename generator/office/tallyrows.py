@@ -81,7 +81,8 @@ def _read_counts(table: Table, number: int, values: list[Any], row: TallyRow, pr
             read[key] = _count(table, number, values, key, problems)
     if "honor_roll" in table.columns:
         names = cells.text(table.get(values, "honor_roll"))
-        row.values["honor_roll"] = [n for n in re.split(r"[、，,；;\s]+", names or "") if n]
+        listed = cells.split_measures(names) if names else []  # numbered one a line, as the export writes them
+        row.values["honor_roll"] = [n for line in listed for n in re.split(r"[、，,；;\s]+", line) if n]
     if len(problems) > before:
         return
     _derive(read, table, number, problems)

@@ -87,9 +87,17 @@ def _shown(value: Any) -> str:
 
 
 def field_changes(old: Any, new: Any, record: schema.Record) -> list[str]:
-    """``label：old → new`` for every field whose meaning differs."""
-    return [f"{f.label}：{_shown(a)} → {_shown(b)}" for f in record.fields
-            if f.key != "id" and (a := getattr(old, f.name, None)) != (b := getattr(new, f.name, None))]
+    """``label：old → new`` for every field whose meaning differs (nested records by their values, not by the
+    lines they were written on; shown by how many there are)."""
+    changes = []
+    for f in record.fields:
+        a, b = getattr(old, f.name, None), getattr(new, f.name, None)
+        if f.type == "records":
+            if tuple(_content(v, f.record) for v in a) != tuple(_content(v, f.record) for v in b):
+                changes.append(f"{f.label}：{len(a)} 项 → {len(b)} 项（有改动）")
+        elif f.key != "id" and a != b:
+            changes.append(f"{f.label}：{_shown(a)} → {_shown(b)}")
+    return changes
 
 
 def describe(old: tuple[Item, ...], new: tuple[Item, ...], pairs: list[int | None]) -> list[str]:

@@ -183,8 +183,8 @@ def _after_every_release(known: list[Release]) -> dt.datetime:
 def install(root: Path, staging: Path, build: str, *, keep: int, approved: bool) -> tuple[Path, list[Path]]:
     """Make a finished build a new release and live; then prune to the newest ``keep``.  All under the lock.
 
-    The gate is checked again here (``gate``): a root that took an approved
-    release since the caller checked refuses an unapproved one.  The history is
+    The gate and the audience are checked again here (``gate``): a root that took an approved
+    release (or the other audience's first release) since the caller checked refuses this one.  The history is
     written before ``current`` switches, so a ``PublishError`` means the site did
     not change (the new release folder is removed); pruning cannot fail a publish.
     """
@@ -192,6 +192,8 @@ def install(root: Path, staging: Path, build: str, *, keep: int, approved: bool)
         known = releases(root)
         if not approved and (why := gate_refusal(root)):
             raise PublishError(why)
+        audience = _json(staging / "data" / "build.json").get("audience")
+        check_audience(root, audience if audience in AUDIENCE_LABELS else "public")  # again: another may have won
         target = root / RELEASES / release_name(build, _after_every_release(known))
         while target.exists():
             target = target.with_name(target.name + "-1")

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from generator import shell
+from generator.cli_zh import ChineseCommand
 from generator.content.model import Audience
 from generator.shell import BoardError
 
@@ -20,7 +21,7 @@ REPORT_IS_PARTY = shell.audience_option(
     ("public",), "报告送上级党组织，按党内版统计（全部支部和全部整改事项），没有公开版；可以不写 --audience", hidden=False)
 
 
-@click.command()
+@click.command(cls=ChineseCommand)
 @shell.common(audience=REPORT_IS_PARTY)
 @click.option("--out", help="写出的 Word 文件（默认：关于召开<年度>组织生活会和开展民主评议党员工作情况的报告.docx）")
 @click.option("--template", help="本单位改过样式的报告模板（.docx）；默认用程序自带的公文格式模板")
@@ -48,7 +49,7 @@ def report(config_file, content, as_of, verbose, out, template) -> None:
         click.echo(f"还有 {len(gaps)} 处【请填写……】：{'、'.join(gaps)}。可在 Word 里补写，或写在 board.yml 的 report: 里再生成。")
 
 
-@click.command()
+@click.command(cls=ChineseCommand)
 @click.argument("sources", nargs=-1, required=True, metavar="来源...")
 @click.option("--out", required=True, help="写出汇总网站的文件夹（新的、空的，或上次汇总的）")
 @click.option("--title", default="党务公开栏汇总", show_default=True, help="汇总单位，如 某市直机关工委")

@@ -10,10 +10,12 @@ placeholder, never invented prose.  The layout is a docxtpl template
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from generator.board.figures import Figures
 from generator.content import schema
@@ -44,6 +46,10 @@ def text_of(report: Report | None, key: str) -> str | tuple[str, ...] | None:
     if isinstance(value, tuple):
         return tuple(_paragraphs(value)) or None
     return (value or "").strip() or None
+
+
+# A template may come from anywhere: the sandbox lets its tags read the context, never reach Python's internals.
+_SANDBOX = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined)
 
 
 class ReportError(ValueError):
@@ -98,6 +104,16 @@ def context(figures: Figures) -> dict:
             "n": numbers(figures), "text": text(report, board.organization)}
 
 
+def _marks(exc: jinja2.TemplateError) -> str:
+    """What is wrong with the marks of a clerk's template, in their words (Jinja's own are English)."""
+    if isinstance(exc, jinja2.UndefinedError):
+        name = re.search(r"'([^']*)' is undefined", str(exc))
+        return f"{{{{ {name.group(1)} }}}} 不是程序提供的内容" if name else "用了程序不提供的内容"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return "有 {{ }} 或 {% %} 没有写完整或不配对"
+    return "无法识别"
+
+
 def write(figures: Figures, out: Path, template: Path | None = None) -> None:
     """Render the report into ``out`` (written whole, then moved into place)."""
     from docx.opc.exceptions import PackageNotFoundError
@@ -108,10 +124,10 @@ def write(figures: Figures, out: Path, template: Path | None = None) -> None:
     source = template or TEMPLATE
     try:
         doc = DocxTemplate(str(source))
-        doc.render(context(figures), jinja_env=jinja2.Environment(undefined=jinja2.StrictUndefined), autoescape=True)
+        doc.render(context(figures), jinja_env=_SANDBOX, autoescape=True)
     except jinja2.TemplateError as exc:
-        raise ReportError(f"模板 {source} 里的标记有误：{exc}（请对照默认模板 {TEMPLATE.name} 检查 {{{{ }}}} 和 {{% %}}）") from None
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, PackageNotFoundError) as exc:
-        raise ReportError(f"模板 {source} 不是可用的 Word 文档（.docx）：{exc}") from None
+        raise ReportError(f"模板 {source} 里的标记有误：{_marks(exc)}（请对照默认模板 {TEMPLATE.name} 检查 {{{{ }}}} 和 {{% %}}）") from None
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, PackageNotFoundError):
+        raise ReportError(f"模板 {source} 不是可用的 Word 文档（.docx）：请用 Word 或 WPS 另存为 .docx 再试") from None
     with replacing(out) as temp:
         doc.save(str(temp))
