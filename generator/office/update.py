@@ -324,15 +324,17 @@ def _audience_note(record: schema.Record, added: int) -> str:
 
 
 def _records_sheet(sheet_path: Path, sheet: str | None) -> tuple[schema.Field, Table] | None:
-    """The list of records (other than items) the file holds for a branch, when it holds no rectification list
-    (or ``sheet`` names a records sheet): the field and its table."""
+    """The list of records (other than items) the file holds for a branch: the field and its table, when ``sheet``
+    names a records sheet, or when no sheet of the file has a rectification item in it (a template whose
+    党员承诺 alone was filled in is never read as an empty 整改清单 that deletes the branch's items)."""
     sheets = read_sheets(sheet_path)
-    if sheet is None and any(find_table(s, itemrows.COLUMNS, itemrows.NEEDED) for s in sheets):
+    lists = [t for s in sheets if (t := find_table(s, itemrows.COLUMNS, itemrows.NEEDED))]
+    if sheet is None and any(itemrows.item_count(t) for t in lists):
         return None
     for held in schema.BRANCH.lists():
         if held.key != "rectifications":
             table = recordrows.record_table(sheets, held.record, sheet)
-            if table is not None:
+            if table is not None and (sheet is not None or not lists or recordrows.has_rows(table)):
                 return held, table
     return None
 
