@@ -23,5 +23,5 @@ def test_the_readme_becomes_one_raw_block_without_images_or_links_off_the_site()
 
 def test_the_page_is_the_projects_readme_or_says_where_it_is(tmp_path):
     page = manual_page(REPO)
-    assert page.startswith("---\ntitle: 使用说明\n") and "党务公开栏" in page
+    assert page.startswith("---\ntitle: 使用说明\n") and "每周流程" in page and "<li>☐ " in page
     assert "README.md" in manual_page(tmp_path)

@@ -14,14 +14,15 @@ if TYPE_CHECKING:
 ENTRIES_LISTED = 200  # what a review prints, at most, entry by entry (the 审批表 lists them all)
 
 
-def not_reviewed(current: State) -> str:
-    label = current.audience.label
+def not_reviewed(current: State, again: str = "") -> str:
+    """Why an approval must wait for a review (``again``: as ``refusal``)."""
+    label, flag = current.audience.label, again + _audience_flag(current)
     since = current.last_review
     if since is None:
-        return f"{label}版内容还没有审核：请先由审核人运行 board review --by 姓名{_audience_flag(current)}"
+        return f"{label}版内容还没有审核：请先由审核人运行 board review --by 姓名{flag}"
     changed = _listed(current.changes_since(since))
     return (f"{label}版内容在最近一次审核（{since.on}，{since.by}）之后有改动，需要重新审核：\n{changed}\n"
-            f"请先由审核人运行 board review --by 姓名{_audience_flag(current)}")
+            f"请先由审核人运行 board review --by 姓名{flag}")
 
 
 def status(current: State) -> str:
@@ -34,11 +35,13 @@ def status(current: State) -> str:
     return f"预览稿：{current.audience.label}版内容还没有审核、审批"
 
 
-def refusal(current: State) -> str | None:
-    """Why ``board publish`` must not publish this content, or None when it is reviewed and approved."""
+def refusal(current: State, again: str = "") -> str | None:
+    """Why ``board publish`` must not publish this content, or None when it is reviewed and approved.
+
+    ``again``: the flags the commands it names must repeat to run on the same content (``--content``)."""
     if current.approved:
         return None
-    label, flag = current.audience.label, _audience_flag(current)
+    label, flag = current.audience.label, again + _audience_flag(current)
     if current.review is not None:
         return (f"{label}版内容已审核（{current.review.on}，{current.review.by}），还没有审批：\n"
                 f"请由审批人运行 board approve --by 姓名{flag}，然后再发布")

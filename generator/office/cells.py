@@ -24,6 +24,7 @@ _TRAILING = re.compile(r"[\s；;。，,、]+$")
 _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-⑳]|[一二三四五六七八九十]+\s*[、.．])\s*")
 _HAN = r"\u4e00-\u9fff"
 _CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Numbering styles of measures in one cell; group 1 is the number.  Each style is split only where its
 # numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.
 _STYLES = tuple(re.compile(p) for p in (
@@ -52,10 +53,10 @@ def text(value: Any) -> str | None:
 
 def _number(numeral: str) -> int:
     """1–20 from 1, ①, 一, 十一 or 二十."""
-    if numeral.isdigit():
-        return int(numeral) if numeral.isascii() else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".find(numeral) + 1
-    if numeral in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
-        return "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".find(numeral) + 1
+    if numeral.isascii():
+        return int(numeral)
+    if numeral in _CIRCLED:
+        return _CIRCLED.index(numeral) + 1
     tens, _, ones = numeral.rpartition("十")
     if "十" not in numeral:
         return _CN.find(numeral) + 1 if len(numeral) == 1 else 0
