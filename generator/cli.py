@@ -125,7 +125,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
         raise BoardError(f"发布失败：{exc}；当前网站保持不变。") from None
     live = releases.live(root)
     checked = run.validate()
-    signed = _passes_gate(run, checked, root)
+    signed = _passes_gate(run, checked, root, again=_again(content))
     build = core.build_id(checked.content, options, signed)
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
@@ -159,7 +159,7 @@ def _build_release(run: Run, root: Path, build: str, *, keep: int, approved: boo
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _passes_gate(run: Run, checked: core.Checked, root: Path) -> dict[str, str] | None:
+def _passes_gate(run: Run, checked: core.Checked, root: Path, *, again: str = "") -> dict[str, str] | None:
     """Who reviewed and approved what this publish shows (None: a preview where the root allows one).
 
     先审后公开 has no flag here: ``approval: off`` publishes previews only into a root that never held an
@@ -167,7 +167,7 @@ def _passes_gate(run: Run, checked: core.Checked, root: Path) -> dict[str, str] 
     """
     from generator.site import releases
 
-    why = wording.refusal(checked.approval) if run.options.approval else releases.gate_refusal(root)
+    why = wording.refusal(checked.approval, again) if run.options.approval else releases.gate_refusal(root)
     if why is not None:
         raise BoardError(f"发布被拒绝：{why}\n没有发布任何内容，当前网站保持不变。")
     return core.signoff(checked, run.options)[0]

@@ -201,6 +201,9 @@ def test_next_step_hints_repeat_the_content_folder_given(tmp_path):
     run = board("review", "--config", str(CONFIG), "--content", str(content), "--by", "王某某", "--audience", "party")
     assert run.code == 0, run.err
     assert f"下一步：审批人运行 board approve --by 姓名 --content {content} --audience party" in run.out
+    run = board("publish", "--config", str(CONFIG), "--content", str(content), "--audience", "party",
+                "--to", str(tmp_path / "srv"))
+    assert run.code == 1 and f"请由审批人运行 board approve --by 姓名 --content {content} --audience party" in run.err
     run = board("approve", "--config", str(CONFIG), "--content", str(content), "--by", "李某某", "--audience", "party")
     assert run.code == 0, run.err
     assert f"现在可以发布：board publish --to 发布目录 --content {content} --audience party" in run.out

@@ -34,11 +34,13 @@ def status(current: State) -> str:
     return f"预览稿：{current.audience.label}版内容还没有审核、审批"
 
 
-def refusal(current: State) -> str | None:
-    """Why ``board publish`` must not publish this content, or None when it is reviewed and approved."""
+def refusal(current: State, again: str = "") -> str | None:
+    """Why ``board publish`` must not publish this content, or None when it is reviewed and approved.
+
+    ``again``: the flags the commands it names must repeat to run on the same content (``--content``)."""
     if current.approved:
         return None
-    label, flag = current.audience.label, _audience_flag(current)
+    label, flag = current.audience.label, again + _audience_flag(current)
     if current.review is not None:
         return (f"{label}版内容已审核（{current.review.on}，{current.review.by}），还没有审批：\n"
                 f"请由审批人运行 board approve --by 姓名{flag}，然后再发布")
