@@ -30,6 +30,12 @@ def parse_status(text):
     ("第一，加强学习；第二，完善制度", ["加强学习", "完善制度"]),
     ("一是落实（1）甲（2）乙；二是丙", ["落实（1）甲（2）乙", "丙"]),                 # the outer numbering splits
     ("落实2024年6月30日前的3项任务", ["落实2024年6月30日前的3项任务"]),
+    # a marker stands at the start or after a sentence end or separator, never mid-phrase
+    ("一是加强学习，做到一是一、二是二；二是严格考核", ["加强学习，做到一是一、二是二", "严格考核"]),
+    ("1.完善制度。2.开展培训。3.2025年6月前验收", ["完善制度", "开展培训", "2025年6月前验收"]),
+    ("1.完善制度\n2.2025年底前验收", ["完善制度", "2025年底前验收"]),
+    ("1.完善制度，2.5万元资金到位", ["完善制度，2.5万元资金到位"]),                     # after ， a decimal
+    ("1.完善制度；共开展2次培训。2.落实整改", ["完善制度；共开展2次培训", "落实整改"]),
 ])
 def test_measures_are_split_and_unnumbered(cell, expected):
     assert split_measures(cell) == expected

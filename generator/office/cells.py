@@ -25,13 +25,18 @@ _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-
 _HAN = r"\u4e00-\u9fff"
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Where a 一是 or 1. marker may stand: the cell's start or after a sentence end or separator (a strong end:
+# 。；or a new line, or a weak one: ，：or a space) — never mid-phrase, so "做到一是一、二是二" is text.
+_STRONG = "。；;！!？?\n"
+_AFTER = rf"(?:^\s*|(?<=[{_STRONG}])\s*|(?<=[，,：:\s]))"
 # Numbering styles of measures in one cell; group 1 is the number.  Each style is split only where its
-# numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.
+# numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.  "3.2025年6月前"
+# numbers a measure only after a strong end ("。3.2025年…"): after a weak one it reads as a decimal.
 _STYLES = tuple(re.compile(p) for p in (
-    rf"(?<![{_HAN}{_CN}])([{_CN}]+)是",                    # 一是……；二是……
+    rf"{_AFTER}([{_CN}]+)是",                                # 一是……；二是……
     r"([①-⑳])",                                             # ①…②…
     rf"[（(]\s*(\d{{1,2}}|[{_CN}]+)\s*[)）]",               # （1）甲（2）乙, （一）
-    r"(?<![\d.．（(])(\d{1,2})\s*[.、．)）](?!\d)",           # 1.甲 2.乙, 1、, 1）
+    rf"(?:^\s*|(?<=[{_STRONG}])\s*|(?<=[，,：:\s])(?!\d{{1,2}}\s*[.、．)）]\d))(\d{{1,2}})\s*[.、．)）]",  # 1.甲 2.乙, 1、, 1）
     rf"(?<![{_HAN}{_CN}])([{_CN}]+)\s*[、．]",              # 一、甲 二、乙
     rf"第([{_CN}]+)[，,、：:]",                              # 第一，……第二，……
 ))
