@@ -177,7 +177,8 @@ _SUBJECT = re.compile(r"^(?:该|此|本)(?:问题|项问题|项工作|事项|项
 def parse_words(cell: str, field: schema.Field) -> tuple[Labeled, str | None] | None:
     """An enum field's value as a sheet may write it: its label, key or another word for it,
     alone or (unless the field is ``strict``) leading a sentence: the rest is returned, for 整改进展.
-    ``该问题已完成整改。`` reads as 已完成."""
+    ``该问题已完成整改。`` reads as 已完成.  After a word that says more than the label
+    (``field.telling_words``: 基本完成 is 整改中) the whole cell is returned, so the nuance is kept."""
     cell = cell.strip()
     exact = parse_choice(cell, field.choices)
     if exact:
@@ -185,11 +186,11 @@ def parse_words(cell: str, field: schema.Field) -> tuple[Labeled, str | None] | 
     if field.strict:
         word = next((value for w, value in _words(field) if w == cell), None)
         return (word, None) if word is not None else None
-    cell = _SUBJECT.sub("", cell)
+    said = _SUBJECT.sub("", cell)
     for word, value in _words(field):
-        rest = cell[len(word):]
-        if cell.startswith(word) and (not rest or rest[0] in _SEPARATORS or rest[0] in "（("):
-            return value, rest.lstrip(_SEPARATORS) or None
+        rest = said[len(word):]
+        if said.startswith(word) and (not rest or rest[0] in _SEPARATORS or rest[0] in "（("):
+            return value, cell if word in field.telling_words else rest.lstrip(_SEPARATORS) or None
     return None
 
 
