@@ -231,7 +231,8 @@ def _sign(step: approvals.Step, config_file, content, audience, as_of, verbose, 
     if checked.approval is None:  # errors were reported above; cannot happen without them
         raise BoardError("内容有错误，不能审核、审批。")
     try:
-        record, warnings = approval.sign(step, by, day, note, checked.content, checked.log, checked.approval, today)
+        record, warnings = approval.sign(step, by, day, note, checked.content, checked.log, checked.approval, today,
+                                         again=_again(content))
     except approval.Refused as exc:
         raise BoardError(f"不能{step.label}：{exc}") from None
     click.echo(f"{step.label}（{record.by}，{record.on}）的内容：")

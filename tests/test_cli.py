@@ -198,6 +198,8 @@ def test_next_step_hints_repeat_the_content_folder_given(tmp_path):
                 "--branch", "first", "--yes")
     assert run.code == 0, run.err
     assert f"如需撤销这次导入：board import --undo --content {content}" in run.out
+    run = board("approve", "--config", str(CONFIG), "--content", str(content), "--by", "李某某", "--audience", "party")
+    assert run.code == 1 and f"请先由审核人运行 board review --by 姓名 --content {content} --audience party" in run.err
     run = board("review", "--config", str(CONFIG), "--content", str(content), "--by", "王某某", "--audience", "party")
     assert run.code == 0, run.err
     assert f"下一步：审批人运行 board approve --by 姓名 --content {content} --audience party" in run.out

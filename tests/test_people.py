@@ -205,6 +205,31 @@ def test_review_lists_each_changed_person_and_personal_item_by_name(tmp_path):
     assert "班子成员和党员 甲（" not in out  # 甲's own fields did not change
 
 
+def test_the_template_workbook_has_a_blank_pledge_sheet_that_imports(tmp_path):
+    from generator.office.export import template
+
+    out = tmp_path / "模板.xlsx"
+    template(out)
+    book = load_workbook(out)
+    sheet = book["党员承诺"]
+    header = [c.value for c in sheet[2]]
+    assert header == ["支部名称", "姓名", "职务", "承诺内容", "践诺情况", "公开范围"]
+    assert '"公开,党内"' in {v.formula1 for v in sheet.data_validations.dataValidation}
+    assert "个人整改清单" not in book.sheetnames   # a person's own list is typed on a 整改清单 (import --person)
+    sheet.append([None, "甲", "书记", "讲党课", None, "党内"])
+    book.save(out)
+    root = board_with(tmp_path / "content", [{"name": "乙"}])
+    data = yaml.safe_load((root / "branches" / "a.yml").read_text(encoding="utf-8"))
+    write(root / "branches" / "a.yml", {**data, "rectifications": [personal("支部的问题", owner="张某")]})
+    # no --sheet: the template's 整改清单 is blank, so the filled 党员承诺 is what is imported (never an empty list)
+    code, stdout, err = cli("import", "--content", str(root), str(out), "--branch", "a", "--yes")
+    assert code == 0, err
+    assert [i.problem for i in loaded(root)[0].branches[0].items] == ["支部的问题"]
+    people = loaded(root)[0].branches[0].people
+    assert [(p.name, p.pledge, p.audience) for p in people] == [("乙", None, Audience.PUBLIC),
+                                                               ("甲", "讲党课", Audience.PARTY)]
+
+
 def test_the_pledge_sheet_reads_its_audience_as_strictly_as_the_items_sheet(tmp_path):
     """``公开：否`` or a 是否公开 column never turns a 党内 person public: each is an error naming its cell."""
     root = board_with(tmp_path / "content", [{"name": "甲", "pledge": "讲党课", "audience": "党内"}])
@@ -227,3 +252,14 @@ def test_a_pledge_sheet_preview_names_only_what_changes(tmp_path):
     code, stdout, err = cli("import", "--content", str(root), str(sheet), "--branch", "a", "--sheet", "承诺", "--yes")
     assert code == 0, err
     assert "修改 甲\n    公开范围：党内 → 公开\n" in stdout and "个人整改清单" not in stdout, stdout
+
+
+def test_an_archived_periods_date_counts_the_personal_items_each_audience_sees(tmp_path):
+    from generator.board.periods import archive_date
+
+    root = board_with(tmp_path, [{"name": "甲", "rectifications": [
+        personal("公开的", id="01", audience="公开", status="已完成", completed="2026-09-01"),
+        personal("党内的", id="02", status="已完成", completed="2026-11-01")]}])
+    content = loaded(root)[0]
+    assert archive_date(content, Audience.PUBLIC) == dt.date(2026, 9, 1)
+    assert archive_date(content, Audience.PARTY) == dt.date(2026, 11, 1)

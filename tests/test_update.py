@@ -350,3 +350,17 @@ def test_evaluation_keys_a_file_lacks_go_in_the_order_the_manual_writes_them(tmp
     kept = branchfile.with_evaluation(branchfile.read(path), {"basic": 1, "members": 31})
     assert list(kept["evaluation"]) == ["members", "excellent", "basic", "unqualified"]
     assert "members: 31   # 含预备党员" in branchfile.dump(kept)
+
+
+def test_branch_may_be_given_by_the_branchs_full_name(tmp_path):
+    content = tiny_board(tmp_path / "c", {"jiguan-1": {"name": "局机关党支部"}, "jiguan-2": {"name": "林场党支部"}})
+    (tmp_path / "s.csv").write_text("序号,存在问题,整改措施,责任人,整改时限,完成情况\n1,问题一,措施,张某某,2024-06-30,整改中\n",
+                                    encoding="utf-8")
+    run = run_import(content, str(tmp_path / "s.csv"), "--branch", "局机关党支部")
+    assert run.code == 0, run.err
+    assert "局机关党支部（" in run.out and "jiguan-1.yml" in run.out
+    assert "问题一" in (content / "branches" / "jiguan-1.yml").read_text(encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (content / "branches").iterdir()}
+    run = run_import(content, str(tmp_path / "s.csv"), "--branch", "机关党支部")
+    assert run.code == 1 and "不是哪个已有支部的名称。已有的支部：jiguan-1（局机关党支部）、jiguan-2（林场党支部）" in run.err
+    assert {p.name: p.read_bytes() for p in (content / "branches").iterdir()} == before

@@ -130,7 +130,7 @@ class Refused(ValueError):
 
 
 def sign(step: Step, by: str, on: dt.date, note: str | None, content: Content, log: Log, current: State,
-         today: dt.date) -> tuple[Record, list[str]]:
+         today: dt.date, again: str = "") -> tuple[Record, list[str]]:
     """The record ``board review``/``board approve`` appends (chained to the log's last), and its warnings."""
     by, note = by.strip(), (note or "").strip() or None
     _check_signer(step, by, note, on, today)
@@ -141,7 +141,7 @@ def sign(step: Step, by: str, on: dt.date, note: str | None, content: Content, l
     if step is Step.APPROVE:
         review = current.review
         if review is None:
-            raise Refused(not_reviewed(current))
+            raise Refused(not_reviewed(current, again))
         if on < review.on:
             raise Refused(f"--on：审批日期 {on} 早于审核日期 {review.on}：先审核，后审批")
         if review.by == by:

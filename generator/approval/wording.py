@@ -14,14 +14,15 @@ if TYPE_CHECKING:
 ENTRIES_LISTED = 200  # what a review prints, at most, entry by entry (the 审批表 lists them all)
 
 
-def not_reviewed(current: State) -> str:
-    label = current.audience.label
+def not_reviewed(current: State, again: str = "") -> str:
+    """Why an approval must wait for a review (``again``: as ``refusal``)."""
+    label, flag = current.audience.label, again + _audience_flag(current)
     since = current.last_review
     if since is None:
-        return f"{label}版内容还没有审核：请先由审核人运行 board review --by 姓名{_audience_flag(current)}"
+        return f"{label}版内容还没有审核：请先由审核人运行 board review --by 姓名{flag}"
     changed = _listed(current.changes_since(since))
     return (f"{label}版内容在最近一次审核（{since.on}，{since.by}）之后有改动，需要重新审核：\n{changed}\n"
-            f"请先由审核人运行 board review --by 姓名{_audience_flag(current)}")
+            f"请先由审核人运行 board review --by 姓名{flag}")
 
 
 def status(current: State) -> str:

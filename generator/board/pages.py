@@ -192,8 +192,10 @@ def _per_branch(memo: Memo | None, name: str, figures: Figures, bf: BranchFigure
 
 
 def _template_source(name: str) -> tuple[str, ...]:
-    """The source of template ``name`` and of the macros it imports, hashed (read again once edited)."""
+    """The source of template ``name``, of the macros it imports and of the section templates a branch page
+    includes (``sections/``), hashed (read again once edited)."""
     paths = [Path(_ENV.get_template(n).filename) for n in (name, "_macros.md.j2")]
+    paths += sorted(paths[0].parent.joinpath("sections").glob("*.md.j2"))
     return tuple(_digest(path, path.stat().st_mtime_ns) for path in paths)
 
 

@@ -35,7 +35,9 @@ HEADING = "{period}组织生活会和民主评议党员情况公示"
 OPINIONS = "征求意见建议 {} 条。"
 NO_EVALUATION = "本支部未开展民主评议党员。"
 JOIN = "；"
-SECTIONS = {"rectifications": "rectifications", "people": "people"}  # a branch's lists → their section's anchor
+# A branch page's section for a list is anchored at the list's key (``#rectifications``, ``#people``) and titled
+# by its label, or by the heading the page gives it.
+SECTION_TITLES = {"people": "班子成员和党员承诺"}
 
 
 def _title_field(record: schema.Record) -> schema.Field:
@@ -93,8 +95,8 @@ def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
     for field in schema.BRANCH.lists():
         held = getattr(branch, field.name)
         if held or field.key == "rectifications":  # the branch's own list is a section even when empty
-            title = "班子成员和党员承诺" if field.key == "people" else field.label
-            entries.append(Entry(f"{url}#{SECTIONS.get(field.key, field.key)}", title, (), False, _labels(field.record)))
+            title = SECTION_TITLES.get(field.key, field.label)
+            entries.append(Entry(f"{url}#{field.key}", title, (), False, _labels(field.record)))
         entries.extend(_record_entries(field.record, held, url, ""))
     return entries
 

@@ -48,6 +48,11 @@ def record_table(sheets: list[Sheet], record: schema.Record, wanted: str | None 
     return None
 
 
+def has_rows(table: Table) -> bool:
+    """Whether the table holds any record (a blank template's sheet holds none)."""
+    return any(cells.text(v) for _, values in table.body() for v in values)
+
+
 def import_records(table: Table, record: schema.Record, branch_names: tuple[str, ...]) -> Rows:
     """Every record row of ``table`` for the branch called one of ``branch_names``; raises ``SheetError`` with
     every bad cell."""

@@ -88,7 +88,7 @@ def _read_counts(table: Table, number: int, values: list[Any], row: TallyRow, pr
     _derive(read, table, number, problems)
     row.values.update({k: v for k, v in read.items() if k != "full" and v is not None})
     rate = cells.text(table.get(values, "rate"))
-    if rate is not None:
+    if rate is not None and rate not in _BLANK_GRADE:  # a dash: no rate written
         _check_rate(rate, row.values, table.sheet.ref(number, table.column("rate") or 0), problems)
 
 

@@ -133,13 +133,27 @@ def describe(old: tuple[Item, ...], new: tuple[Item, ...], pairs: list[int | Non
 
 def _branch_file(content_dir: Path, branch_id: str) -> Path:
     if not BRANCH_ID.fullmatch(branch_id):
-        raise SheetError([f"支部编号“{branch_id}”不能用作网址：只能用小写英文字母、数字和连字符“-”"])
+        branch_id = _named(content_dir, branch_id)
     path = content_dir / "branches" / f"{branch_id}.yml"
     if path.is_symlink() or path.exists():
         reason = refused(path, content_dir)
         if reason:
             raise SheetError([f"{display_path(path)}: {reason}"])
     return path
+
+
+def _named(content_dir: Path, given: str) -> str:
+    """The file name of the branch a clerk gave by its full name (``--branch 机关第一党支部``: one branch has
+    exactly that name, and the preview names its file); else a refusal listing the branches there are."""
+    content, _ = load_content(content_dir)
+    branches = content.branches if content else ()
+    named = [b.id for b in branches if b.name == given]
+    if len(named) == 1:
+        return named[0]
+    known = "、".join(f"{b.id}（{b.name}）" for b in branches[:20]) + ("……" if len(branches) > 20 else "")
+    why = (f"--branch “{given}”不能用作网址：支部的文件名只能用小写英文字母、数字和连字符“-”；它也不是哪个已有支部的名称"
+           + (f"。已有的支部：{known}" if known else ""))
+    raise SheetError([why])
 
 
 def _merged(node: CommentedMap | None, item: SheetItem, record: schema.Record = schema.ITEM) -> CommentedMap:
@@ -310,15 +324,17 @@ def _audience_note(record: schema.Record, added: int) -> str:
 
 
 def _records_sheet(sheet_path: Path, sheet: str | None) -> tuple[schema.Field, Table] | None:
-    """The list of records (other than items) the file holds for a branch, when it holds no rectification list
-    (or ``sheet`` names a records sheet): the field and its table."""
+    """The list of records (other than items) the file holds for a branch: the field and its table, when ``sheet``
+    names a records sheet, or when no sheet of the file has a rectification item in it (a template whose
+    党员承诺 alone was filled in is never read as an empty 整改清单 that deletes the branch's items)."""
     sheets = read_sheets(sheet_path)
-    if sheet is None and any(find_table(s, itemrows.COLUMNS, itemrows.NEEDED) for s in sheets):
+    lists = [t for s in sheets if (t := find_table(s, itemrows.COLUMNS, itemrows.NEEDED))]
+    if sheet is None and any(itemrows.item_count(t) for t in lists):
         return None
     for held in schema.BRANCH.lists():
         if held.key != "rectifications":
             table = recordrows.record_table(sheets, held.record, sheet)
-            if table is not None:
+            if table is not None and (sheet is not None or not lists or recordrows.has_rows(table)):
                 return held, table
     return None
 
