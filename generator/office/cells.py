@@ -6,7 +6,6 @@ a value or raises with words a clerk understands, never a silent default.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
@@ -15,7 +14,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from generator.content import schema
-from generator.content.dates import DateError, parse_date
+from generator.content.dates import parse_date, sheet_date
 from generator.content.load import parse_choice
 from generator.content.model import DeadlineKind, Labeled
 
@@ -104,19 +103,6 @@ def split_measures(cell: str) -> list[str]:
 
 # ---- dates and deadlines --------------------------------------------------------------------------
 
-_BEFORE = re.compile(r"(?:以前|之前|前)?(?:完成|办结|整改到位|整改完毕)?$")
-_PERIOD_END = (
-    (re.compile(r"^(\d{4})\s*年\s*(?:年)?(?:底|末|年底|年末|12月底)$"), lambda y, m=None: (y, 12)),
-    (re.compile(r"^(\d{4})\s*年\s*上半年$"), lambda y, m=None: (y, 6)),
-    (re.compile(r"^(\d{4})\s*年\s*下半年$"), lambda y, m=None: (y, 12)),
-    (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$"), lambda y, m: (y, m)),
-    (re.compile(r"^(\d{4})[.\-/](\d{1,2})$"), lambda y, m: (y, m)),
-    # 2024年第二季度, 2024年二季度末, 2024年第2季度底: the quarter's last day
-    *((re.compile(rf"^(\d{{4}})\s*年\s*第?(?:{cn}|{n})\s*季度(?:末|底)?$"), lambda y, m=None, q=n: (y, 3 * q))
-      for n, cn in enumerate("一二三四", 1)),
-)
-
-
 def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     """A date from an Excel date cell, an Excel serial number, or text in any known form."""
     if isinstance(value, dt.datetime):
@@ -126,18 +112,6 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     if isinstance(value, int | float) and 20_000 < value < 80_000:
         return from_excel(value).date()
     return parse_date(str(value), month_end=month_end)
-
-
-def _period_end(words: str) -> dt.date | None:
-    """2024年底, 2024年上半年, 2024年第二季度, 2024年6月, 2024.6: the last day of that period."""
-    for form, last in _PERIOD_END:
-        match = form.fullmatch(words)
-        if match:
-            year, month = last(*map(int, match.groups()))
-            if not 1 <= month <= 12:
-                raise DateError(f"日期不存在：“{words}”（没有 {month} 月）")
-            return dt.date(year, month, calendar.monthrange(year, month)[1])
-    return None
 
 
 def deadline(value: Any, field: schema.Field) -> str | dt.date:
@@ -152,14 +126,7 @@ def deadline(value: Any, field: schema.Field) -> str | dt.date:
         return (DeadlineKind.ONGOING if DeadlineKind.ONGOING in kinds else DeadlineKind.IMMEDIATE).label
     if len(parts) > 1 and all(kinds[1:]):  # 2024年6月底前完成，长期坚持: the date is the deadline
         words = parts[0]
-    bare = _BEFORE.sub("", words) or words
-    try:
-        return cell_date(bare)
-    except DateError:
-        found = _period_end(bare)
-        if found is None:
-            raise
-        return found
+    return sheet_date(words)
 
 
 def _deadline_word(word: str, field: schema.Field) -> DeadlineKind | None:
