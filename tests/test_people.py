@@ -252,3 +252,14 @@ def test_a_pledge_sheet_preview_names_only_what_changes(tmp_path):
     code, stdout, err = cli("import", "--content", str(root), str(sheet), "--branch", "a", "--sheet", "承诺", "--yes")
     assert code == 0, err
     assert "修改 甲\n    公开范围：党内 → 公开\n" in stdout and "个人整改清单" not in stdout, stdout
+
+
+def test_an_archived_periods_date_counts_the_personal_items_each_audience_sees(tmp_path):
+    from generator.board.periods import archive_date
+
+    root = board_with(tmp_path, [{"name": "甲", "rectifications": [
+        personal("公开的", id="01", audience="公开", status="已完成", completed="2026-09-01"),
+        personal("党内的", id="02", status="已完成", completed="2026-11-01")]}])
+    content = loaded(root)[0]
+    assert archive_date(content, Audience.PUBLIC) == dt.date(2026, 9, 1)
+    assert archive_date(content, Audience.PARTY) == dt.date(2026, 11, 1)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.board.figures import visible
+from generator.content import audience as audiences
 from generator.content import schema
 from generator.content.model import Audience, Content, Item
 from generator.names import item_key
@@ -169,7 +170,8 @@ def archive_date(content: Content, audience: Audience) -> dt.date:
     Only items ``audience`` sees count: a 党内 item's date must not show, or
     move, anything on a public page.
     """
-    dates = [item.completed for b in content.branches for item in b.items if item.completed and visible(item, audience)]
+    seen = [audiences.shown(b, schema.BRANCH, audience) for b in content.branches]  # people's own items too
+    dates = [item.completed for b in seen for _, item in b.every_item() if item.completed]
     dates += [b.meeting.date for b in content.branches if b.meeting and b.meeting.date]
     if content.board.notice:
         dates.append(content.board.notice.end)

@@ -25,13 +25,18 @@ _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-
 _HAN = r"\u4e00-\u9fff"
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Where a 一是 or 1. marker may stand: the cell's start or after a sentence end or separator (a strong end:
+# 。；or a new line, or a weak one: ，：or a space) — never mid-phrase, so "做到一是一、二是二" is text.
+_STRONG = "。；;！!？?\n"
+_AFTER = rf"(?:^\s*|(?<=[{_STRONG}])\s*|(?<=[，,：:\s]))"
 # Numbering styles of measures in one cell; group 1 is the number.  Each style is split only where its
-# numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.
+# numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.  "3.2025年6月前"
+# numbers a measure only after a strong end ("。3.2025年…"): after a weak one it reads as a decimal.
 _STYLES = tuple(re.compile(p) for p in (
-    rf"(?<![{_HAN}{_CN}])([{_CN}]+)是",                    # 一是……；二是……
+    rf"{_AFTER}([{_CN}]+)是",                                # 一是……；二是……
     r"([①-⑳])",                                             # ①…②…
     rf"[（(]\s*(\d{{1,2}}|[{_CN}]+)\s*[)）]",               # （1）甲（2）乙, （一）
-    r"(?<![\d.．（(])(\d{1,2})\s*[.、．)）](?!\d)",           # 1.甲 2.乙, 1、, 1）
+    rf"(?:^\s*|(?<=[{_STRONG}])\s*|(?<=[，,：:\s])(?!\d{{1,2}}\s*[.、．)）]\d))(\d{{1,2}})\s*[.、．)）]",  # 1.甲 2.乙, 1、, 1）
     rf"(?<![{_HAN}{_CN}])([{_CN}]+)\s*[、．]",              # 一、甲 二、乙
     rf"第([{_CN}]+)[，,、：:]",                              # 第一，……第二，……
 ))
@@ -172,7 +177,8 @@ _SUBJECT = re.compile(r"^(?:该|此|本)(?:问题|项问题|项工作|事项|项
 def parse_words(cell: str, field: schema.Field) -> tuple[Labeled, str | None] | None:
     """An enum field's value as a sheet may write it: its label, key or another word for it,
     alone or (unless the field is ``strict``) leading a sentence: the rest is returned, for 整改进展.
-    ``该问题已完成整改。`` reads as 已完成."""
+    ``该问题已完成整改。`` reads as 已完成.  After a word that says more than the label
+    (``field.telling_words``: 基本完成 is 整改中) the whole cell is returned, so the nuance is kept."""
     cell = cell.strip()
     exact = parse_choice(cell, field.choices)
     if exact:
@@ -180,11 +186,11 @@ def parse_words(cell: str, field: schema.Field) -> tuple[Labeled, str | None] | 
     if field.strict:
         word = next((value for w, value in _words(field) if w == cell), None)
         return (word, None) if word is not None else None
-    cell = _SUBJECT.sub("", cell)
+    said = _SUBJECT.sub("", cell)
     for word, value in _words(field):
-        rest = cell[len(word):]
-        if cell.startswith(word) and (not rest or rest[0] in _SEPARATORS or rest[0] in "（("):
-            return value, rest.lstrip(_SEPARATORS) or None
+        rest = said[len(word):]
+        if said.startswith(word) and (not rest or rest[0] in _SEPARATORS or rest[0] in "（("):
+            return value, cell if word in field.telling_words else rest.lstrip(_SEPARATORS) or None
     return None
 
 
