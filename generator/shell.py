@@ -180,7 +180,11 @@ def open_config(config_file: str, verbose: bool, content: str | None = None, sit
         raise BoardError(f"找不到内容文件夹 {content}：里面应有 board.yml 和 branches/ 文件夹")
     if not Path(config_file).is_file():
         raise BoardError(f"找不到配置文件 {config_file}：请在项目文件夹里运行，或用 --config 指定")
-    return load_config(config_file, docs_dir=absolute(content), site_dir=absolute(site_dir))
+    try:
+        return load_config(config_file, docs_dir=absolute(content), site_dir=absolute(site_dir))
+    except ValueError as exc:  # a value YAML cannot hold (2099-99-99), typed in the file or in an !ENV variable
+        raise BoardError(f"配置文件 {config_file} 里有读不出来的值：{exc}；请检查配置文件，"
+                         "以及它用 !ENV 读取的环境变量（如 BOARD_AS_OF 应为 YYYY-MM-DD 的真实日期）") from None
 
 
 def plugin_of(config: MkDocsConfig) -> BoardPlugin:

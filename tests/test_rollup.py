@@ -370,3 +370,10 @@ def test_a_source_that_redirects_to_another_host_is_refused(tmp_path):
         finally:
             hop.shutdown()
             hop.server_close()
+
+
+@pytest.mark.parametrize("as_of", ["昨天", "2026-02-30", "2026-1-1"])
+def test_a_summary_whose_data_date_is_no_date_is_refused(as_of):
+    source = locate(str(REPO / "pyproject.toml"))
+    with pytest.raises(SourceError, match="as_of"):
+        parse(source, json.dumps({**_healthy(), "as_of": as_of}).encode())

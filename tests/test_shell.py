@@ -38,3 +38,18 @@ def test_each_failure_is_one_sentence_and_one_exit_status(error, code, said):
 def test_board_debug_shows_the_traceback_of_an_internal_error():
     with pytest.raises(ValueError, match="意外"):
         _run(ValueError("意外"), env={"BOARD_DEBUG": "1"})
+
+
+@pytest.mark.parametrize("value", ["2099-99-99", "2026-02-30"])
+def test_a_config_value_no_yaml_type_can_hold_is_a_sentence_naming_the_config(value, tmp_path, monkeypatch):
+    """``as_of: !ENV BOARD_AS_OF`` reads the variable as YAML: an impossible date failed inside the YAML reader."""
+    import contextlib
+
+    from generator.cli import main
+    from helpers import REPO
+
+    monkeypatch.setenv("BOARD_AS_OF", value)
+    with contextlib.chdir(REPO):
+        result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert result.exit_code == 1 and "内部错误" not in result.stderr, result.stderr
+    assert "site-config.yml" in result.stderr and "环境变量" in result.stderr

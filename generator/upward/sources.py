@@ -9,6 +9,7 @@ for the roll-up to flag, not to refuse.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import urllib.error
@@ -108,6 +109,13 @@ def _fetch(source: Source) -> bytes:
         raise SourceError(source.given, f"连不上（{reason}）：请检查地址和网络") from None
 
 
+def _is_date(text: str) -> bool:
+    try:
+        return dt.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 def _is_count(value: object) -> bool:
     return type(value) is int and 0 <= value <= MAX_COUNT
 
@@ -119,6 +127,8 @@ def _shape_problem(data: object) -> str | None:
     for key in ("organization", "period", "as_of"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             return f"缺少 {key}"
+    if not _is_date(data["as_of"]):
+        return "as_of 不是日期（应为 YYYY-MM-DD）"
     if data.get("audience") not in ("public", "party"):
         return "缺少 audience（public 或 party）"
     totals = data.get("totals")
