@@ -30,6 +30,12 @@ def parse_status(text):
     ("第一，加强学习；第二，完善制度", ["加强学习", "完善制度"]),
     ("一是落实（1）甲（2）乙；二是丙", ["落实（1）甲（2）乙", "丙"]),                 # the outer numbering splits
     ("落实2024年6月30日前的3项任务", ["落实2024年6月30日前的3项任务"]),
+    # a marker stands at the start or after a sentence end or separator, never mid-phrase
+    ("一是加强学习，做到一是一、二是二；二是严格考核", ["加强学习，做到一是一、二是二", "严格考核"]),
+    ("1.完善制度。2.开展培训。3.2025年6月前验收", ["完善制度", "开展培训", "2025年6月前验收"]),
+    ("1.完善制度\n2.2025年底前验收", ["完善制度", "2025年底前验收"]),
+    ("1.完善制度，2.5万元资金到位", ["完善制度，2.5万元资金到位"]),                     # after ， a decimal
+    ("1.完善制度；共开展2次培训。2.落实整改", ["完善制度；共开展2次培训", "落实整改"]),
 ])
 def test_measures_are_split_and_unnumbered(cell, expected):
     assert split_measures(cell) == expected
@@ -59,12 +65,17 @@ def test_deadline_wordings(cell, expected):
 @pytest.mark.parametrize("cell, status", [
     ("已完成整改", Status.DONE), ("完成整改", Status.DONE), ("整改完成", Status.DONE), ("已办结", Status.DONE),
     ("该问题已完成整改。", Status.DONE), ("已销号", Status.CLOSED), ("正在整改", Status.IN_PROGRESS),
-    ("部分整改", Status.IN_PROGRESS), ("阶段性办结", Status.IN_PROGRESS), ("持续推进", Status.IN_PROGRESS),
-    ("未完成", Status.IN_PROGRESS), ("未销号", Status.IN_PROGRESS),
+    ("未完成", Status.IN_PROGRESS), ("持续整改", Status.IN_PROGRESS),
 ])
 def test_office_status_wordings(cell, status):
     assert parse_status(cell) == (status, None)
-    assert parse_status("基本完成，持续整改") == (Status.IN_PROGRESS, "持续整改")
+
+
+@pytest.mark.parametrize("cell", ["部分整改", "阶段性办结", "持续推进", "未销号", "基本完成", "基本完成，持续整改",
+                                  "阶段性完成（待验收）"])
+def test_a_status_word_that_says_more_keeps_the_whole_cell(cell):
+    assert parse_status(cell) == (Status.IN_PROGRESS, cell)
+    assert parse_status(f" {cell}\n") == (Status.IN_PROGRESS, cell)
 
 
 @pytest.mark.parametrize("cell", ["公开：否", "公开，仅限党内", "公开 否", "不"])

@@ -59,7 +59,8 @@ def test_an_inspection_ledger_imports_as_it_is(kit, content, tmp_path):
     assert [i.completed for i in items] == [None] * 4                                        # never invented
     assert [str(i.deadline.date or i.deadline.kind.label) for i in items] == ["2023-06-30", "2023-12-31", "立行立改", "长期坚持"]
     assert first.progress == "修订中心组学习制度，全年集中学习12次"
-    assert second.progress == "持续整改\n已成立学习小组\n备注：与团委共同落实"
+    assert second.progress == "基本完成，持续整改\n已成立学习小组\n备注：与团委共同落实"
+    assert "“基本完成，持续整改”记为 整改中" in run.out                                      # and the preview says so
     assert "第 12 行是备注、合计或签字行，已忽略：“联系电话：0000-1234567”" in run.out    # a merged footer, said once
     for skipped in ("第 5 行是分组标题", "第 11 行是备注、合计或签字行", "第 13 行是备注"):
         assert skipped in run.out
@@ -77,7 +78,7 @@ def test_an_audit_ledger_imports_as_it_is(kit, content, tmp_path):
     assert second.measures == ("开展资产清查", "建立资产台账", "定期对账")
     assert (first.deadline.date.isoformat(), second.deadline.date.isoformat(), third.deadline.date.isoformat()) == \
         ("2024-06-30", "2024-12-31", "2024-12-31")
-    assert second.progress == "已完成清查，台账在建"
+    assert second.progress == "部分整改\n未销号\n已完成清查，台账在建"  # the words kept
     assert "第 6 行是备注、合计或签字行" in run.out
     _checks(kit, content)
 

@@ -154,3 +154,18 @@ def test_a_two_row_header_repeated_on_a_later_page_is_no_item(tmp_path):
     assert [(i["id"], i["owner"]) for i in result.dicts()] == [("1", "责任领导：张某某；责任科室：办公室"),
                                                                ("2", "责任领导：李某某；责任科室：人事科")]
     assert [n.split("，")[0] for n in result.notes] == ["Sheet 第 4 行重复了表头", "Sheet 第 5 行重复了表头"]
+
+
+def test_a_status_word_that_says_more_is_kept_in_progress_and_previewed(tmp_path):
+    rows = [["序号", "问题", "措施", "责任人", "时限", "完成情况", "整改进展"],
+            ["1", "学习不够深入", "制定计划", "张某某", "2026年6月底前", "基本完成，持续整改", "已印发计划"],
+            ["2", "台账不规范", "规范台账", "李某某", "2026年底前", "部分整改", ""],
+            ["3", "调研不深入", "每季度调研", "王某某", "长期坚持", "正在整改，已召开推进会", ""]]
+    path = tmp_path / "list.csv"
+    path.write_text("\n".join(",".join(row) for row in rows), encoding="utf-8")
+    result = import_items(rectification_table(read_sheets(path)))
+    items = result.dicts()
+    assert [i["status"] for i in items] == ["整改中"] * 3
+    assert [i["progress"] for i in items] == ["基本完成，持续整改\n已印发计划", "部分整改", "已召开推进会"]
+    told = [n for n in result.notes if "基本完成" in n]
+    assert len(told) == 1 and "第 3 行“部分整改”记为 整改中" in told[0] and "正在整改" not in told[0]

@@ -67,6 +67,23 @@ def test_bad_enumeration_lists_the_valid_values(tmp_path):
     assert any(line == 10 and msg.endswith("；表格里的“完成”按“已完成”导入，这里请写 已完成") for _, line, msg in found)
 
 
+@pytest.mark.parametrize("key, value, read", [
+    ("deadline", "2026年6月底前", "2026-06-30"), ("deadline", "2026年底前", "2026-12-31"),
+    ("deadline", "2026年上半年", "2026-06-30"), ("deadline", "2026.6", "2026-06-30"),
+    ("deadline", "2026年第二季度", "2026-06-30"), ("completed", "2024年6月底", "2024-06-30"),
+])
+def test_a_date_the_sheet_reads_is_refused_naming_the_spelling_to_use(tmp_path, key, value, read):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": [item(**{key: value}, status="已完成")]}})
+    found = [msg for _, _, msg in messages(root) if msg.startswith(key)]
+    assert len(found) == 1 and found[0].endswith(f"不能是“{value}”：表格里的“{value}”按 {read} 导入，这里请写 {read}")
+
+
+def test_a_date_no_sheet_reads_keeps_the_plain_message(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": [item(deadline="下个月")]}})
+    [msg] = [msg for _, _, msg in messages(root)]
+    assert msg == "deadline（整改时限）：无法识别的日期“下个月”，请写成 2024-06-30 或 2024年6月30日；不定期的事项写 长期坚持 或 立行立改"
+
+
 @pytest.mark.parametrize("text, expected", [
     ("2024-06-30", dt.date(2024, 6, 30)), ("2024-6-3", dt.date(2024, 6, 3)), ("2024年6月30日", dt.date(2024, 6, 30)),
     ("2024/6/30", dt.date(2024, 6, 30)), ("2024.6.30", dt.date(2024, 6, 30)),

@@ -25,3 +25,16 @@ def test_tally_sheet(tmp_path):
         "第二党支部": {"members": 8, "probationary": 0, "participants": 8, "rated": 8, "excellent": 2,
                    "qualified": 6, "basic": 0, "unqualified": 0},
     }
+
+
+def test_a_blank_probationary_cell_is_derived_or_none(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["支部名称", "党员总数", "正式党员", "预备党员", "参加评议", "优秀", "合格", "基本合格", "不合格"],
+                ["甲", 10, 9, None, 10, 3, 6, None, "—"], ["乙", None, 8, "", 8, 2, 6, 0, 0]):
+        book.active.append(row)
+    book.save(tmp_path / "t.xlsx")
+    rows = {r.name: r.values for r in import_tally(tally_table(read_sheets(tmp_path / "t.xlsx")))}
+    assert (rows["甲"]["members"], rows["甲"]["probationary"], rows["甲"]["rated"]) == (10, 1, 9)
+    assert (rows["乙"]["members"], rows["乙"]["probationary"]) == (8, 0)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.content import schema
-from generator.content.dates import FORMS_HINT, DateError, parse_date
+from generator.content.dates import FORMS_HINT, DateError, parse_date, sheet_date
 from generator.content.model import (
     Board,
     Branch,
@@ -169,7 +169,8 @@ class _Fields:
         try:
             return parse_date(node.value)
         except DateError as exc:
-            self.error(node.line, f"{field.key}（{field.label}）：{exc}")
+            sheet = _as_sheet_reads(node.value, functools.partial(parse_date, month_end=True))
+            self.error(node.line, f"{field.key}（{field.label}）" + (sheet or f"：{exc}"))
             return None
 
     def deadline(self, field: schema.Field) -> Deadline | None:
@@ -182,7 +183,8 @@ class _Fields:
         try:
             return Deadline(DeadlineKind.DATE, parse_date(node.value))
         except DateError as exc:
-            self.error(node.line, f"{field.key}（{field.label}）：{exc}；不定期的事项写 长期坚持 或 立行立改")
+            sheet = _as_sheet_reads(node.value, sheet_date)
+            self.error(node.line, f"{field.key}（{field.label}）" + (sheet or f"：{exc}；不定期的事项写 长期坚持 或 立行立改"))
             return None
 
     def choice(self, field: schema.Field) -> Labeled | None:
@@ -237,6 +239,16 @@ assert set(_READERS) == set(schema.TYPES)
 def _complete(record: schema.Record, values: dict[str, object]) -> bool:
     """Whether every field the model cannot hold as None has a value (else a problem was noted)."""
     return all(values[f.name] not in (None, ()) for f in record.fields if f.required or f.type == "enum")
+
+
+def _as_sheet_reads(value: str, read: Callable[[str], dt.date]) -> str:
+    """What an import would read for a date a file refuses (2026年6月底前): a file keeps one spelling, so say
+    which (like 完成 for 已完成); "" when a sheet would refuse it too."""
+    try:
+        day = read(value).isoformat()
+    except DateError:
+        return ""
+    return f"不能是“{value.strip()}”：表格里的“{value.strip()}”按 {day} 导入，这里请写 {day}"
 
 
 def parse_choice(text: str, enum: type[E]) -> E | None:

@@ -85,6 +85,9 @@ class Field:
     implicit: bool = False  # enum: the default is left unwritten by the importer
     sheet_words: tuple[tuple[str, Labeled], ...] = ()  # enum, deadline: more words a sheet may use for a value
     strict: bool = False  # enum: a sheet's cell must be exactly one word (no sentence after it is read as progress)
+    # enum: sheet words that say more than their value's label (基本完成 is 整改中 and more): a cell led by one
+    # is kept whole as a note (整改进展), so nothing the clerk wrote is lost
+    telling_words: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()  # spreadsheet headers, most specific first; the first is exported
     several: bool = False  # sheet: every column with one of the headers is read (owners over 责任领导 | 责任科室)
     width: int | None = None  # exported column width; None: not a spreadsheet column
@@ -113,6 +116,8 @@ class Field:
             raise ValueError(f"{self.key}: an exported column needs a header")
         if self.sheet_words and self.type not in ("enum", "deadline"):
             raise ValueError(f"{self.key}: only an enum or a deadline has sheet words")
+        if not set(self.telling_words) <= {word for word, _ in self.sheet_words}:
+            raise ValueError(f"{self.key}: telling words are sheet words")
 
     @property
     def name(self) -> str:
@@ -307,7 +312,7 @@ ITEM = Record("Item", "整改事项", (
               ("未完成", Status.IN_PROGRESS), ("正在整改", Status.IN_PROGRESS), ("持续整改", Status.IN_PROGRESS),
               ("推进中", Status.IN_PROGRESS), ("整改中", Status.IN_PROGRESS),
               ("未启动", Status.NOT_STARTED), ("尚未整改", Status.NOT_STARTED), ("未整改", Status.NOT_STARTED),
-          )),
+          ), telling_words=("未销号", "基本完成", "部分整改", "阶段性办结", "阶段性完成", "持续推进")),
     Field("completed", "完成日期", "date", headers=("完成时间", "销号时间", "完成日期", "销号日期", "实际完成时间"), width=14, carried=False),
     Field("verified_by", "验证人", "text", headers=("验证人", "销号验证人", "验收人"), width=10, searched=True, carried=False),
     Field("progress", "整改进展", "text", several=True, width=30, searched=True,

@@ -6,7 +6,6 @@ a value or raises with words a clerk understands, never a silent default.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
@@ -15,7 +14,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from generator.content import schema
-from generator.content.dates import DateError, parse_date
+from generator.content.dates import parse_date, sheet_date
 from generator.content.load import parse_choice
 from generator.content.model import DeadlineKind, Labeled
 
@@ -25,13 +24,18 @@ _NUMBERING = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[.、．)）]|[①-
 _HAN = r"\u4e00-\u9fff"
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Where a 一是 or 1. marker may stand: the cell's start or after a sentence end or separator (a strong end:
+# 。；or a new line, or a weak one: ，：or a space) — never mid-phrase, so "做到一是一、二是二" is text.
+_STRONG = "。；;！!？?\n"
+_AFTER = rf"(?:^\s*|(?<=[{_STRONG}])\s*|(?<=[，,：:\s]))"
 # Numbering styles of measures in one cell; group 1 is the number.  Each style is split only where its
-# numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.
+# numbers run 1, 2, 3 … in order, so "3.5万字" or "统一、规范" never split a measure.  "3.2025年6月前"
+# numbers a measure only after a strong end ("。3.2025年…"): after a weak one it reads as a decimal.
 _STYLES = tuple(re.compile(p) for p in (
-    rf"(?<![{_HAN}{_CN}])([{_CN}]+)是",                    # 一是……；二是……
+    rf"{_AFTER}([{_CN}]+)是",                                # 一是……；二是……
     r"([①-⑳])",                                             # ①…②…
     rf"[（(]\s*(\d{{1,2}}|[{_CN}]+)\s*[)）]",               # （1）甲（2）乙, （一）
-    r"(?<![\d.．（(])(\d{1,2})\s*[.、．)）](?!\d)",           # 1.甲 2.乙, 1、, 1）
+    rf"(?:^\s*|(?<=[{_STRONG}])\s*|(?<=[，,：:\s])(?!\d{{1,2}}\s*[.、．)）]\d))(\d{{1,2}})\s*[.、．)）]",  # 1.甲 2.乙, 1、, 1）
     rf"(?<![{_HAN}{_CN}])([{_CN}]+)\s*[、．]",              # 一、甲 二、乙
     rf"第([{_CN}]+)[，,、：:]",                              # 第一，……第二，……
 ))
@@ -99,19 +103,6 @@ def split_measures(cell: str) -> list[str]:
 
 # ---- dates and deadlines --------------------------------------------------------------------------
 
-_BEFORE = re.compile(r"(?:以前|之前|前)?(?:完成|办结|整改到位|整改完毕)?$")
-_PERIOD_END = (
-    (re.compile(r"^(\d{4})\s*年\s*(?:年)?(?:底|末|年底|年末|12月底)$"), lambda y, m=None: (y, 12)),
-    (re.compile(r"^(\d{4})\s*年\s*上半年$"), lambda y, m=None: (y, 6)),
-    (re.compile(r"^(\d{4})\s*年\s*下半年$"), lambda y, m=None: (y, 12)),
-    (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?$"), lambda y, m: (y, m)),
-    (re.compile(r"^(\d{4})[.\-/](\d{1,2})$"), lambda y, m: (y, m)),
-    # 2024年第二季度, 2024年二季度末, 2024年第2季度底: the quarter's last day
-    *((re.compile(rf"^(\d{{4}})\s*年\s*第?(?:{cn}|{n})\s*季度(?:末|底)?$"), lambda y, m=None, q=n: (y, 3 * q))
-      for n, cn in enumerate("一二三四", 1)),
-)
-
-
 def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     """A date from an Excel date cell, an Excel serial number, or text in any known form."""
     if isinstance(value, dt.datetime):
@@ -121,18 +112,6 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     if isinstance(value, int | float) and 20_000 < value < 80_000:
         return from_excel(value).date()
     return parse_date(str(value), month_end=month_end)
-
-
-def _period_end(words: str) -> dt.date | None:
-    """2024年底, 2024年上半年, 2024年第二季度, 2024年6月, 2024.6: the last day of that period."""
-    for form, last in _PERIOD_END:
-        match = form.fullmatch(words)
-        if match:
-            year, month = last(*map(int, match.groups()))
-            if not 1 <= month <= 12:
-                raise DateError(f"日期不存在：“{words}”（没有 {month} 月）")
-            return dt.date(year, month, calendar.monthrange(year, month)[1])
-    return None
 
 
 def deadline(value: Any, field: schema.Field) -> str | dt.date:
@@ -147,14 +126,7 @@ def deadline(value: Any, field: schema.Field) -> str | dt.date:
         return (DeadlineKind.ONGOING if DeadlineKind.ONGOING in kinds else DeadlineKind.IMMEDIATE).label
     if len(parts) > 1 and all(kinds[1:]):  # 2024年6月底前完成，长期坚持: the date is the deadline
         words = parts[0]
-    bare = _BEFORE.sub("", words) or words
-    try:
-        return cell_date(bare)
-    except DateError:
-        found = _period_end(bare)
-        if found is None:
-            raise
-        return found
+    return sheet_date(words)
 
 
 def _deadline_word(word: str, field: schema.Field) -> DeadlineKind | None:
@@ -172,7 +144,8 @@ _SUBJECT = re.compile(r"^(?:该|此|本)(?:问题|项问题|项工作|事项|项
 def parse_words(cell: str, field: schema.Field) -> tuple[Labeled, str | None] | None:
     """An enum field's value as a sheet may write it: its label, key or another word for it,
     alone or (unless the field is ``strict``) leading a sentence: the rest is returned, for 整改进展.
-    ``该问题已完成整改。`` reads as 已完成."""
+    ``该问题已完成整改。`` reads as 已完成.  After a word that says more than the label
+    (``field.telling_words``: 基本完成 is 整改中) the whole cell is returned, so the nuance is kept."""
     cell = cell.strip()
     exact = parse_choice(cell, field.choices)
     if exact:
@@ -180,11 +153,11 @@ def parse_words(cell: str, field: schema.Field) -> tuple[Labeled, str | None] | 
     if field.strict:
         word = next((value for w, value in _words(field) if w == cell), None)
         return (word, None) if word is not None else None
-    cell = _SUBJECT.sub("", cell)
+    said = _SUBJECT.sub("", cell)
     for word, value in _words(field):
-        rest = cell[len(word):]
-        if cell.startswith(word) and (not rest or rest[0] in _SEPARATORS or rest[0] in "（("):
-            return value, rest.lstrip(_SEPARATORS) or None
+        rest = said[len(word):]
+        if said.startswith(word) and (not rest or rest[0] in _SEPARATORS or rest[0] in "（("):
+            return value, cell if word in field.telling_words else rest.lstrip(_SEPARATORS) or None
     return None
 
 

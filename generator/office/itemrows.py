@@ -98,21 +98,28 @@ def import_items(table: Table, record: schema.Record = schema.ITEM,
     problems: list[str] = audience_columns(table, items)
     result = Imported(table, [])
     group: str | None = None
+    told: list[str] = []
     for number, values, kind in rows:
         if kind == "group":
             title = _texts(values)[-1]
             group = _GROUP.sub("", title) or title
             result.notes.append(f"{table.sheet.name} 第 {number + 1} 行是分组标题“{group[:30]}”，作为下面各项的问题类别")
         elif kind == "item":
-            item = _item(_Row(table, number, values, problems), group, record)
+            row = _Row(table, number, values, problems)
+            item = _item(row, group, record)
             if item is not None:
                 result.items.append(item)
+                told.extend(row.told)
         elif kind != "empty":
             result.notes.append(f"{table.sheet.name} 第 {number + 1} 行{kind}，已忽略：“{' '.join(_texts(values))[:40]}”")
     _number_items(result.items, table, problems)
     if problems:
         raise SheetError(problems)
     result.notes.extend(unread_columns(table, items))
+    if told:
+        more = f"等 {len(told)} 行" if len(told) > 5 else ""
+        result.notes.append(f"{table.sheet.name}：{'；'.join(told[:5])}{more}（这些说法比状态多一层意思，"
+                            f"原文一并写入{schema.ITEM['progress'].label}）")
     return result
 
 
@@ -182,6 +189,7 @@ class _Row:
     number: int
     values: list[Any]
     problems: list[str]
+    told: list[str] = field(default_factory=list)  # 第 5 行“基本完成”→整改中: status cells kept whole in 整改进展
 
     def raws(self, key: str) -> list[tuple[int, Any]]:
         """(column, value) of every column the key reads, empty cells left out."""
@@ -310,6 +318,8 @@ def _cell_choice(row: _Row, f: schema.Field, notes: list[str]) -> Labeled:
         read.append(found[0])
         if found[1]:
             notes.append(found[1])
+        if found[1] == value.strip():  # a telling word (基本完成): the whole cell is kept, and the preview says so
+            row.told.append(f"第 {row.number + 1} 行“{value.strip()[:20]}”记为 {found[0].label}")
     order = list(f.choices)
     return max(read, key=order.index) if read else f.default
 

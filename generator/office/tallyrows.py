@@ -97,6 +97,10 @@ def _count(table: Table, number: int, values: list[Any], key: str, problems: lis
     label = table.names[table.column(key) or 0]
     if key in schema.GRADES and (value is None or value in _BLANK_GRADE):
         return 0
+    if key in ("members", "probationary", "full") and "full" in table.columns and value is None:
+        return None  # left blank beside 正式党员: derived (``_derive``)
+    if key == "probationary" and (value is None or value in _BLANK_GRADE):
+        return None  # 预备党员 left blank: none (``_derive``)
     where = table.sheet.ref(number, table.column(key) or 0)
     if value is None or not re.fullmatch(r"\d+", value):
         problems.append(f"{where}: {label}应为不小于 0 的整数，现在是“{(value or '空')[:20]}”")
@@ -112,8 +116,8 @@ def _derive(read: dict[str, int | None], table: Table, number: int, problems: li
     参加评定 = the sum of the grades (预备党员 are not graded)."""
     full, members, probationary = read.get("full"), read.get("members"), read.get("probationary")
     if full is not None:
-        if members is None and probationary is not None:
-            read["members"] = full + probationary
+        if members is None:
+            read["members"] = full + (probationary or 0)
         elif probationary is None and members is not None:
             read["probationary"] = members - full
             if members < full:
@@ -121,6 +125,10 @@ def _derive(read: dict[str, int | None], table: Table, number: int, problems: li
         elif members is not None and members != full + probationary:
             problems.append(f"{table.sheet.ref(number, table.column('members') or 0)}: 党员总数 {members} 不等于"
                             f"正式党员 {full} + 预备党员 {probationary}")
+    if "probationary" in read and read["probationary"] is None:
+        read["probationary"] = 0
+    if "members" in read and read["members"] is None:
+        problems.append(f"{table.sheet.ref(number, table.column('members') or 0)}: 党员总数不能为空（或填上正式党员人数）")
     for grade in schema.GRADES:
         read.setdefault(grade, 0)
     if "rated" not in read:
