@@ -118,3 +118,18 @@ def test_a_full_width_colon_from_a_chinese_input_method_is_named_on_its_own_line
                    f"键后面要用英文冒号加空格，写成 {'name' if line == 1 else 'owner'}: ……")], text
     root, problems = read(tmp_path, 'progress: |\n  note：块里的文字照原样\nowner: "x：y"\n')
     assert problems == [] and root.value["progress"].value == "note：块里的文字照原样\n"  # text is text
+
+
+def test_a_key_typed_without_its_colon_is_named_on_its_own_line(tmp_path):
+    head = 'name: 第一党支部\nrectifications:\n  - id: "01"\n'
+    for text, line, key in [("name 第一党支部\nkind: 党支部\n", 1, "name"),                  # the parser notices a line later
+                            ("name: 第一党支部\nsecretary 张某某\n", 2, "secretary"),         # or past the end of the file
+                            (head + "    problem 问题\n    owner: 张某某\n", 4, "problem")]:
+        root, problems = read(tmp_path, text)
+        assert root is None
+        assert [(p.line, p.message) for p in problems] == [
+            (line, f"“{key}”后面少了冒号：键后面要写英文冒号加空格，写成 {key}: ……")], text
+    root, problems = read(tmp_path, "progress: |\n  owner 张某某 负责\nkind: 党支部\n")
+    assert problems == [] and root.value["progress"].value == "owner 张某某 负责\n"  # text is text
+    _, problems = read(tmp_path, "progress: |\n  owner 张某某 负责\n  二\n  三\n  四\nstatus: 已完成: 好\n")
+    assert [p.line for p in problems] == [6] and "冒号加空格" in problems[0].message  # not the text far above

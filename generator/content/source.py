@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.content import schema
 from generator.content.model import Problem, Severity
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -242,7 +243,8 @@ def parse_yaml(data: bytes, shown: str) -> tuple[Node | None, list[Problem]]:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, problems + (_ime_colons(text, shown, exc) or [_syntax_problem(exc, text, shown)])
+        return None, problems + (_ime_colons(text, shown, exc) or _missing_colon(text, shown, exc)
+                                 or [_syntax_problem(exc, text, shown)])
     except yaml.reader.ReaderError:
         found = _STREAM_CONTROL.search(text)
         line = text.count("\n", 0, found.start()) + 1 if found else 1
@@ -281,6 +283,23 @@ def _ime_colons(text: str, shown: str, exc: yaml.MarkedYAMLError) -> list[Proble
     last = mark.line + 1 if mark else text.count("\n") + 1
     found = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _IME_COLON.finditer(text)]
     return [Problem(shown, line, _ime_message(key)) for line, key in found if line <= last]
+
+
+# A declared key typed without its colon (name 第一党支部): YAML reads the line as text and complains a line or
+# more later, about a colon that is not the clerk's mistake.
+_NO_COLON = re.compile(r"^[ \t]*(?:-[ \t]+)?([a-z_]+)[ \t]+[^\s:#][^\n]*$", re.MULTILINE)
+_KEYS = frozenset(f.key for record in schema.RECORDS for f in record.fields)
+
+
+def _missing_colon(text: str, shown: str, exc: yaml.MarkedYAMLError) -> list[Problem]:
+    """The nearest line just before the parser's complaint that starts with a declared key and has no colon after it."""
+    mark = exc.problem_mark or exc.context_mark
+    last = mark.line + 1 if mark else text.count("\n") + 1
+    found = [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in _NO_COLON.finditer(text)
+             if m.group(1) in _KEYS and ":" not in m.group(0) and "：" not in m.group(0)]
+    found = [(line, key) for line, key in found if last - 3 <= line <= last]  # the parser stops soon after
+    return [Problem(shown, found[-1][0], f"“{found[-1][1]}”后面少了冒号：键后面要写英文冒号加空格，"
+                                         f"写成 {found[-1][1]}: ……")] if found else []
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
