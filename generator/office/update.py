@@ -251,6 +251,8 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
     new = _checked(path, text, as_of or dt.date.today())
     if "audience" not in imported.table.columns and old:
         plan.notes.append(_audience_note(record, sum(o is None for o in found.rows)))
+    if "status" not in imported.table.columns and any(o is None for o in found.rows):
+        plan.notes.append(_status_note(record, sum(o is None for o in found.rows), bool(old)))
     new_items = _items_of(new, person)
     plan.preview = [f"{whose}（{display_path(path)}）", *describe(old, new_items, found.rows)]
     unchanged = old_branch is not None and len(old) == len(new_items) and all(map(_same, old, new_items))
@@ -327,6 +329,13 @@ def _audience_note(record: schema.Record, added: int) -> str:
     column, default = record["audience"].header, record["audience"].default.label
     return (f"表格没有“{column}”列：原有事项保持原来的公开范围（按问题文字与原事项对应）"
             + (f"；新增的 {added} 项按“{default}”导入，需要时请在表格里加“{column}”列" if added else ""))
+
+
+def _status_note(record: schema.Record, added: int, kept: bool) -> str:
+    """Said when the sheet has no status column: new items take the default, which the clerk should know."""
+    column, default = record["status"].header, record["status"].default.label
+    return (f"表格没有“{column}”列：新增的 {added} 项按“{default}”导入" + ("，原有事项保持原来的状态" if kept else "")
+            + f"；已开始整改或已完成的，请在表格里加“{column}”列（写 正在整改、已完成 等）再导入")
 
 
 # ---- records other than items (党员承诺 …) into one branch ------------------------------------------
