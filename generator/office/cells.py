@@ -11,12 +11,9 @@ import functools
 import re
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from generator.content import schema
 from generator.content.dates import parse_date, sheet_date
-from generator.content.load import parse_choice
-from generator.content.model import DeadlineKind, Labeled
+from generator.content.schema import DeadlineKind, Labeled, parse_choice
 
 _SEPARATORS = "，,。；;：:、 \n"
 _TRAILING = re.compile(r"[\s；;。，,、]+$")
@@ -110,6 +107,8 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and 20_000 < value < 80_000:
+        from openpyxl.utils.datetime import from_excel  # here: a build reads field types, never openpyxl
+
         return from_excel(value).date()
     return parse_date(str(value), month_end=month_end)
 

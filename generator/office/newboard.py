@@ -22,8 +22,9 @@ from ruamel.yaml.comments import CommentedMap
 from generator.board.checks import check
 from generator.content import schema
 from generator.content.load import BRANCH_ID as ID_PATTERN
-from generator.content.load import load_content, parse_choice
+from generator.content.load import load_content
 from generator.content.model import Kind, Severity
+from generator.content.schema import parse_choice
 from generator.files import write_atomic
 from generator.names import display_path
 from generator.office import branchfile

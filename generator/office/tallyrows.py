@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from generator.content import schema
-from generator.content.load import MAX_DIGITS
+from generator.content.fieldtypes import MAX_DIGITS
 from generator.office import cells
 from generator.office.headers import Column, Table, columns_of, find_table, footer, normal
 from generator.office.sheets import Sheet, SheetError
