@@ -20,10 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.content import schema
+from generator.content import cells, schema
 from generator.content.dates import FORMS_HINT, DateError, chinese, parse_date, sheet_date
 from generator.content.schema import DeadlineKind, Labeled, parse_choice
-from generator.office import cells
 
 MAX_DIGITS = 9  # counts and sort keys: nobody has a billion members, and Python refuses 4,300-digit ints
 

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.content import fieldtypes, schema
+from generator.content import cells, fieldtypes, schema
 from generator.content.model import Labeled
-from generator.office import cells
 from generator.office.headers import (
     TEMPLATE_NOTE,
     Column,

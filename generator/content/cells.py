@@ -1,6 +1,7 @@
 """One cell's value as offices write it: text, numbered measures, dates and deadlines, status words.
 
-Shared by both grammars (``itemrows``, ``tallyrows``); every reader either returns
+Used by the field types' cell readers (``fieldtypes``) and both sheet grammars (``office.itemrows``, ``office.tallyrows``);
+every reader either returns
 a value or raises with words a clerk understands, never a silent default.
 """
 
@@ -107,7 +108,7 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and 20_000 < value < 80_000:
-        from openpyxl.utils.datetime import from_excel  # here: a build reads field types, never openpyxl
+        from openpyxl.utils.datetime import from_excel  # here: a build loads this module (``fieldtypes``), never openpyxl
 
         return from_excel(value).date()
     return parse_date(str(value), month_end=month_end)
