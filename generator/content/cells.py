@@ -1,8 +1,8 @@
 """One cell's value as offices write it: text, numbered measures, dates and deadlines, status words.
 
-Used by the field types' cell readers (``fieldtypes``) and both sheet grammars (``office.itemrows``, ``office.tallyrows``);
-every reader either returns
-a value or raises with words a clerk understands, never a silent default.
+Used by the field types' cell readers (``fieldtypes``) and both sheet grammars (``office.itemrows``,
+``office.tallyrows``); every reader either returns a value or raises with words a clerk understands, never a
+silent default.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and 20_000 < value < 80_000:
-        from openpyxl.utils.datetime import from_excel  # here: a build loads this module (``fieldtypes``), never openpyxl
+        # imported here: a build loads this module (``fieldtypes``) but never needs openpyxl
+        from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
     return parse_date(str(value), month_end=month_end)

@@ -20,12 +20,12 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.board.checks import check_branch
-from generator.content import schema
+from generator.content import cells, schema
 from generator.content.load import BRANCH_ID, load_branch_text, load_content
 from generator.content.model import Branch, Item, Severity
 from generator.content.source import refused
 from generator.names import display_path
-from generator.office import branchfile, cells, itemrows, recordrows, transaction
+from generator.office import branchfile, itemrows, recordrows, transaction
 from generator.office.headers import Table, find_table
 from generator.office.importer import read_list, read_tally
 from generator.office.itemrows import Imported, SheetItem
