@@ -181,7 +181,7 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     if memo is not None:
         memo.finish()
     data = {
-        **render_data(figures, signed),
+        **render_data(figures, signed, options.site_url),
         **screen_files(public, options.screen, build, options.site_url, signed=signed, preview=preview),
         changes.SNAPSHOT_PATH: _json(snapshot),
         changes.CHANGES_PATH: _json(history),

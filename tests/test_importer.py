@@ -4,6 +4,7 @@ the wrong grammar is never chosen silently."""
 from __future__ import annotations
 
 import pytest
+from openpyxl import Workbook
 
 from generator.content.load import load_content
 from office_sheets import (
@@ -174,3 +175,28 @@ def test_two_filled_tallies_in_one_workbook_need_sheet(kit, content, tmp_path):
     run = _run(kit, content, str(sheet), "--yes")
     assert run.code == 1 and "有多张民主评议统计表（民主评议汇总、2022年度），请用 --sheet 指定" in run.err
     assert _run(kit, content, str(sheet), "--sheet", "2022年度", "--yes").code == 0
+
+
+@pytest.mark.parametrize("below", [
+    [],                                                             # the header alone
+    [[None], ["备注：整改完成后由支部书记签字确认"], ["合计", None, None], ["填表人：刘某某", None, "审核人：陈某某"]],
+], ids=["header-only", "footers-only"])
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_list_without_one_item_is_refused_never_read_as_delete_everything(kit, tmp_path, below, suffix):
+    content = kit.tiny_board(tmp_path / "c", {"a": {"name": "甲", "rectifications": [kit.item(id="1"), kit.item(id="2")]}})
+    rows = [["序号", "存在问题", "整改措施", "责任人", "整改时限", "完成情况"], *below]
+    sheet = tmp_path / f"空表.{suffix}"
+    if suffix == "csv":
+        sheet.write_text("".join(",".join(str(v or "") for v in row) + "\n" for row in rows), encoding="utf-8")
+    else:
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(sheet)
+    before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    run = _run(kit, content, str(sheet), "--branch", "a", "--yes")
+    assert run.code == 1 and "Traceback" not in run.err, run.out
+    assert "没有任何整改事项" in run.err and "空表不会被当作“删除全部事项”" in run.err and "文件保持不变" in run.err
+    assert ("行是备注、合计、签字或说明行，已忽略" in run.err) == bool(below)
+    assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
+    assert [i.id for i in load_content(content)[0].branches[0].items] == ["1", "2"]

@@ -90,3 +90,13 @@ def test_a_branch_or_file_name_listed_twice_names_both_cells(tmp_path):
     assert "名单!A3: 文件名“jiguan-1”用了两次（名单!A2 的支部已用）" in run.output
     assert "名单!A4: 支部“第一党支部”写了两次（名单!A2 已有）" in run.output
     assert "名单!A5: 第四党支部 的文件名“Jiguan_4”只能用小写字母、数字和 -" in run.output
+
+
+def test_a_total_row_under_the_list_is_no_branch(tmp_path):
+    names = tmp_path / "名单.csv"
+    names.write_text("某县林业局党支部名单\n序号,党支部名称,党组织类型\n1,局机关党支部,党支部\n2,国有林场党支部,\n合计,2个,\n"
+                     "填表人：周某某,,\n", encoding="utf-8")
+    run = board("init", str(tmp_path / "new"), "--organization", "测试局党委", "--period", "2025年度",
+                "--branches", str(names))
+    assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in (tmp_path / "new" / "branches").iterdir()) == ["zhibu-01.yml", "zhibu-02.yml"]

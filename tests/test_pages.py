@@ -104,3 +104,25 @@ def test_a_memo_is_keyed_by_content_not_by_the_objects_read(tmp_path):
     copy = board(tmp_path / "copy")  # the same bytes elsewhere: other paths, so rendered afresh
     elsewhere = pages(copy, memo)["branches/a.md"]
     assert elsewhere == first["branches/a.md"] and elsewhere is not first["branches/a.md"]
+
+
+def test_anchors_and_search_locations_leave_no_gap_where_a_party_item_is_hidden(tmp_path):
+    """Public numbering hides a 党内 item's place; so must the row ids a reader sees in the address bar (#item-03
+    after #item-01 told of a hidden 02), the search index's locations, and a person's list likewise."""
+    import datetime as dt
+
+    from generator.board.figures import compute
+    from generator.board.search import branch_entries
+    from generator.content.load import load_content
+    from generator.content.model import Audience
+
+    mine = [item(id=f"{n:02d}", problem=f"个人问题{n}", audience="党内" if n == 1 else "公开") for n in (1, 2)]
+    items = [item(id=f"{n:02d}", problem=f"第{n}项问题", **({"audience": "党内"} if n == 2 else {})) for n in (1, 2, 3)]
+    root = tiny_board(tmp_path, {"a": {"name": "甲", "rectifications": items,
+                                       "people": [{"name": "钱某某", "rectifications": mine}]}})
+    site = core.generate(core.make_options(root, as_of="2024-07-01"))
+    assert re.findall(r'<tr id="([^"]*item[^"]*)"', site.pages["branches/a.md"]) == [
+        "item-01", "item-02", "person-1-item-01"]
+    [bf] = compute(load_content(root)[0], Audience.PUBLIC, dt.date(2024, 7, 1)).branches
+    located = [e.location.split("#")[1] for e in branch_entries(bf, "branches/a/") if "item-" in e.location]
+    assert located == ["item-01", "item-02", "person-1-item-01"]

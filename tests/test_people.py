@@ -187,6 +187,17 @@ def test_a_persons_list_from_a_plain_sheet_keeps_public_marks_and_defaults_new_i
     assert [(i.id, i.owner, i.audience) for i in items] == [("01", "甲", Audience.PUBLIC), ("02", "甲", Audience.PARTY)]
 
 
+def test_a_sheet_without_a_row_of_the_person_is_refused_and_their_items_kept(tmp_path):
+    root = board_with(tmp_path / "content", [{"name": "甲", "rectifications": [personal("甲的问题", id="01")]},
+                                             {"name": "乙", "rectifications": [personal("乙的问题", id="01")]}])
+    sheet = tmp_path / "个人.csv"
+    sheet.write_text("姓名,序号,存在问题,整改措施,整改时限\n甲,01,甲的问题,改进,2027-12-31\n", encoding="utf-8")
+    before = (root / "branches" / "a.yml").read_bytes()
+    code, stdout, err = cli("import", "--content", str(root), str(sheet), "--branch", "a", "--person", "乙", "--yes")
+    assert code == 1 and "没有这个人的整改事项" in err and "文件保持不变" in err, (stdout, err)
+    assert (root / "branches" / "a.yml").read_bytes() == before
+
+
 def test_review_lists_each_changed_person_and_personal_item_by_name(tmp_path):
     root = board_with(tmp_path / "content", [
         {"name": "甲", "pledge": "讲党课", "rectifications": [personal("公开的个人问题", id="01", audience="公开")]},

@@ -138,3 +138,19 @@ def test_each_branch_with_people_gets_an_a4_pledge_page(tmp_path):
     text = "".join(squash(page) for page in pages[first:])                # long lists go on over more A4 pages
     assert all(f"党员{n}" in text and f"践诺{n}" in text and f"公开的个人问题{n}" in text for n in range(1, 13))
     assert "仅党内可见的人" not in "".join(pages) and "党内的个人问题" not in "".join(pages)
+
+
+def test_owners_imported_from_two_columns_keep_each_name_whole(tmp_path):
+    endless = "县林业局办公室主任张某某" * 4                                   # no punctuation to break at
+    owners = ["责任领导：张某某；责任科室：办公室", "欧阳某某某、司马某某某、诸葛某某", "县林业局办公室主任张某某", "张三", endless]
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部", "rectifications": [
+        item(id=str(n), owner=owner, problem="理论学习不够深入系统" * 3) for n, owner in enumerate(owners, start=1)]}})
+    pdf(content, tmp_path / "owners.pdf")
+    lines = [line for page in lines_of(tmp_path / "owners.pdf") for line in page]
+    for name in ("张某某", "办公室", "欧阳某某某", "司马某某某", "诸葛某某", "县林业局办公室主任张某某", "张三"):
+        assert any(name in line for line in lines), (name, [line for line in lines if name[0] in line])
+    # a run with nowhere to break wraps inside the page: every column, and all of it, is on the paper
+    on_paper = squash(subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-x", "0", "-y", "0", "-W", "595", "-H", "842",
+                                      str(tmp_path / "owners.pdf"), "-"], capture_output=True, text=True).stdout)
+    assert on_paper.count("县") == 5 and on_paper.count("主任") == 5
+    assert on_paper.count("2024年6月30日") == on_paper.count("已逾期") == len(owners)

@@ -40,9 +40,9 @@ def _content(root: Path, organization: str, grades: tuple[int, int, int, int], m
     return root
 
 
-def _summary_folder(content: Path, folder: Path, audience: str = "public") -> Path:
+def _summary_folder(content: Path, folder: Path, audience: str = "public", site_url: str | None = None) -> Path:
     """A board's data files (``data/summary.json`` …) as its build writes them, without building the pages."""
-    site = core.generate(core.make_options(content, audience=audience, as_of=AS_OF))
+    site = core.generate(core.make_options(content, audience=audience, as_of=AS_OF, site_url=site_url))
     for path, text in site.data.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_text(text, encoding="utf-8")
@@ -168,6 +168,24 @@ def test_the_site_is_offline(city):
                     assert tag == "a" and name == "href" and value == city["url"], (page, tag, attrs)
     for css in city["out"].rglob("*.css"):
         assert not re.search(r"url\(\s*['\"]?(https?:)?//", css.read_text(encoding="utf-8")), css
+
+
+def test_a_board_that_says_where_it_is_published_is_linked_there(city, tmp_path):
+    """A folder's relative link works only while both folders keep their places; the board's own address anywhere."""
+    assert [s["site_url"] for s in city["summaries"]] == [None] * 3                  # no address set: null
+    _, b, c = city["contents"]
+    there = _summary_folder(b, tmp_path / "乙局网站", site_url="https://dj.example.gov.cn/乙局/")
+    assert json.loads((there / "data" / "summary.json").read_text(encoding="utf-8"))["site_url"] == \
+        "https://dj.example.gov.cn/乙局/"
+    odd = _summary_folder(c, tmp_path / "丙局网站")
+    summary = json.loads((odd / "data" / "summary.json").read_text(encoding="utf-8"))
+    (odd / "data" / "summary.json").write_text(json.dumps({**summary, "site_url": "javascript:alert(1)"}), encoding="utf-8")
+    result = board("rollup", str(there), str(odd), "--out", str(tmp_path / "汇总"))
+    assert result.code == 0, result.err
+    links = {attrs.get("href") for tag, attrs in _Page(tmp_path / "汇总" / "index.html").tags if tag == "a"}
+    assert "https://dj.example.gov.cn/乙局/" in links                                   # as the bureau gave it
+    assert "../丙局网站/index.html" in {_unquote(h) for h in links if h}                 # not an address: the folder
+    assert not any("javascript" in (h or "") for h in links)
 
 
 def _unquote(href: str) -> str:

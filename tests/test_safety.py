@@ -504,13 +504,14 @@ def test_an_import_shows_its_preview_and_writes_only_when_confirmed(tmp_path):
     before = _files(content)
     blank = tmp_path / "模板.xlsx"
     assert board("template", str(blank)).exit_code == 0
-    run = _import(blank, content)                                           # no terminal, no --yes: preview only
-    assert run.exit_code == 1 and "共 0 项：新增 0，修改 0，删除 3，不变 0" in run.output and "删除 2（公开）" in run.output
-    assert "以上是预览，没有写入任何文件" in run.output and "--yes" in run.output
-    assert _files(content) == before
+    for yes in ((), ("--yes",)):                                              # a blank template is no list at all
+        run = _import(blank, content, *yes)
+        assert run.exit_code == 1 and "没有任何整改事项" in run.output and "删除" not in run.output.replace("删除全部", "")
+        assert _files(content) == before
     one = _csv(tmp_path / "one.csv", HEAD, ["1", "理论学习不够深入", "制定学习计划", "李某某", "2024-06-30", "整改中"])
-    run = _import(one, content)
+    run = _import(one, content)                                             # no terminal, no --yes: preview only
     assert run.exit_code == 1 and "删除 2" in run.output and "    责任人：张某某 → 李某某" in run.output
+    assert "以上是预览，没有写入任何文件" in run.output and "--yes" in run.output
     assert _files(content) == before
     run = _import(one, content, "--yes")
     assert run.exit_code == 0, run.output

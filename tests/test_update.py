@@ -115,6 +115,7 @@ def test_tally_with_unknown_branch_or_bad_sum_changes_nothing(tmp_path):
                                                         ["第九党支部", 8, 0, 8, 8, 1, 7, 0, 0]])
     run = run_import(content, str(tmp_path / "tally.xlsx"))
     assert run.code == 1 and "Sheet!A3: 没有名为“第九党支部”的支部" in run.err
+    assert "是不是“第一党支部”（a）？" in run.err  # a name a word off: the branch it may mean, never taken for it
     ws.delete_rows(3)
     book.save(tmp_path / "tally.xlsx")
     run = run_import(content, str(tmp_path / "tally.xlsx"))
@@ -361,6 +362,20 @@ def test_branch_may_be_given_by_the_branchs_full_name(tmp_path):
     assert "局机关党支部（" in run.out and "jiguan-1.yml" in run.out
     assert "问题一" in (content / "branches" / "jiguan-1.yml").read_text(encoding="utf-8")
     before = {p.name: p.read_bytes() for p in (content / "branches").iterdir()}
-    run = run_import(content, str(tmp_path / "s.csv"), "--branch", "机关党支部")
+    run = run_import(content, str(tmp_path / "s.csv"), "--branch", "机关党支部")     # never guessed: asked
+    assert run.code == 1 and "不是哪个已有支部的名称。是不是“局机关党支部”（jiguan-1）？" in run.err
+    run = run_import(content, str(tmp_path / "s.csv"), "--branch", "第三支部")
     assert run.code == 1 and "不是哪个已有支部的名称。已有的支部：jiguan-1（局机关党支部）、jiguan-2（林场党支部）" in run.err
     assert {p.name: p.read_bytes() for p in (content / "branches").iterdir()} == before
+
+
+def test_a_list_with_no_status_column_says_its_new_items_start_as_not_started(tmp_path):
+    content = tiny_board(tmp_path / "c", {"a": {"name": "第一党支部"}})
+    (tmp_path / "s.csv").write_text("序号,查摆问题,具体整改措施,责任人,整改时间,进展情况\n"
+                                    "1,学习不深入,制定计划,张某某,2026年6月底前,正在整改\n", encoding="utf-8")
+    run = run_import(content, str(tmp_path / "s.csv"), "--branch", "a")
+    assert run.code == 0, run.err
+    assert "表格没有“完成情况”列：新增的 1 项按“未开始”导入" in run.out
+    item = load_content(content)[0].branches[0].items[0]
+    assert (item.problem, item.measures, item.progress) == ("学习不深入", ("制定计划",), "正在整改")
+    assert item.deadline.date.isoformat() == "2026-06-30" and item.status.label == "未开始"

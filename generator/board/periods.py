@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from generator.board.figures import visible
+from generator.board.figures import shown_numbers, visible
 from generator.content import audience as audiences
 from generator.content import schema
 from generator.content.model import Audience, Content, Item
@@ -58,9 +58,10 @@ def record_anchor(record: schema.Record, number: int) -> str:
     return f"{record.name.lower()}-{number}"
 
 
-def row_anchor(obj: object, record: schema.Record, number: int) -> str:
-    """A record's row on the branch page: by its id when it has one (items), else by its place (``record_anchor``)."""
-    return item_anchor(obj.id) if "id" in record else record_anchor(record, number)
+def row_anchor(obj: object, record: schema.Record, number: int, shown: str | None = None) -> str:
+    """A record's row on the branch page: by the 序号 shown (``shown``) or its id when it has one (items), else by
+    its place (``record_anchor``)."""
+    return item_anchor(shown or obj.id) if "id" in record else record_anchor(record, number)
 
 
 def item_path(period_root: str, branch_id: str, item_id: str) -> str:
@@ -135,18 +136,19 @@ def links(content: Content, audience: Audience) -> list[Links]:
         for i, p in enumerate(periods_)
     )
     result = []
+    numbers = [_numbers(p, audience) for p in periods_]  # rows are anchored by the 序号 the audience reads
     for index, period in enumerate(periods_):
         origins: list[tuple[str, str]] = []
         successors: list[tuple[str, str]] = []
         if index + 1 < len(periods_):
             before = periods_[index + 1]
             seen = {item_key(before.board.period_id, b.id, i.id) for b in before.branches for i in b.items if visible(i, audience)}
-            origins = [(i.carried_from, _origin_path(shown[index + 1], i.carried_from))
+            origins = [(i.carried_from, _origin_path(shown[index + 1], i.carried_from, numbers[index + 1]))
                        for b in period.branches for i in b.items
                        if i.carried_from in seen and visible(i, audience)]
         if index > 0:
             after = periods_[index - 1]
-            successors = [(i.carried_from, item_path(shown[index - 1].root, b.id, i.id))
+            successors = [(i.carried_from, item_path(shown[index - 1].root, b.id, numbers[index - 1][b.id, i.id]))
                           for b in after.branches for i in b.items
                           if i.carried_from and visible(i, audience)]
         result.append(Links(
@@ -156,9 +158,19 @@ def links(content: Content, audience: Audience) -> list[Links]:
     return result
 
 
-def _origin_path(period: Period, key: str) -> str:
+def _origin_path(period: Period, key: str, numbers: dict[tuple[str, str], str]) -> str:
     _, branch_id, item_id = key.split("/", 2)
-    return item_path(period.root, branch_id, item_id)
+    return item_path(period.root, branch_id, numbers[branch_id, item_id])
+
+
+def _numbers(content: Content, audience: Audience) -> dict[tuple[str, str], str]:
+    """(branch id, item id) → the 序号 ``audience`` reads for each item it sees (``figures.shown_numbers``)."""
+    found = {}
+    for branch in content.branches:
+        items = tuple(i for i in branch.items if visible(i, audience))
+        shown = shown_numbers(items, audience)
+        found.update({(branch.id, i.id): shown.get(i.id, i.id) for i in items})
+    return found
 
 
 def archive_date(content: Content, audience: Audience) -> dt.date:

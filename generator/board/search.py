@@ -92,12 +92,14 @@ def branch_entries(bf: BranchFigures, url: str) -> list[Entry]:
         results = (*_searched(schema.EVALUATION, evaluation),
                    *_paragraph(None, OPINIONS.format(evaluation.opinions) if evaluation.opinions else None))
     entries = [Entry(url, branch.name, page), Entry(f"{url}#evaluation", "民主评议党员结果", results)]
+    # Items are anchored by the 序号 this audience reads (``number``), as the page's rows are: no gap betrays one hidden.
+    numbers = {id(i): bf.number(i) for i in bf.items} | {id(i): pf.number(i) for pf in bf.people for i in pf.items}
     for field in schema.BRANCH.lists():
         held = getattr(branch, field.name)
         if held or field.key == "rectifications":  # the branch's own list is a section even when empty
             title = SECTION_TITLES.get(field.key, field.label)
             entries.append(Entry(f"{url}#{field.key}", title, (), False, _labels(field.record)))
-        entries.extend(_record_entries(field.record, held, url, ""))
+        entries.extend(_record_entries(field.record, held, url, "", numbers))
     return entries
 
 
@@ -108,17 +110,18 @@ def _searched(record: schema.Record, obj: object,
     return tuple(p for f in record.searched() if f is not title for p in _paragraph(f.label, getattr(obj, f.name)))
 
 
-def _record_entries(record: schema.Record, held: tuple, url: str, prefix: str) -> Iterator[Entry]:
+def _record_entries(record: schema.Record, held: tuple, url: str, prefix: str,
+                    numbers: dict[int, str]) -> Iterator[Entry]:
     """One entry per record (its row's anchor, as the branch page has it), then the records it holds."""
     title = _title_field(record)
     for number, obj in enumerate(held, start=1):
-        anchor = prefix + row_anchor(obj, record, number)
+        anchor = prefix + row_anchor(obj, record, number, numbers.get(id(obj)))
         fields = list(_searched(record, obj, title))
         if record.audience and getattr(obj, record.audience.name) is not schema.Audience.PUBLIC:
             fields += _paragraph(record.audience.label, getattr(obj, record.audience.name).label)
         yield Entry(f"{url}#{anchor}", getattr(obj, title.name) or record.what, tuple(fields))
         for field in record.lists():
-            yield from _record_entries(field.record, getattr(obj, field.name), url, f"{anchor}-")
+            yield from _record_entries(field.record, getattr(obj, field.name), url, f"{anchor}-", numbers)
 
 
 def overview_entries(figures: Figures, url: str) -> list[Entry]:

@@ -9,7 +9,8 @@ from generator.board.figures import Figures, summary
 SUMMARY_PATH = "data/summary.json"
 
 
-def render_data(figures: Figures, signed: dict[str, str] | None = None) -> dict[str, str]:
-    """Non-page files of the site: ``data/summary.json`` (with who reviewed and approved it, or null)."""
-    data = {**summary(figures), "approval": signed}
+def render_data(figures: Figures, signed: dict[str, str] | None = None, site_url: str = "") -> dict[str, str]:
+    """Non-page files of the site: ``data/summary.json`` (with who reviewed and approved it, or null, and the
+    site's address when set, so a roll-up links the board where it is published, not a folder path)."""
+    data = {**summary(figures), "site_url": site_url or None, "approval": signed}
     return {SUMMARY_PATH: json.dumps(data, ensure_ascii=False, indent=2) + "\n"}

@@ -27,7 +27,21 @@ def read_list(path: Path, sheet: str | None, hints: tuple[str, ...], record: sch
     sheets = read_sheets(path)
     if not _has_list(sheets) and tallyrows.tally_table(sheets) is not None:
         raise SheetError([f"{path.name} 是民主评议统计表，不是整改清单：导入统计表请去掉 --branch"])
-    return itemrows.import_items(itemrows.rectification_table(sheets, sheet, hints), record, keep)
+    table = itemrows.rectification_table(sheets, sheet, hints)
+    imported = itemrows.import_items(table, record, keep)
+    if not imported.items:  # a header alone (or footers only) is no list: never read as "delete every item"
+        raise SheetError([_no_items(path, table, mine=keep is not None)])
+    return imported
+
+
+def _no_items(path: Path, table: Table, *, mine: bool) -> str:
+    """Why a list without one item row is refused, and what to do instead."""
+    skipped = itemrows.skipped_count(table)
+    whose = "没有这个人的" if mine else "下面没有任何"
+    told = f"（{skipped} 行是备注、合计、签字或说明行，已忽略）" if skipped else ""
+    return (f"{path.name}: 工作表“{table.sheet.name}”有整改清单的表头，但{whose}整改事项{told}。"
+            "空表不会被当作“删除全部事项”，这次没有导入。要删去某几项，请在表格里只删去那几行再导入；"
+            "确实要清空整改清单，请直接编辑支部文件")
 
 
 def read_tally(path: Path, sheet: str | None = None) -> tuple[list[tallyrows.TallyRow], list[str]]:

@@ -84,6 +84,11 @@ def item_count(table: Table) -> int:
     return sum(kind == "item" for _, _, kind in _classified(table))
 
 
+def skipped_count(table: Table) -> int:
+    """How many body rows with text are no item (footers, notes, group headings): told when a list has no item."""
+    return sum(kind not in ("item", "empty") for _, _, kind in _classified(table))
+
+
 def import_items(table: Table, record: schema.Record = schema.ITEM,
                  keep: Callable[[Table, list[Any]], bool] | None = None) -> Imported:
     """Every item row of a rectification table; raises ``SheetError`` listing every bad cell.

@@ -73,7 +73,8 @@ def read_branch_list(path: Path) -> list[Planned]:
         problems: list[str] = []
         for index, row in table.body():
             name = text(table.get(row, "name"))
-            if not name or footer(name):
+            lead = next((t for v in row if (t := text(v))), "")  # 合计 in the 序号 column leads the row too
+            if not name or footer(name) or footer(lead):
                 continue
             ref = sheet.ref(index, table.column("kind") or 0)
             found.append((text(table.get(row, "id")), name, _kind(text(table.get(row, "kind")), ref, problems),

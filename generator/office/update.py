@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,10 +151,18 @@ def _named(content_dir: Path, given: str) -> str:
     named = [b.id for b in branches if b.name == given]
     if len(named) == 1:
         return named[0]
+    raise SheetError([f"--branch “{given}”不能用作网址：支部的文件名只能用小写英文字母、数字和连字符“-”；"
+                      f"它也不是哪个已有支部的名称{_which(given, branches)}"])
+
+
+def _which(given: str, branches: tuple[Branch, ...]) -> str:
+    """The branch a clerk probably meant (a name that differs by a word or two), else the ones there are."""
+    by_name = {b.name: b for b in branches}
+    close = difflib.get_close_matches(given, list(by_name), n=1, cutoff=0.6)
+    if close:
+        return f"。是不是“{close[0]}”（{by_name[close[0]].id}）？"
     known = "、".join(f"{b.id}（{b.name}）" for b in branches[:20]) + ("……" if len(branches) > 20 else "")
-    why = (f"--branch “{given}”不能用作网址：支部的文件名只能用小写英文字母、数字和连字符“-”；它也不是哪个已有支部的名称"
-           + (f"。已有的支部：{known}" if known else ""))
-    raise SheetError([why])
+    return f"。已有的支部：{known}" if known else ""
 
 
 def _merged(node: CommentedMap | None, item: SheetItem, record: schema.Record = schema.ITEM) -> CommentedMap:
@@ -240,8 +249,7 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
     branchfile.with_items(holder, nodes)
     text = branchfile.dump(data)
     new = _checked(path, text, as_of or dt.date.today())
-    if "audience" not in imported.table.columns and old:
-        plan.notes.append(_audience_note(record, sum(o is None for o in found.rows)))
+    plan.notes += _missing_column_notes(imported.table, record, sum(o is None for o in found.rows), bool(old))
     new_items = _items_of(new, person)
     plan.preview = [f"{whose}（{display_path(path)}）", *describe(old, new_items, found.rows)]
     unchanged = old_branch is not None and len(old) == len(new_items) and all(map(_same, old, new_items))
@@ -318,6 +326,19 @@ def _audience_note(record: schema.Record, added: int) -> str:
     column, default = record["audience"].header, record["audience"].default.label
     return (f"表格没有“{column}”列：原有事项保持原来的公开范围（按问题文字与原事项对应）"
             + (f"；新增的 {added} 项按“{default}”导入，需要时请在表格里加“{column}”列" if added else ""))
+
+
+def _missing_column_notes(table: Table, record: schema.Record, added: int, kept: bool) -> list[str]:
+    """What the clerk should know when the sheet lacks the 公开范围 or the status column (``added``: new items)."""
+    notes = [_audience_note(record, added)] if "audience" not in table.columns and kept else []
+    return notes + ([_status_note(record, added, kept)] if "status" not in table.columns and added else [])
+
+
+def _status_note(record: schema.Record, added: int, kept: bool) -> str:
+    """Said when the sheet has no status column: new items take the default, which the clerk should know."""
+    column, default = record["status"].header, record["status"].default.label
+    return (f"表格没有“{column}”列：新增的 {added} 项按“{default}”导入" + ("，原有事项保持原来的状态" if kept else "")
+            + f"；已开始整改或已完成的，请在表格里加“{column}”列（写 正在整改、已完成 等）再导入")
 
 
 # ---- records other than items (党员承诺 …) into one branch ------------------------------------------
@@ -418,7 +439,7 @@ def _resolve(rows: list, branches: tuple[Branch, ...]) -> tuple[dict[str, Branch
             continue
         branch = named[0] if named else by_id.get(row.name)
         if branch is None:
-            problems.append(f"{row.ref}: 没有名为“{row.name}”的支部（写支部全称或文件名，如 jiguan-1）")
+            problems.append(f"{row.ref}: 没有名为“{row.name}”的支部（写支部全称或文件名）{_which(row.name, branches)}")
         elif branch.id in seen:
             problems.append(f"{row.ref}: “{row.name}”和 {seen[branch.id]} 是同一个支部（{branch.id}.yml）：每个支部只能有一行")
         else:

@@ -68,7 +68,7 @@ def rollup(sources, out, title, audience, period, skip_missing, config_file, ver
     from generator.site.outputs import staged
     from generator.upward import rollup_site, tally
     from generator.upward.rollup import combine
-    from generator.upward.sources import relative_link
+    from generator.upward.sources import board_link
 
     config = shell.open_config(config_file, verbose)
     target = Path(out)
@@ -76,7 +76,7 @@ def rollup(sources, out, title, audience, period, skip_missing, config_file, ver
     read, missing = _read(sources, audience, period, skip_missing)
     chosen = period or _period([r.data for r in read])
     _check_rollup_output(config, target, [p for r in read for p in r.source.local_paths])
-    rows = [(r.data, r.source.given, relative_link(r.source, target), r.source.remote) for r in read]
+    rows = [(r.data, r.source.given, *board_link(r, target)) for r in read]
     result = combine(rows, title.strip() or "党务公开栏汇总", audience, chosen, tuple(missing))
     with staged(target) as work:
         rollup_site.build(result, config, work)

@@ -193,6 +193,24 @@ def read_all(given: Iterable[str]) -> Iterator[Read | SourceError]:
         yield from pool.map(attempt, given)
 
 
+def board_link(read: Read, out: Path) -> tuple[str, bool]:
+    """The link to a bureau's board and whether it is an address: the ``site_url`` its summary gives (where the
+    bureau publishes it, valid from any machine), else ``relative_link``."""
+    site = read.data.get("site_url")
+    if isinstance(site, str) and _is_address(site):
+        return site, True
+    return relative_link(read.source, out), read.source.remote
+
+
+def _is_address(text: str) -> bool:
+    """An http(s) address with a host and nothing a link must not hold (a summary is another bureau's file)."""
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:  # http://[x: not an address
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and text.isprintable() and " " not in text
+
+
 def relative_link(source: Source, out: Path) -> str:
     """The link from the roll-up's folder to the board: its address, or a relative path to its folder's index.html."""
     if source.remote:
