@@ -54,3 +54,18 @@ def test_a_form_that_cannot_be_written_registers_nothing(kit, tmp_path):
                     "--by", "王某某", "--pdf", str(tmp_path / "form.pdf"))
     assert run.code == 1 and "不是 .pdf 文件" in run.err
     assert not (content / log.FILE_NAME).exists()
+
+
+def test_the_form_spells_out_characters_that_reorder_or_hide_text(kit, tmp_path):
+    """``已整改完毕\\u202e不未`` prints as 已整改完毕未不 reversed: the signer sees the characters spelled out, as
+    ``board review`` shows them, so what is signed on paper is what the file holds."""
+    from generator import core
+    from generator.approval import approved, form
+
+    content = kit.tiny_board(tmp_path / "c", {"first": {"name": "第一党支部", "rectifications": [
+        kit.item(id="01", problem="已整改完毕\u202e不未\u200b尚\n第二行")]}})
+    checked = core.validate(core.make_options(content, as_of=kit.AS_OF))
+    entries = [approved.Entry("branches/first.yml", "第一\u202e党支部 01", "新增", (), ("问题：已整改完毕\u202e不未\u200b尚",))]
+    page = form.html(checked.content, checked.approval, entries)
+    assert "已整改完毕\\u202e不未\\u200b尚" in page and "第一\\u202e党支部" in page
+    assert "\u202e" not in page and "\u200b" not in page
