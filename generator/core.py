@@ -21,8 +21,9 @@ from generator.board.pages import LEDGER_PAGE_ROWS, render_archive, render_pages
 from generator.board.screen import ScreenSettings, screen_files
 from generator.board.sitedata import render_data
 from generator.content.dates import DateError, parse_date
-from generator.content.load import load_content, parse_choice
+from generator.content.load import load_content
 from generator.content.model import Audience, Content, Problem, Severity
+from generator.content.schema import parse_choice
 from generator.speed import Memo
 
 AS_OF_RANGE = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))  # page dates, sitemap and archive times must fit

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from generator.content import schema
+from generator.content.cells import cell_date, deadline, parse_words, split_measures
 from generator.content.model import Status
-from generator.office.cells import cell_date, deadline, parse_words, split_measures
 
 
 def parse_status(text):

@@ -105,3 +105,10 @@ def test_sample_board_grades_no_probationary_member():
     for branch in checked.content.branches:
         ev = branch.evaluation
         assert ev is None or ev.rated <= ev.members - ev.probationary, branch.id
+
+
+def test_two_branch_files_with_one_name_warn_at_the_second(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "局机关党支部"}, "b": {"name": "林场党支部"}, "c": {"name": "局机关党支部"}})
+    [(line, severity, message)] = problems_of(root)
+    assert (line, severity) == (1, Severity.WARNING)
+    assert message.startswith("支部名称“局机关党支部”与 ") and "a.yml 相同：复制支部文件做新支部后，请改 name" in message

@@ -21,6 +21,7 @@ DEFAULT_EXCELLENT_CEILING = 100 / 3  # percent of those graded: 优秀 is "gener
 def check(content: Content, as_of: dt.date, excellent_ceiling: float = DEFAULT_EXCELLENT_CEILING) -> list[Problem]:
     """Every cross-field error and warning of a loaded board, in file order."""
     problems = list(_check_notice(content, as_of))
+    problems.extend(_check_names(content))
     for branch in content.branches:
         problems.extend(check_branch(branch, as_of, excellent_ceiling))
     problems.extend(_check_periods(content, as_of, excellent_ceiling))
@@ -122,6 +123,19 @@ def check_branch(branch: Branch, as_of: dt.date, excellent_ceiling: float = DEFA
         problems.extend(_check_evaluation(branch.path, branch.evaluation, excellent_ceiling))
         problems.extend(_check_graded(branch))
     return problems
+
+
+def _check_names(content: Content) -> Iterator[Problem]:
+    """Two branch files with one name are most likely a file copied as a model and not renamed: every page
+    would list the branch twice and every total count it twice (a tally import refuses such names)."""
+    first: dict[str, Branch] = {}
+    for branch in content.branches:
+        if branch.name in first:
+            yield Problem(branch.path, branch.lines.get("name") or 1, (
+                f"支部名称“{branch.name}”与 {first[branch.name].path} 相同：复制支部文件做新支部后，请改 name；"
+                "同一个支部只能有一个文件"), Severity.WARNING)
+        else:
+            first[branch.name] = branch
 
 
 def _check_notice(content: Content, as_of: dt.date) -> Iterator[Problem]:

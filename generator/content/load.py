@@ -9,7 +9,6 @@ parsing itself is the plain functions below.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import difflib
 import functools
 import hashlib
@@ -18,18 +17,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
-from generator.content import schema
-from generator.content.dates import FORMS_HINT, DateError, parse_date, sheet_date
+from generator.content import fieldtypes, schema
 from generator.content.model import (
     Board,
     Branch,
     Content,
-    Deadline,
-    DeadlineKind,
     Evaluation,
-    Labeled,
     Meeting,
     Notice,
     Person,
@@ -43,9 +37,7 @@ from generator.names import display_path
 from generator.speed import Reading, Source
 
 BRANCH_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # always used with fullmatch (``$`` lets "x\n" through)
-MAX_DIGITS = 9  # counts and sort keys: nobody has a billion members, and Python refuses 4,300-digit ints
 PERIOD_ID = BRANCH_ID  # a period's short name is a URL folder too (archive/<id>/)
-E = TypeVar("E", bound=Labeled)
 
 
 @dataclass
@@ -98,167 +90,20 @@ class _Fields:
         return node
 
     def read(self, record: schema.Record) -> dict[str, object]:
-        """Every declared field of ``record``, by its type: model attribute → value (None if bad or absent)."""
-        return {field.name: _READERS[field.type](self, field) for field in record.fields}
+        """Every declared field of ``record``, by its type (``fieldtypes``): model attribute → value (None if bad or absent)."""
+        return {field.name: fieldtypes.read(self, field) for field in record.fields}
 
-    def text(self, field: schema.Field) -> str | None:
-        node = self.string(field, "一段文字，不能是列表或“键: 值”")
-        if node is None:
+    def nested(self, node: Node, record: schema.Record, number: int | None = None) -> object:
+        """A nested mapping (``number``: its place in a list), read by its record's parser (``_PARSERS``)."""
+        nested = _Fields.of(node, record, self.path, self.problems)
+        if nested is None:
             return None
-        key, label = field.key, field.label
-        if not node.value.strip():
-            if field.required:
-                self.error(node.line, f"{key}（{label}）不能为空")
-            return None
-        if field.pattern:
-            if not re.fullmatch(field.pattern, node.value.strip()):
-                self.error(node.line, f"{key}（{label}）“{node.value.strip()}”应写成“{field.form}”，例如 {field.example}")
-                return None
-            return node.value.strip()
-        return node.value.strip("\n")
-
-    def texts(self, field: schema.Field) -> tuple[str, ...]:
-        node = self.present(field)
-        if node is None:
-            return ()
-        items = node.value if isinstance(node.value, list) else [node]
-        result = []
-        for item in items:
-            if not isinstance(item.value, str) or not item.value.strip():
-                self.error(item.line, f"{field.key}（{field.label}）的每一项都应为非空文字")
-            else:
-                result.append(item.value.strip("\n"))
-        if field.required and not items:
-            self.error(node.line, f"{field.key}（{field.label}）至少要有一项")
-        return tuple(result)
-
-    def count(self, field: schema.Field) -> int | None:
-        node = self.present(field)
-        if node is None:
-            return None
-        key, label = field.key, field.label
-        text = node.value.strip() if isinstance(node.value, str) else None
-        if text is None or not re.fullmatch(r"-?\d+", text):
-            shown = text if text is not None else "列表"
-            self.error(node.line, f"{key}（{label}）应为不小于 0 的整数，现在是“{shown}”")
-            return None
-        if len(text.lstrip("-")) > MAX_DIGITS:
-            self.error(node.line, f"{key}（{label}）数字太大（{len(text)} 位），最多 {MAX_DIGITS} 位")
-            return None
-        if int(text) < 0:
-            self.error(node.line, f"{key}（{label}）不能是负数（{text}）")
-            return None
-        return int(text)
-
-    def integer(self, field: schema.Field) -> int | None:
-        node = self.present(field)
-        if node is None:
-            return None
-        if not isinstance(node.value, str) or not re.fullmatch(r"-?\d+", node.value.strip()):
-            self.error(node.line, f"{field.key}（{field.label}）应为整数")
-            return None
-        if len(node.value.strip().lstrip("-")) > MAX_DIGITS:
-            self.error(node.line, f"{field.key}（{field.label}）数字太大（{len(node.value.strip())} 位），最多 {MAX_DIGITS} 位")
-            return None
-        return int(node.value)
-
-    def date(self, field: schema.Field) -> dt.date | None:
-        node = self.string(field, f"日期，{FORMS_HINT}")
-        if node is None:
-            return None
-        try:
-            return parse_date(node.value)
-        except DateError as exc:
-            sheet = _as_sheet_reads(node.value, functools.partial(parse_date, month_end=True))
-            self.error(node.line, f"{field.key}（{field.label}）" + (sheet or f"：{exc}"))
-            return None
-
-    def deadline(self, field: schema.Field) -> Deadline | None:
-        node = self.string(field, "日期、长期坚持或立行立改")
-        if node is None:
-            return None
-        kind = parse_choice(node.value, DeadlineKind)
-        if kind in (DeadlineKind.ONGOING, DeadlineKind.IMMEDIATE):
-            return Deadline(kind)
-        try:
-            return Deadline(DeadlineKind.DATE, parse_date(node.value))
-        except DateError as exc:
-            sheet = _as_sheet_reads(node.value, sheet_date)
-            self.error(node.line, f"{field.key}（{field.label}）" + (sheet or f"：{exc}；不定期的事项写 长期坚持 或 立行立改"))
-            return None
-
-    def choice(self, field: schema.Field) -> Labeled | None:
-        """The value, the declared default when absent, None (noted) when not one of the choices."""
-        node = self.present(field)
-        if node is None:
-            return field.default
-        enum = field.choices
-        found = parse_choice(node.value, enum) if isinstance(node.value, str) else None
-        if found is None:
-            valid = "、".join(f"{m.label}（{m.key}）" for m in enum)
-            # A word a sheet may use (完成) means the same here, but a file keeps the one spelling: say which.
-            meant = dict(field.sheet_words).get(node.value.strip()) if isinstance(node.value, str) else None
-            hint = f"；表格里的“{node.value.strip()}”按“{meant.label}”导入，这里请写 {meant.label}" if meant else ""
-            self.error(node.line, f"{field.key}（{field.label}）不能是“{node.value}”，可选：{valid}{hint}")
-        return found
-
-    def record(self, field: schema.Field) -> object:
-        """A nested mapping, read by its record's parser (``_PARSERS``)."""
-        node = self.present(field)
-        if node is None:
-            return None
-        nested = _Fields.of(node, field.record, self.path, self.problems)
-        return None if nested is None else _parser(field.record)(nested)
-
-    def records(self, field: schema.Field) -> tuple:
-        """A list of nested mappings, each read by its record's parser; the ones that failed are left out."""
-        node = self.present(field)
-        if node is None:
-            return ()
-        if not isinstance(node.value, list):
-            self.error(node.line, f"{field.key}（{field.label}）应为列表，每项以“- ”开头")
-            return ()
-        parse = _parser(field.record)
-        found = []
-        for number, entry in enumerate(node.value, start=1):
-            nested = _Fields.of(entry, field.record, self.path, self.problems)
-            value = None if nested is None else parse(nested, number)
-            if value is not None:
-                found.append(value)
-        return tuple(found)
-
-
-_READERS: dict[str, Callable[[_Fields, schema.Field], object]] = {
-    "text": _Fields.text, "texts": _Fields.texts, "count": _Fields.count, "integer": _Fields.integer,
-    "date": _Fields.date, "deadline": _Fields.deadline, "enum": _Fields.choice, "record": _Fields.record,
-    "records": _Fields.records,
-}
-assert set(_READERS) == set(schema.TYPES)
+        return _parser(record)(nested) if number is None else _parser(record)(nested, number)
 
 
 def _complete(record: schema.Record, values: dict[str, object]) -> bool:
     """Whether every field the model cannot hold as None has a value (else a problem was noted)."""
     return all(values[f.name] not in (None, ()) for f in record.fields if f.required or f.type == "enum")
-
-
-def _as_sheet_reads(value: str, read: Callable[[str], dt.date]) -> str:
-    """What an import would read for a date a file refuses (2026年6月底前): a file keeps one spelling, so say
-    which (like 完成 for 已完成); "" when a sheet would refuse it too."""
-    try:
-        day = read(value).isoformat()
-    except DateError:
-        return ""
-    return f"不能是“{value.strip()}”：表格里的“{value.strip()}”按 {day} 导入，这里请写 {day}"
-
-
-def parse_choice(text: str, enum: type[E]) -> E | None:
-    """An enumeration value from its Chinese label or English key."""
-    return _choices(enum).get(text.strip())
-
-
-@functools.cache
-def _choices(enum: type[E]) -> dict[str, E]:
-    return {name: member for member in enum for name in (member.label, member.key)}
 
 
 def _unknown_key(key: str, allowed: Sequence[str], what: str) -> str:

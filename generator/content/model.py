@@ -11,12 +11,12 @@ checks that run after parsing can still point at ``path:line``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import enum
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from generator.content import schema
+from generator.content import fieldtypes, schema
+from generator.content.fieldtypes import Deadline
 from generator.content.schema import Audience, DeadlineKind, Kind, Labeled, Status
 from generator.names import printable
 
@@ -47,29 +47,7 @@ class Problem:
         return printable(f"{where}: {prefix}{self.message}")
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """A date, or one of the two open-ended forms 长期坚持 / 立行立改."""
-
-    kind: DeadlineKind
-    date: dt.date | None = None
-
-    @property
-    def label(self) -> str:
-        return self.date.isoformat() if self.date else self.kind.label
-
-
 Lines = Mapping[str, int]
-
-
-def _python_type(f: schema.Field) -> object:
-    """The model's type for a declared field (the annotation of its attribute)."""
-    base = {
-        "text": str, "texts": tuple[str, ...], "count": int, "integer": int, "date": dt.date, "deadline": Deadline,
-        "enum": f.choices, "record": model_of(f.record) if f.record else None,
-        "records": tuple[model_of(f.record) if f.record else None, ...],
-    }[f.type]
-    return base | None if f.nullable else base
 
 
 def _default(f: schema.Field) -> object:
@@ -86,7 +64,7 @@ def declared(record: schema.Record) -> type:
     The model classes below extend it with what is not content (where a value
     was written, the file it came from) and with their properties.
     """
-    fields = [(f.name, _python_type(f), dataclasses.field(default=_default(f))) for f in record.fields]
+    fields = [(f.name, fieldtypes.python_type(f, model_of), dataclasses.field(default=_default(f))) for f in record.fields]
     cls = dataclasses.make_dataclass(f"{record.name}Fields", fields, frozen=True, kw_only=True)
     cls.__module__ = __name__
     return cls

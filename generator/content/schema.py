@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 # ---- enumerations: English key (YAML, JSON, CSS) and Chinese label (what people read) --------------
 
@@ -44,6 +46,19 @@ Kind = Labeled("Kind", {"BRANCH": ("branch", "党支部"), "TEMPORARY": ("tempor
 Audience = Labeled("Audience", {"PUBLIC": ("public", "公开"), "PARTY": ("party", "党内")}, module=__name__)
 DeadlineKind = Labeled("DeadlineKind", {"DATE": ("date", "日期"), "ONGOING": ("ongoing", "长期坚持"),
                                         "IMMEDIATE": ("immediate", "立行立改")}, module=__name__)
+
+
+E = TypeVar("E", bound=Labeled)
+
+
+def parse_choice(text: str, enum: type[E]) -> E | None:
+    """An enumeration value from its Chinese label or English key."""
+    return _choices(enum).get(text.strip())
+
+
+@functools.cache
+def _choices(enum: type[E]) -> dict[str, E]:
+    return {name: member for member in enum for name in (member.label, member.key)}
 
 
 class Status(Labeled):

@@ -54,42 +54,13 @@ def _header(ws: Worksheet, row: int, names: list[str], widths: list[int]) -> Non
     ws.freeze_panes = ws.cell(row + 1, 1)
 
 
-# What a clerk may type besides the drop-down or an Excel date: the importer reads all of it, so the template only
-# reminds (errorStyle "information": Excel shows the note and keeps the value), never refuses.
-DATE_FORMS = "2024-06-30、2024/6/30、2024.6.30、2024年6月30日"
-STATUS_SENTENCE = "也可以写一句话，开头是其中之一，例如“已完成。已建立台账”（后面的话记入整改进展）"
-
-
-def _reminder(kind: str, formula1: str, note: str, **more: str) -> DataValidation:
-    return DataValidation(type=kind, formula1=formula1, allow_blank=True, showErrorMessage=True,
-                          errorStyle="information", errorTitle="请核对", error=note, **more)
-
-
-def _validation(field: schema.Field, cell: str) -> DataValidation | None:
-    """The drop-down or date check for a column whose first cell is ``cell``, by the field's type: a reminder
-    where the importer reads more than the check knows, a refusal only for counts (whole numbers, as imported)."""
-    if field.type == "enum":
-        labels = [m.label for m in field.choices]
-        note = "请从下拉列表中选择：" + "、".join(labels) + ("；" + STATUS_SENTENCE if field.key == "status" else "")
-        return _reminder("list", '"' + ",".join(labels) + '"', note)
-    if field.type == "date":
-        return _reminder("date", "36526", f"请填写日期，例如 {DATE_FORMS}", operator="greaterThan")
-    if field.type == "deadline":
-        words = [k.label for k in schema.DeadlineKind if k is not schema.DeadlineKind.DATE]
-        formula = "OR(" + ",".join([f"ISNUMBER({cell})", *(f'{cell}="{w}"' for w in words)]) + ")"
-        return _reminder("custom", formula, f"请填写日期（{DATE_FORMS}、2024年6月底），或 " + "、".join(words))
-    if field.type == "count":
-        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                              showErrorMessage=True, error="请填写不小于 0 的整数")
-    return None
-
-
 def _validations(ws: Worksheet, columns: tuple[schema.Field, ...], first: int, last: int) -> None:
     """Drop-downs and date checks on rows ``first``..``last``, so what is typed imports cleanly."""
     for column, field in enumerate(columns, start=1):
         letter = get_column_letter(column)
-        validation = _validation(field, f"{letter}{first}")
-        if validation is not None:
+        spec = fieldtypes.check(field, f"{letter}{first}")
+        if spec is not None:
+            validation = DataValidation(**spec)
             validation.add(f"{letter}{first}:{letter}{last}")
             ws.add_data_validation(validation)
 

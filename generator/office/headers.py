@@ -15,7 +15,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from generator.content import schema
-from generator.office.cells import text
+from generator.content.cells import text
 from generator.office.sheets import Sheet
 
 HEADER_SCAN_ROWS = 30

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.content import schema
-from generator.office import cells, itemrows, tallyrows
+from generator.content import cells, schema
+from generator.office import itemrows, tallyrows
 from generator.office.headers import Table, find_table, unread_columns
 from generator.office.sheets import Sheet, SheetError, read_sheets
 

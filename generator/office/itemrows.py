@@ -14,11 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.content import schema
-from generator.content.dates import DateError
-from generator.content.load import MAX_DIGITS
+from generator.content import cells, fieldtypes, schema
 from generator.content.model import Labeled
-from generator.office import cells
 from generator.office.headers import (
     TEMPLATE_NOTE,
     Column,
@@ -224,7 +221,7 @@ def _item(row: _Row, group: str | None, record: schema.Record = schema.ITEM) -> 
         if f.key in given and f.type == "enum" and not row.raws(f.key):
             given.discard(f.key)  # a blank 公开范围 or 完成情况 says nothing: an item keeps its own, a new one the default
         elif f.key in given:
-            values[f.key] = _READERS[f.type](row, f, notes)
+            values[f.key] = fieldtypes.read_cell(row, f, notes)
     if group and not values.get("category"):
         values["category"] = group
         given.add("category")
@@ -248,96 +245,6 @@ def _yaml_value(f: schema.Field, value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-
-
-def _joined(row: _Row, f: schema.Field) -> str | None:
-    """A text field over several columns: 责任领导：张某某；责任科室：办公室 (one value alone, as written)."""
-    found = [(row.table.names[c], t) for c, v in row.raws(f.key) if (t := cells.text(v))]
-    if len({t for _, t in found}) <= 1:
-        return found[0][1] if found else None
-    return "；".join(f"{name}：{t}" for name, t in found)
-
-
-def _cell_text(row: _Row, f: schema.Field, notes: list[str]) -> str | None:
-    value = _joined(row, f) if f.several else cells.text(row.raw(f.key))
-    if value is None and f.required:
-        row.error(f.key, f"{f.header}不能为空")
-    return value
-
-
-def _cell_texts(row: _Row, f: schema.Field, notes: list[str]) -> list[str] | None:
-    value = cells.text(row.raw(f.key))
-    parts = cells.split_measures(value) if value else []
-    if f.required and not parts:
-        row.error(f.key, f"{f.header}不能为空")
-    return parts or None
-
-
-def _cell_count(row: _Row, f: schema.Field, notes: list[str]) -> int | None:
-    value = cells.text(row.raw(f.key))
-    if value is None:
-        return None
-    if not re.fullmatch(r"-?\d+" if f.type == "integer" else r"\d+", value):
-        row.error(f.key, f"{f.header}应为{'整数' if f.type == 'integer' else '不小于 0 的整数'}，现在是“{value[:20]}”")
-        return None
-    if len(value.lstrip("-")) > MAX_DIGITS:
-        row.error(f.key, f"{f.header}数字太大（{len(value)} 位），最多 {MAX_DIGITS} 位")
-        return None
-    return int(value)
-
-
-def _cell_date(row: _Row, f: schema.Field, notes: list[str]) -> dt.date | None:
-    value = row.raw(f.key)
-    if value is None:
-        return None
-    try:
-        return cells.cell_date(value)
-    except DateError as exc:
-        row.error(f.key, f"{f.header}：{exc}")
-        return None
-
-
-def _cell_deadline(row: _Row, f: schema.Field, notes: list[str]) -> str | dt.date | None:
-    value = row.raw(f.key)
-    if value is None:
-        row.error(f.key, f"{f.header}不能为空")
-        return None
-    try:
-        return cells.deadline(value, f)
-    except DateError as exc:
-        row.error(f.key, f"{f.header}：{exc}；也可以写 长期坚持 或 立行立改")
-        return None
-
-
-def _cell_choice(row: _Row, f: schema.Field, notes: list[str]) -> Labeled:
-    """An enumeration; over several columns (完成情况, 销号情况) the furthest value read (已销号 over 已完成)."""
-    read: list[Labeled] = []
-    for column, raw in row.raws(f.key):
-        value = cells.text(raw) or ""
-        found = cells.parse_words(value, f)
-        if found is None:
-            valid = "、".join(m.label for m in f.choices)
-            how = f"应为 {valid} 之一" if f.strict else f"应以 {valid} 之一（或“已完成整改”“已办结”“正在整改”等）开头"
-            row.error(f.key, f"{row.table.names[column] or f.header}“{value[:20]}”无法识别，{how}", column)
-            continue
-        read.append(found[0])
-        if found[1]:
-            notes.append(found[1])
-        if found[1] == value.strip():  # a telling word (基本完成): the whole cell is kept, and the preview says so
-            row.told.append(f"第 {row.number + 1} 行“{value.strip()[:20]}”记为 {found[0].label}")
-    order = list(f.choices)
-    return max(read, key=order.index) if read else f.default
-
-
-def _cell_unsupported(row: _Row, f: schema.Field, notes: list[str]) -> None:
-    raise TypeError(f"{f.key}: a {f.type} field has no spreadsheet column")
-
-
-_READERS = {
-    "text": _cell_text, "texts": _cell_texts, "count": _cell_count, "integer": _cell_count, "date": _cell_date,
-    "deadline": _cell_deadline, "enum": _cell_choice, "record": _cell_unsupported, "records": _cell_unsupported,
-}
-assert set(_READERS) == set(schema.TYPES)
 
 
 def _number_items(items: list[SheetItem], table: Table, problems: list[str]) -> None:
@@ -395,8 +302,6 @@ def audience_columns(table: Table, items: set[int]) -> list[str]:
     return problems
 
 
-
-
 def read_record(table: Table, number: int, values: list[Any], record: schema.Record,
                 problems: list[str]) -> tuple[dict[str, Any], set[str]] | None:
     """One row of any record's sheet (党员承诺 …): each declared field the table has a column for, read by its
@@ -408,7 +313,7 @@ def read_record(table: Table, number: int, values: list[Any], record: schema.Rec
         if f.key in given and f.implicit and not row.raws(f.key):
             given.discard(f.key)
         elif f.key in given:
-            values_read[f.key] = _READERS[f.type](row, f, [])
+            values_read[f.key] = fieldtypes.read_cell(row, f, [])
     if len(problems) > before:
         return None
     return {k: _yaml_value(record[k], v) for k, v in values_read.items()}, given

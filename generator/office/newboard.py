@@ -21,13 +21,14 @@ from ruamel.yaml.comments import CommentedMap
 
 from generator.board.checks import check
 from generator.content import schema
+from generator.content.cells import text
 from generator.content.load import BRANCH_ID as ID_PATTERN
-from generator.content.load import load_content, parse_choice
+from generator.content.load import load_content
 from generator.content.model import Kind, Severity
+from generator.content.schema import parse_choice
 from generator.files import write_atomic
 from generator.names import display_path
 from generator.office import branchfile
-from generator.office.cells import text
 from generator.office.headers import Column, columns_of, find_table, footer
 from generator.office.sheets import SheetError, read_sheets
 

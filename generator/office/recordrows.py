@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.content import schema
-from generator.office import cells
+from generator.content import cells, schema
 from generator.office.headers import Column, Table, columns_of, find_table, footer
 from generator.office.itemrows import audience_columns, read_record
 from generator.office.sheets import Sheet, SheetError

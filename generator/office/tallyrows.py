@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from generator.content import schema
-from generator.content.load import MAX_DIGITS
-from generator.office import cells
+from generator.content import cells, schema
+from generator.content.fieldtypes import MAX_DIGITS
 from generator.office.headers import Column, Table, columns_of, find_table, footer, normal
 from generator.office.sheets import Sheet, SheetError
 

@@ -21,12 +21,12 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.board.checks import check_branch
-from generator.content import schema
+from generator.content import cells, schema
 from generator.content.load import BRANCH_ID, load_branch_text, load_content
 from generator.content.model import Branch, Item, Severity
 from generator.content.source import refused
 from generator.names import display_path
-from generator.office import branchfile, cells, itemrows, recordrows, transaction
+from generator.office import branchfile, itemrows, recordrows, transaction
 from generator.office.headers import Table, find_table
 from generator.office.importer import read_list, read_tally
 from generator.office.itemrows import Imported, SheetItem
@@ -249,10 +249,7 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
     branchfile.with_items(holder, nodes)
     text = branchfile.dump(data)
     new = _checked(path, text, as_of or dt.date.today())
-    if "audience" not in imported.table.columns and old:
-        plan.notes.append(_audience_note(record, sum(o is None for o in found.rows)))
-    if "status" not in imported.table.columns and any(o is None for o in found.rows):
-        plan.notes.append(_status_note(record, sum(o is None for o in found.rows), bool(old)))
+    plan.notes += _missing_column_notes(imported.table, record, sum(o is None for o in found.rows), bool(old))
     new_items = _items_of(new, person)
     plan.preview = [f"{whose}（{display_path(path)}）", *describe(old, new_items, found.rows)]
     unchanged = old_branch is not None and len(old) == len(new_items) and all(map(_same, old, new_items))
@@ -329,6 +326,12 @@ def _audience_note(record: schema.Record, added: int) -> str:
     column, default = record["audience"].header, record["audience"].default.label
     return (f"表格没有“{column}”列：原有事项保持原来的公开范围（按问题文字与原事项对应）"
             + (f"；新增的 {added} 项按“{default}”导入，需要时请在表格里加“{column}”列" if added else ""))
+
+
+def _missing_column_notes(table: Table, record: schema.Record, added: int, kept: bool) -> list[str]:
+    """What the clerk should know when the sheet lacks the 公开范围 or the status column (``added``: new items)."""
+    notes = [_audience_note(record, added)] if "audience" not in table.columns and kept else []
+    return notes + ([_status_note(record, added, kept)] if "status" not in table.columns and added else [])
 
 
 def _status_note(record: schema.Record, added: int, kept: bool) -> str:

@@ -1,7 +1,8 @@
 """One cell's value as offices write it: text, numbered measures, dates and deadlines, status words.
 
-Shared by both grammars (``itemrows``, ``tallyrows``); every reader either returns
-a value or raises with words a clerk understands, never a silent default.
+Used by the field types' cell readers (``fieldtypes``) and both sheet grammars (``office.itemrows``,
+``office.tallyrows``); every reader either returns a value or raises with words a clerk understands, never a
+silent default.
 """
 
 from __future__ import annotations
@@ -11,12 +12,9 @@ import functools
 import re
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
-
 from generator.content import schema
 from generator.content.dates import parse_date, sheet_date
-from generator.content.load import parse_choice
-from generator.content.model import DeadlineKind, Labeled
+from generator.content.schema import DeadlineKind, Labeled, parse_choice
 
 _SEPARATORS = "，,。；;：:、 \n"
 _TRAILING = re.compile(r"[\s；;。，,、]+$")
@@ -110,6 +108,9 @@ def cell_date(value: Any, *, month_end: bool = True) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and 20_000 < value < 80_000:
+        # imported here: a build loads this module (``fieldtypes``) but never needs openpyxl
+        from openpyxl.utils.datetime import from_excel
+
         return from_excel(value).date()
     return parse_date(str(value), month_end=month_end)
 
