@@ -98,3 +98,18 @@ def test_a_person_made_party_is_not_named_in_the_public_change_log(tmp_path):
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".xml"):
             assert "钱某某" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_public_number_shifted_by_a_new_item_above_is_paired_by_its_text():
+    def snap(*rows):
+        return {"audience": "public", "totals": {}, "items": {
+            f"a/{n}": {"branch": "甲", "id": n, "problem": text, "status": status} for n, text, status in rows}}
+
+    before = snap(("01", "问题X", "整改中"), ("02", "问题Y", "整改中"))
+    after = snap(("01", "新问题W", "未开始"), ("02", "问题X", "已完成"), ("03", "问题Y", "整改中"))
+    found = changes.entry(before, after, "2026-06-01", "b")
+    assert [(c["key"], c["problem"]) for c in found["added"]] == [("a/01", "新问题W")] and found["removed"] == []
+    assert [(c["key"], c["problem"], c["from"], c["to"]) for c in found["status"]] == [("a/02", "问题X", "整改中", "已完成")]
+    reworded = snap(("01", "问题X（改写）", "已完成"), ("02", "问题Y", "整改中"))  # same 序号, new words: the same item
+    found = changes.entry(before, reworded, "2026-06-01", "b")
+    assert found["added"] == found["removed"] == [] and [c["key"] for c in found["status"]] == ["a/01"]

@@ -274,3 +274,18 @@ def test_an_archived_periods_date_counts_the_personal_items_each_audience_sees(t
     content = loaded(root)[0]
     assert archive_date(content, Audience.PUBLIC) == dt.date(2026, 9, 1)
     assert archive_date(content, Audience.PARTY) == dt.date(2026, 11, 1)
+
+
+def test_a_slash_in_an_item_id_or_a_name_is_an_error_at_its_line(tmp_path):
+    """``罗某某/01`` names a person's item 01 (``carried_from``, the change log): a branch item with that 序号, or a
+    person called ``a/b``, would be two things under one name."""
+    root = board_with(tmp_path / "content", [{"name": "罗某某", "rectifications": [personal("个人问题", id="01")]},
+                                              {"name": "甲/乙"}])
+    path = root / "branches" / "a.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rectifications"] = [{"id": "罗某某/01", "problem": "支部问题", "measures": ["改"], "owner": "张",
+                               "deadline": "2027-12-31", "status": "整改中"}]
+    write(path, data)
+    errors = [str(p) for p in loaded(root)[1] if p.severity is Severity.ERROR]
+    assert any(f"a.yml:{line_of(path, 'id: 罗某某/01')}:" in e and "“/”" in e for e in errors), errors
+    assert any(f"a.yml:{line_of(path, 'name: 甲/乙')}:" in e and "“/”" in e for e in errors), errors

@@ -54,9 +54,10 @@ def _entries(bf: BranchFigures) -> Iterator[tuple[str, dict[str, str]]]:
                for pf in bf.people for item in pf.items}
     numbers.update(bf.numbers)
     for name, record, obj in _records(schema.BRANCH, bf.branch, ""):
-        key = f"{bf.branch.id}/{name if 'id' in record else '~' + name}"
+        shown = numbers.get(name, name)  # keyed as the audience reads it: a public file id (a/04) betrays a/02, a/03
+        key = f"{bf.branch.id}/{shown if 'id' in record else '~' + name}"
         kind = {} if record is schema.ITEM else {"kind": KINDS.get(record.name, record.name.lower())}
-        yield key, {"branch": bf.branch.name, "id": numbers.get(name, name), **_state(record, obj), **kind}
+        yield key, {"branch": bf.branch.name, "id": shown, **_state(record, obj), **kind}
 
 
 def _records(record: schema.Record, obj: object, prefix: str) -> Iterator[tuple[str, schema.Record, object]]:
@@ -102,10 +103,11 @@ def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, 
     if not previous or previous.get("audience") != current["audience"]:
         return None
     old, new = previous.get("items", {}), current["items"]
-    added = [{**new[k], "key": k} for k in new if k not in old]
-    removed = [{"branch": old[k]["branch"], "id": _gone_name(k, old[k])} for k in old if k not in new]
-    status = [{**new[k], "key": k, "from": old[k]["status"], "to": new[k]["status"]}
-              for k in new if k in old and old[k]["status"] != new[k]["status"]]
+    pairs = _paired(old, new)
+    added = [{**new[k], "key": k} for k in new if k not in pairs]
+    removed = [{"branch": old[k]["branch"], "id": _gone_name(k, old[k])} for k in old if k not in pairs.values()]
+    status = [{**new[k], "key": k, "from": old[o]["status"], "to": new[k]["status"]}
+              for k, o in pairs.items() if old[o]["status"] != new[k]["status"]]
     figures = [{"name": FIGURE_LABELS[k], "from": previous.get("totals", {}).get(k), "to": v}
                for k, v in current["totals"].items() if previous.get("totals", {}).get(k) != v]
     if not (added or removed or status or figures):
@@ -113,6 +115,21 @@ def entry(previous: dict[str, Any] | None, current: dict[str, Any], as_of: str, 
     return {"as_of": as_of, "build": build, "audience": current["audience"], "added": added[:MAX_LISTED],
             "removed": removed[:MAX_LISTED], "status": status[:MAX_LISTED], "figures": figures,
             "counts": {"added": len(added), "removed": len(removed), "status": len(status)}}
+
+
+def _paired(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Each new record's counterpart in the previous snapshot (new key → old key): the same key and text; else
+    the same text in the same branch (public 序号 shift when an item is added or removed above); else the same key
+    (reworded in place)."""
+    pairs = {k: k for k in new if k in old and old[k]["problem"] == new[k]["problem"]}
+    free = {(v["branch"], v["problem"], k.split("/", 1)[0]): k for k, v in old.items() if k not in pairs}
+    for k in [k for k in new if k not in pairs]:
+        found = free.pop((new[k]["branch"], new[k]["problem"], k.split("/", 1)[0]), None)
+        if found is not None:
+            pairs[k] = found
+    taken = set(pairs.values())
+    pairs.update({k: k for k in new if k not in pairs and k in old and k not in taken})
+    return pairs
 
 
 def _gone_name(key: str, shown: dict[str, str]) -> str:

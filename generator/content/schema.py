@@ -294,7 +294,9 @@ AUDIENCE = Field("audience", "公开范围", "enum", choices=Audience, default=A
                      ("社会公开", Audience.PUBLIC), ("公开发布", Audience.PUBLIC)))
 
 ITEM = Record("Item", "整改事项", (
-    Field("id", "序号", "text", headers=("序号", "编号", "问题序号"), width=6, quoted=True),
+    # No "/": ``罗某某/01`` names a person's item (carried_from, the change log), so a 序号 with one would be ambiguous.
+    Field("id", "序号", "text", headers=("序号", "编号", "问题序号"), width=6, quoted=True, pattern=r"[^/]+",
+          form="不含斜杠“/”的序号", example="03"),
     # Group rows such as （一）在“政治建设”方面 fill 问题类别 of the items below them (``itemrows``).
     Field("category", "问题类别", "text", headers=("问题类别", "类别", "问题类型", "问题分类"), width=12, grouped=True,
           searched=True),
@@ -349,7 +351,8 @@ PERSONAL_ITEM = dataclasses.replace(ITEM.variant(
 ), sheet="个人整改清单")
 
 PERSON = Record("Person", "班子成员和党员", (
-    Field("name", "姓名", "text", required=True, headers=("姓名", "党员姓名", "承诺人"), width=10, searched=True),
+    Field("name", "姓名", "text", required=True, headers=("姓名", "党员姓名", "承诺人"), width=10, searched=True,
+          pattern=r"[^/]+", form="一个人的姓名，不含斜杠“/”", example="罗某某"),
     Field("role", "职务", "text", headers=("职务", "党内职务", "职务或岗位"), width=16, searched=True),
     # A new year's pledges are made anew (亮身份、作承诺 at each meeting): new-period keeps the person, not the pledge.
     Field("pledge", "承诺", "text", headers=("承诺内容", "承诺事项", "承诺"), width=40, searched=True, carried=False),
