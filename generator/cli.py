@@ -394,7 +394,7 @@ def render(config_file, content, audience, as_of, verbose, out) -> None:
 @main.command(name="import")
 @common(audience=WHOLE_CONTENT)
 @click.argument("sheet", required=False)
-@click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名，如 jiguan-1）；不写则导入民主评议统计表")
+@click.option("--branch", "branch_id", help="导入整改清单到这个支部（文件名如 jiguan-1，或支部全称）；不写则导入民主评议统计表")
 @click.option("--sheet", "sheet_name", help="只导入工作簿里的这张表（工作表名称，如 党员承诺）")
 @click.option("--person", help="导入为这个人的个人整改清单（支部文件 people 里的姓名）；导入党员承诺表不用写")
 @click.option("--name", help="新支部的名称（支部文件还不存在时）")

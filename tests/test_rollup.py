@@ -395,3 +395,41 @@ def test_a_summary_whose_data_date_is_no_date_is_refused(as_of):
     source = locate(str(REPO / "pyproject.toml"))
     with pytest.raises(SourceError, match="as_of"):
         parse(source, json.dumps({**_healthy(), "as_of": as_of}).encode())
+
+
+def test_a_source_that_trickles_its_answer_is_given_up_on_in_time(tmp_path, monkeypatch):
+    """A server sending a byte now and then never trips the socket timeout: the download as a whole has a limit."""
+    import http.server
+    import threading
+    import time
+
+    from generator.upward import sources
+
+    monkeypatch.setattr(sources, "DOWNLOAD_SECONDS", 1.5)
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server hook's name
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            for _ in range(40):
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.25)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(SourceError, match="秒"):
+            sources.read_one(f"http://127.0.0.1:{server.server_address[1]}/data/summary.json")
+        assert time.monotonic() - started < 5
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.board.figures import SUMMARY_COUNTS
 from generator.content.schema import COUNTS, ITEM_COUNTS
@@ -26,7 +28,8 @@ from generator.content.source import os_reason
 
 SUMMARY = ("data", "summary.json")
 MAX_BYTES = 50_000_000  # a 1,000-branch board's summary is well under 1 MB
-TIMEOUT_SECONDS = 15
+TIMEOUT_SECONDS = 15  # each wait for the server
+DOWNLOAD_SECONDS = 60  # the whole download: a server trickling a byte at a time never trips TIMEOUT_SECONDS
 DOWNLOADS = 8  # summaries fetched over http at once
 MAX_COUNT = 100_000_000  # no organization has more members or items; a larger count is not a real summary
 
@@ -92,6 +95,17 @@ class _SameHost(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def _read_within(answer: Any, source: Source) -> bytes:
+    """The answer's body, up to ``MAX_BYTES`` + 1, read piece by piece within ``DOWNLOAD_SECONDS``."""
+    deadline = time.monotonic() + DOWNLOAD_SECONDS
+    body = bytearray()
+    while len(body) <= MAX_BYTES and (piece := answer.read1(1 << 16)):
+        body += piece
+        if time.monotonic() > deadline:
+            raise SourceError(source.given, f"{DOWNLOAD_SECONDS:g} 秒内没有下载完（服务器回答得太慢）：请检查地址和网络")
+    return bytes(body)
+
+
 def _fetch(source: Source) -> bytes:
     if not source.remote:
         try:
@@ -102,7 +116,7 @@ def _fetch(source: Source) -> bytes:
     try:
         opener = urllib.request.build_opener(_SameHost)
         with opener.open(source.summary, timeout=TIMEOUT_SECONDS) as answer:
-            return answer.read(MAX_BYTES + 1)
+            return _read_within(answer, source)
     except urllib.error.HTTPError as exc:
         raise SourceError(source.given, f"服务器回答 {exc.code}（{source.summary} 不存在或无权访问）") from None
     except (urllib.error.URLError, OSError) as exc:
