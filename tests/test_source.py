@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import re
 import time
 from pathlib import Path
 
@@ -133,3 +135,13 @@ def test_a_key_typed_without_its_colon_is_named_on_its_own_line(tmp_path):
     assert problems == [] and root.value["progress"].value == "owner 张某某 负责\n"  # text is text
     _, problems = read(tmp_path, "progress: |\n  owner 张某某 负责\n  二\n  三\n  四\nstatus: 已完成: 好\n")
     assert [p.line for p in problems] == [6] and "冒号加空格" in problems[0].message  # not the text far above
+
+
+def test_operating_system_errors_are_said_in_chinese():
+    import errno
+
+    from generator.content.source import os_reason
+
+    for code in (errno.ENOSPC, errno.EACCES, errno.ENOENT, errno.EPIPE):
+        said = os_reason(OSError(code, os.strerror(code)))
+        assert said != os.strerror(code) and not re.search(r"[A-Za-z]{3,}", said.replace("head", "")), said

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from generator.content import audience as audiences
 from generator.content import schema
@@ -292,10 +294,6 @@ def ledger(figures: Figures) -> list[tuple[BranchFigures, Item]]:
     return sorted(rows, key=key)
 
 
-def _evaluation_json(evaluation: EvaluationFigures) -> dict:
-    return {**evaluation.counts, "participation_rate": evaluation.participation_rate, "shares": evaluation.shares}
-
-
 def overdue_public(figures: Figures) -> list[dict]:
     """The overdue 公开 items, most overdue first: what a roll-up of many boards lists (``board rollup``).
 
@@ -313,38 +311,73 @@ def overdue_public(figures: Figures) -> list[dict]:
             for bf, item in rows]
 
 
+# ---- summary.json: the figures as data, declared once (DESIGN.md) ---------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """One key of ``summary.json``: how its value is had from the figures it describes (a board's, a branch's …).
+
+    ``count``: a whole number a reader of the file (``upward.sources``) may check as one.
+    """
+
+    key: str
+    of: Callable[[Any], object]
+    count: bool = False
+
+
+def _data(figures: tuple[Figure, ...], source: Any) -> dict:
+    """``source`` as the declared ``figures`` say, in their order."""
+    return {figure.key: figure.of(source) for figure in figures}
+
+
+def _evaluation_count(key: str) -> Figure:
+    return Figure(key, lambda ev: ev.counts[key], count=True)
+
+
+# An evaluation (a branch's, or the board's totals): the eight counts, then the rates.
+EVALUATION_COUNTS = tuple(_evaluation_count(key) for key in COUNTS)
+EVALUATION_RATES = (Figure("participation_rate", lambda ev: ev.participation_rate), Figure("shares", lambda ev: ev.shares))
+
+
+def _of_evaluation(figure: Figure) -> Figure:
+    """An evaluation figure read from the board's figures (its totals)."""
+    return Figure(figure.key, lambda f: figure.of(f.evaluation), figure.count)
+
+
+SUMMARY_TOTALS = (
+    Figure("branches", lambda f: f.branch_count, count=True),
+    Figure("temporary_branches", lambda f: f.temporary_count, count=True),
+    *(_of_evaluation(figure) for figure in EVALUATION_COUNTS),
+    Figure("opinions", lambda f: f.evaluation.opinions, count=True),
+    *(_of_evaluation(figure) for figure in EVALUATION_RATES),
+    Figure("rectifications", lambda f: f.counts.as_dict()),
+    Figure("people", lambda f: f.people.as_dict()),
+)
+SUMMARY_COUNTS = tuple(figure.key for figure in SUMMARY_TOTALS if figure.count)  # what a roll-up checks are whole numbers
+
+SUMMARY_BRANCH = (
+    Figure("id", lambda bf: bf.branch.id),
+    Figure("name", lambda bf: bf.branch.name),
+    Figure("kind", lambda bf: bf.branch.kind.key),
+    Figure("evaluation", lambda bf: _data((*EVALUATION_COUNTS, *EVALUATION_RATES), bf.evaluation) if bf.evaluation else None),
+    Figure("rectifications", lambda bf: bf.counts.as_dict()),
+    Figure("people", lambda bf: bf.people_counts.as_dict()),
+    Figure("carried", lambda bf: asdict(bf.carried)),
+)
+
+SUMMARY = (
+    Figure("organization", lambda f: f.board.organization),
+    Figure("period", lambda f: f.board.period),
+    Figure("as_of", lambda f: f.as_of.isoformat()),
+    Figure("audience", lambda f: f.audience.key),
+    Figure("totals", lambda f: _data(SUMMARY_TOTALS, f)),
+    Figure("previous", lambda f: f.previous.period_id if f.previous else None),
+    Figure("carried", lambda f: asdict(f.carried)),
+    Figure("branches", lambda f: [_data(SUMMARY_BRANCH, bf) for bf in f.branches]),
+    Figure("overdue_items", overdue_public),
+)
+
+
 def summary(figures: Figures) -> dict:
-    """The figures as data: the keys of ``/data/summary.json`` (DESIGN.md)."""
-    totals = {
-        "branches": figures.branch_count,
-        "temporary_branches": figures.temporary_count,
-        **figures.evaluation.counts,
-        "opinions": figures.evaluation.opinions,
-        "participation_rate": figures.evaluation.participation_rate,
-        "shares": figures.evaluation.shares,
-        "rectifications": figures.counts.as_dict(),
-        "people": figures.people.as_dict(),
-    }
-    branches = [
-        {
-            "id": bf.branch.id,
-            "name": bf.branch.name,
-            "kind": bf.branch.kind.key,
-            "evaluation": _evaluation_json(bf.evaluation) if bf.evaluation else None,
-            "rectifications": bf.counts.as_dict(),
-            "people": bf.people_counts.as_dict(),
-            "carried": asdict(bf.carried),
-        }
-        for bf in figures.branches
-    ]
-    return {
-        "organization": figures.board.organization,
-        "period": figures.board.period,
-        "as_of": figures.as_of.isoformat(),
-        "audience": figures.audience.key,
-        "totals": totals,
-        "previous": figures.previous.period_id if figures.previous else None,
-        "carried": asdict(figures.carried),
-        "branches": branches,
-        "overdue_items": overdue_public(figures),
-    }
+    """The figures as data: the keys of ``/data/summary.json`` (DESIGN.md), as ``SUMMARY`` declares them."""
+    return _data(SUMMARY, figures)

@@ -173,6 +173,7 @@ _OS_REASONS = {
     errno.EBUSY: "正被别的程序占用",
     errno.EMFILE: "打开的文件太多",
     errno.EXDEV: "不能跨磁盘改名",
+    errno.EPIPE: "接收输出的程序已经关闭（例如输出接到了 head）",
 }
 
 

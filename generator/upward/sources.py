@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.board.figures import SUMMARY_COUNTS
 from generator.content.schema import COUNTS, ITEM_COUNTS
 from generator.content.source import os_reason
 
@@ -148,7 +149,7 @@ def _shape_problem(data: object) -> str | None:
     totals = data.get("totals")
     if not isinstance(totals, dict):
         return "缺少 totals"
-    for key in ("branches", "temporary_branches", *COUNTS, "opinions"):
+    for key in SUMMARY_COUNTS:
         if not _is_count(totals.get(key)):
             return f"totals.{key} 不是非负整数"
     items = totals.get("rectifications")
