@@ -200,3 +200,17 @@ def test_a_list_without_one_item_is_refused_never_read_as_delete_everything(kit,
     assert ("行是备注、合计、签字或说明行，已忽略" in run.err) == bool(below)
     assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
     assert [i.id for i in load_content(content)[0].branches[0].items] == ["1", "2"]
+
+
+def test_a_total_line_that_does_not_add_up_is_told(kit, content, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = evaluation_summary(tmp_path / "汇总.xlsx")
+    run = _run(kit, content, str(sheet))
+    assert "合计与各支部之和不一致" not in run.out + run.err  # the sheet as made adds up
+    book = load_workbook(sheet)
+    book.active["H7"], book.active["I7"] = 4, 14  # one branch's 优秀 typed one short, 合格 one over
+    book.save(sheet)
+    run = _run(kit, content, str(sheet))
+    assert ("民主评议汇总 第 9 行的合计与各支部之和不一致：优秀合计写 16，各支部相加是 15；合格合计写 41，各支部相加是 42"
+            in run.out), run.out

@@ -73,7 +73,7 @@ def read_tally(path: Path, sheet: str | None = None) -> tuple[list[tallyrows.Tal
         raise SheetError([f"{path.name}: 民主评议统计表“{table.sheet.name}”里没有任何支部的数据"
                           + (f"；{add_branch}" if listed else "")])
     read = {row.number for row in rows}
-    notes = [*_skipped(table, read), *unread_columns(table, read)]
+    notes = [*_skipped(table, read), *tallyrows.total_notes(table, rows), *unread_columns(table, read)]
     notes += [f"工作表“{t.sheet.name}”的整改清单没有导入：{add_branch}" for t in lists if itemrows.item_count(t)]
     return rows, notes
 

@@ -72,6 +72,27 @@ def import_tally(table: Table) -> list[TallyRow]:
     return rows
 
 
+def total_notes(table: Table, rows: list[TallyRow]) -> list[str]:
+    """A 合计 line that does not add up to the branch lines: a typo in one of them (or in the total), told, as the
+    total itself is never imported."""
+    notes = []
+    for number, values in table.body():
+        texts = [t for v in values if (t := cells.text(v))]
+        if not texts or not (texts[0].startswith(("合计", "总计"))
+                             or (cells.text(table.get(values, "branch")) or "").startswith(("合计", "总计"))):
+            continue
+        off = []
+        for key in (k for k in schema.COUNTS if k in table.columns):
+            written = cells.text(table.get(values, key))
+            summed = sum(row.values.get(key) or 0 for row in rows)
+            if written is not None and re.fullmatch(r"\d+", written) and int(written) != summed:
+                off.append(f"{table.names[table.column(key) or 0]}合计写 {written}，各支部相加是 {summed}")
+        if off:
+            notes.append(f"{table.sheet.name} 第 {number + 1} 行的合计与各支部之和不一致：{'；'.join(off)}；"
+                         "合计行不导入，请核对各支部的数字")
+    return notes
+
+
 def _read_counts(table: Table, number: int, values: list[Any], row: TallyRow, problems: list[str]) -> None:
     before = len(problems)
     read: dict[str, int | None] = {}
