@@ -44,6 +44,33 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["BOARD_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
 
 
+_CODE = pytest.StashKey[str]()
+
+
+def _code_print() -> str:
+    """What every build reads besides its content (the generator, the theme, the site config), hashed."""
+    from generator.speed import archives
+
+    return archives.frame(str(CONFIG), str(REPO / "theme"), {})
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller: once per run
+        session.config.stash[_CODE] = _code_print()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ANN001
+    """Say so when the code under test changed while the suite ran (a checkout others merge into, an edit):
+    builds compared across processes (test_periods: a subprocess reusing pages kept by this one) then mix two
+    versions and fail for that reason alone."""
+    before = config.stash.get(_CODE, None)
+    if before is not None and before != _code_print():
+        terminalreporter.section("the code under test changed during this run", red=True)
+        terminalreporter.line("generator/, theme/ or site-config.yml changed while the tests ran: results mix two "
+                              "versions. Run the suite on a checkout nobody merges into (your own worktree, or "
+                              "`git worktree add --detach`), without editing meanwhile.", red=True)
+
+
 @pytest.fixture
 def board_dir(tmp_path: Path) -> Path:
     return tiny_board(tmp_path / "content")

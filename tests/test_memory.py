@@ -48,3 +48,19 @@ def test_a_board_checked_again_takes_its_approval_prints_from_the_cache(tmp_path
     speed.forget()
     monkeypatch.setattr(fingerprints, "seen", lambda *_: pytest.fail("made again"))
     assert core.validate(options).approval == first
+
+
+def test_forget_reads_the_code_version_again_as_a_new_process_would(monkeypatch):
+    """An in-process run after ``forget`` keeps its cache where a new process would: test_periods compares a build
+    in this process with one in a subprocess, and a version read minutes earlier (a landing on main since) put the
+    two in different cache folders, so the subprocess found nothing kept."""
+    from generator.speed import cache
+
+    before = cache.folder()
+    monkeypatch.setattr("sys.version", "another Python")  # hashed into the version, as the generator's source is
+    assert cache.folder() == before                       # one process, one version: cheap to ask again
+    speed.forget()
+    assert cache.folder() != before
+    monkeypatch.undo()
+    speed.forget()
+    assert cache.folder() == before

@@ -16,6 +16,7 @@ from urllib.parse import urldefrag
 import pytest
 from click.testing import CliRunner
 
+from generator import speed
 from generator.cli import main
 from generator.content.load import load_content
 from generator.names import display_path
@@ -42,7 +43,9 @@ OLD = {
 
 
 def cli(command: str, *args: str):
-    """The real CLI in-process; the settings it puts in the environment are undone afterwards."""
+    """The real CLI in-process, starting like a new process (``speed.forget``: nothing kept in memory, the code
+    version read again); the settings it puts in the environment are undone afterwards."""
+    speed.forget()
     return CliRunner().invoke(main, [command, "--config", str(CONFIG), *args], env=dict.fromkeys(ENV_KEYS),
                               catch_exceptions=False)
 

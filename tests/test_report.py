@@ -243,3 +243,16 @@ def test_a_template_from_elsewhere_cannot_run_code(made, tmp_path):
     result = _report(made["content"], tmp_path / "r.docx", "--template", str(tmp_path / "外来模板.docx"))
     assert result.code == 1 and "里的标记有误" in result.err and "Traceback" not in result.err
     assert not witness.exists() and not (tmp_path / "r.docx").exists()
+
+
+def test_a_template_that_inflates_past_the_limit_is_refused_before_it_is_opened(made, tmp_path, monkeypatch):
+    """A 60 KB .docx can unpack to gigabytes: its declared size is checked before docxtpl reads it whole."""
+    import zipfile
+
+    from generator.upward import report as paper
+
+    inflated = sum(i.file_size for i in zipfile.ZipFile(report_layout.TEMPLATE).infolist())
+    monkeypatch.setattr(paper, "MAX_TEMPLATE_BYTES", inflated - 1)
+    result = board("report", "--content", str(made["content"]), "--as-of", AS_OF, "--out", str(tmp_path / "r.docx"),
+                   "--template", str(report_layout.TEMPLATE))
+    assert result.code == 1 and "解压后" in result.err and not (tmp_path / "r.docx").exists()

@@ -45,7 +45,7 @@ def key(kind: str, shown: str, digest: bytes) -> str:
 
 
 @functools.cache
-def _code_version() -> str:
+def code_version() -> str:
     """A hash of the generator's source and the Python version: any change starts a new cache."""
     h = hashlib.blake2b(sys.version.encode(), digest_size=8)
     package = Path(__file__).parent.parent  # every module of the generator
@@ -60,7 +60,7 @@ def folder() -> Path | None:
     if chosen.lower() == OFF:
         return None
     base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "disclosure-board"
-    here = base / f"{_PREFIX}{_code_version()}"
+    here = base / f"{_PREFIX}{code_version()}"
     try:
         here.mkdir(parents=True, exist_ok=True, mode=0o700)
         status = here.stat()

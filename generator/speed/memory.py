@@ -34,9 +34,11 @@ REMEMBERED = _Recent()  # values made from one branch file (``remembered``, ``re
 
 
 def forget() -> None:
-    """Drop the results kept in memory (tests of the disk cache start from it)."""
+    """Drop what is kept in memory, as a new process starts (tests of the disk cache start from it): the results,
+    and the code version naming the cache folder, read again from the source as a new process reads it."""
     PARSED.clear()
     REMEMBERED.clear()
+    cache.code_version.cache_clear()
 
 
 def remembered(key: tuple, make: Callable[[], T]) -> T:

@@ -56,6 +56,21 @@ class ReportError(ValueError):
     """A template that cannot be used, in words a clerk can act on."""
 
 
+MAX_TEMPLATE_BYTES = 50 * 1024 * 1024  # a template unpacked (the default is ~60 KB; a zip bomb is gigabytes)
+
+
+def _refuse_large(source: Path) -> None:
+    """Refuse a template whose parts unpack past ``MAX_TEMPLATE_BYTES``, before docxtpl reads it whole."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a .docx: DocxTemplate says so below
+    if inflated > MAX_TEMPLATE_BYTES:
+        raise ReportError(f"模板 {source} 解压后有 {inflated // (1024 * 1024)} MB，不像报告模板"
+                          f"（最多 {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB）：请检查是否选错了文件")
+
+
 def default_name(period: str) -> str:
     """The file name the report gets by default: its own title."""
     return f"关于召开{period}组织生活会和开展民主评议党员工作情况的报告.docx"
@@ -122,6 +137,7 @@ def write(figures: Figures, out: Path, template: Path | None = None) -> None:
     if figures.audience.key != "party":
         raise ValueError("the report goes to the Party organization above: it is made from the party view")
     source = template or TEMPLATE
+    _refuse_large(source)
     try:
         doc = DocxTemplate(str(source))
         doc.render(context(figures), jinja_env=_SANDBOX, autoescape=True)
