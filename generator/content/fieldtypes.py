@@ -321,6 +321,14 @@ def _nested(value: Any) -> Any:
     raise TypeError("a record is written field by field by its caller")
 
 
+def _none(field: schema.Field) -> None:
+    return None
+
+
+def _no_values(field: schema.Field) -> tuple:
+    return ()
+
+
 def _numbered(texts: tuple[str, ...]) -> str:
     return "\n".join(f"{n}. {t}" for n, t in enumerate(texts, start=1))
 
@@ -337,7 +345,9 @@ class FieldType:
     ``python``: the model attribute's type (given the field and ``model.model_of``); ``read``: a YAML
     reader (``load._Fields``, field) → value; ``cell_read``: a cell reader (``itemrows._Row``, field, notes for
     整改进展) → value; ``check``: a template column's validation (field, first cell) → ``DataValidation``
-    arguments or None; ``yaml`` (a branch file), ``shown`` (a page), ``cell`` (a sheet): a value written down.
+    arguments or None; ``yaml`` (a branch file), ``shown`` (a page), ``cell`` (a sheet): a value written down;
+    ``empty``: what the model holds for an optional field left out (None: the attribute may be None); ``dated``:
+    a value is a date (a sheet's date format; a branch file's unquoted ISO date).
     """
 
     python: Callable[[schema.Field, ModelOf], object]
@@ -347,32 +357,47 @@ class FieldType:
     yaml: Callable[[Any], Any]
     shown: Callable[[Any], Any]
     cell: Callable[[Any], Any]
+    empty: Callable[[schema.Field], object] = _none
+    dated: bool = False
 
 
 TYPES = {
     "text": FieldType(lambda f, m: str, _read_text, _cell_text, _no_check, _same, _same, _same),
-    "texts": FieldType(lambda f, m: tuple[str, ...], _read_texts, _cell_texts, _no_check, list, "；".join, _numbered),
+    "texts": FieldType(lambda f, m: tuple[str, ...], _read_texts, _cell_texts, _no_check, list, "；".join, _numbered,
+                       empty=_no_values),
     "count": FieldType(lambda f, m: int, _read_count, _cell_count, _check_count, _same, _same, _same),
     "integer": FieldType(lambda f, m: int, _read_integer, _cell_count, _no_check, _same, _same, _same),
     "date": FieldType(lambda f, m: dt.date, _read_date, _cell_date, _check_date,
-                      lambda day: day.isoformat(), chinese, _same),
+                      lambda day: day.isoformat(), chinese, _same, dated=True),
     "deadline": FieldType(lambda f, m: Deadline, _read_deadline, _cell_deadline, _check_deadline,
                           lambda d: d.date.isoformat() if d.date else d.kind.label,
                           lambda d: chinese(d.date) if d.date else d.kind.label,
-                          lambda d: d.date or d.kind.label),
-    "enum": FieldType(lambda f, m: f.choices, _read_choice, _cell_choice, _check_choice, _label, _label, _label),
+                          lambda d: d.date or d.kind.label, dated=True),
+    "enum": FieldType(lambda f, m: f.choices, _read_choice, _cell_choice, _check_choice, _label, _label, _label,
+                      empty=lambda f: f.default),
     "record": FieldType(lambda f, m: m(f.record), _read_record, _cell_unsupported, _no_check,
                         _nested, _nested, _nested),
     "records": FieldType(lambda f, m: tuple[m(f.record), ...], _read_records, _cell_unsupported, _no_check,
-                         _nested, _nested, _nested),
+                         _nested, _nested, _nested, empty=_no_values),
 }
 assert set(TYPES) == set(schema.TYPES)
 
 
 def python_type(field: schema.Field, model_of: ModelOf) -> object:
-    """The model's annotation for ``field``: its type's, or None beside it when the field is ``nullable``."""
+    """The model's annotation for ``field``: its type's, or None beside it when optional with no empty value of its
+    own (texts and lists are (), a choice its default)."""
     base = TYPES[field.type].python(field, model_of)
-    return base | None if field.nullable else base
+    return base | None if not field.required and empty(field) is None else base
+
+
+def empty(field: schema.Field) -> object:
+    """What the model holds for ``field`` when it is left out: None, (), or its enumeration's default."""
+    return TYPES[field.type].empty(field)
+
+
+def dated(field: schema.Field) -> bool:
+    """Whether ``field``'s values are dates (a date or a dated deadline)."""
+    return TYPES[field.type].dated
 
 
 def read(fields: Any, field: schema.Field) -> object:

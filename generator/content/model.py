@@ -55,7 +55,7 @@ def _default(f: schema.Field) -> object:
     model (tests, tools) need not know every optional field."""
     if f.required:
         return dataclasses.MISSING
-    return {"texts": (), "records": (), "enum": f.default}.get(f.type)
+    return fieldtypes.empty(f)
 
 
 def declared(record: schema.Record) -> type:

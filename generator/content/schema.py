@@ -144,11 +144,6 @@ class Field:
         """The spreadsheet header written on export (and used in a sheet's error messages)."""
         return self.headers[0] if self.headers else self.label
 
-    @property
-    def nullable(self) -> bool:
-        """Whether the model may hold None: optional, and with no default of its own."""
-        return not self.required and self.type not in ("texts", "enum", "records")
-
 
 @dataclass(frozen=True)
 class Record:

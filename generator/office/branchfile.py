@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from generator.content import schema
+from generator.content import fieldtypes, schema
 from generator.content.source import decode
 
 
@@ -63,7 +63,7 @@ def record_map(record: schema.Record, values: dict[str, Any]) -> CommentedMap:
             continue
         if field.quoted:
             value = DoubleQuotedScalarString(value)
-        elif field.type in ("date", "deadline") and _is_iso(value):
+        elif fieldtypes.dated(field) and _is_iso(value):
             value = dt.date.fromisoformat(value)
         ordered[key] = _scalar(value)
     return ordered

@@ -67,7 +67,7 @@ def _validations(ws: Worksheet, columns: tuple[schema.Field, ...], first: int, l
 
 def _dated(columns: tuple[schema.Field, ...]) -> list[int]:
     """The (1-based) columns that hold dates."""
-    return [i for i, f in enumerate(columns, start=1) if f.type in ("date", "deadline")]
+    return [i for i, f in enumerate(columns, start=1) if fieldtypes.dated(f)]
 
 
 def _list_sheet(ws: Worksheet, title: str) -> tuple[int, int]:
