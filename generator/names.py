@@ -15,6 +15,8 @@ from pathlib import Path
 # Characters a terminal would act on (escape sequences, bell, backspace, line breaks), that
 # reorder what is shown (bidirectional overrides) or that show nothing (zero-width): never echoed raw.
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+# The subset a page would honour silently: text laid out in another order than typed, or marks no one sees.
+_HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def display_path(path: Path) -> str:
@@ -33,6 +35,11 @@ def printable(text: str) -> str:
         return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
     return _UNPRINTABLE.sub(shown, text)
+
+
+def hidden_marks(text: str) -> str:
+    """The invisible or order-changing characters in ``text``, spelled out (empty when there are none)."""
+    return "、".join(dict.fromkeys(printable(mark) for mark in _HIDDEN.findall(text)))
 
 
 def item_key(period_id: str, branch_id: str, item_id: str) -> str:

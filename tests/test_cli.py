@@ -209,3 +209,14 @@ def test_next_step_hints_repeat_the_content_folder_given(tmp_path):
     run = board("approve", "--config", str(CONFIG), "--content", str(content), "--by", "李某某", "--audience", "party")
     assert run.code == 0, run.err
     assert f"现在可以发布：board publish --to 发布目录 --content {content} --audience party" in run.out
+
+
+def test_an_audience_left_in_the_environment_never_makes_a_party_board(board_dir):
+    """BOARD_AUDIENCE=party left in an IT shell must not turn a plain build or first publish into the party
+    site: the party board is made only when the command says --audience party."""
+    run = board("check", "--config", str(CONFIG), "--content", str(board_dir), "--as-of", "2024-07-01",
+                env={"BOARD_AUDIENCE": "party"})
+    assert run.code == 0, run.err
+    assert "公开版" in run.out and "党内版" not in run.out
+    party = check(board_dir, "--audience", "party")
+    assert party.code == 0 and "党内版" in party.out

@@ -193,3 +193,22 @@ def test_a_big_board_is_kept_out_of_the_collector_until_the_next_read(tmp_path):
     small, _ = load_content(tiny_board(tmp_path / "small"))
     assert gc.get_freeze_count() == 0 and gc.isenabled()  # the small read unfroze the big one
     assert len(small.branches) == 1
+
+
+def test_text_that_would_show_in_another_order_or_not_at_all_is_a_warning_at_its_line(tmp_path):
+    """U+202E lays the rest of a line out reversed on the page, U+200B shows nothing: the clerk hears of both
+    before review, at the line, spelled out (the page still shows the text as typed; it is only a warning)."""
+    root = tiny_board(tmp_path, {"a": {"name": "甲支部", "rectifications": [
+        item(problem="已整改完毕\u202e不未尚", measures=["一是\u200b学习", "二是考核"])]}})
+    content, problems = load_content(root)
+    assert content is not None
+    hidden = [(p.line, p.message) for p in problems if "看不见或会改变文字显示顺序" in p.message]
+    assert len(hidden) == 2, problems
+    assert all(p.severity.name == "WARNING" for p in problems)
+    assert "\\u202e" in hidden[0][1] and hidden[0][1].startswith("problem") and "\\u200b" in hidden[1][1]
+    assert hidden[0][0] < hidden[1][0]
+
+
+def test_ordinary_chinese_text_gets_no_hidden_character_warning(tmp_path):
+    root = tiny_board(tmp_path, {"a": {"name": "甲支部", "rectifications": [item(problem="理论学习不够深入（“两个维护”）")]}})
+    assert load_content(root)[1] == []

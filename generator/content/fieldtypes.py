@@ -68,6 +68,7 @@ def _read_texts(fields: Any, field: schema.Field) -> tuple[str, ...]:
         if not isinstance(item.value, str) or not item.value.strip():
             fields.error(item.line, f"{field.key}（{field.label}）的每一项都应为非空文字")
         else:
+            fields.notice_hidden(field, item)
             result.append(item.value.strip("\n"))
     if field.required and not items:
         fields.error(node.line, f"{field.key}（{field.label}）至少要有一项")

@@ -33,7 +33,7 @@ from generator.content.model import (
     model_of,
 )
 from generator.content.source import Node, parse_yaml, read_bytes, refused
-from generator.names import display_path
+from generator.names import display_path, hidden_marks
 from generator.speed import Reading, Source
 
 BRANCH_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # always used with fullmatch (``$`` lets "x\n" through)
@@ -87,7 +87,16 @@ class _Fields:
         if node is not None and not isinstance(node.value, str):
             self.error(node.line, f"{field.key}（{field.label}）应为{expected}")
             return None
+        if node is not None:
+            self.notice_hidden(field, node)
         return node
+
+    def notice_hidden(self, field: schema.Field, node: Node) -> None:
+        """A warning for text that the page would lay out in another order than typed, or marks no one sees."""
+        if marks := hidden_marks(node.value):
+            self.problems.append(Problem(self.path, node.line, (
+                f"{field.key}（{field.label}）含有看不见或会改变文字显示顺序的字符 {marks}："
+                "网页上显示的顺序可能与输入的不同，请删去（常见于从网页或聊天软件复制的文字）"), Severity.WARNING))
 
     def read(self, record: schema.Record) -> dict[str, object]:
         """Every declared field of ``record``, by its type (``fieldtypes``): model attribute → value (None if bad or absent)."""
