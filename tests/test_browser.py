@@ -95,7 +95,16 @@ def test_serve_reloads_the_browser_when_content_changes(browser, tmp_path):
             if any(error in line for line in lines):
                 break
             time.sleep(0.05)
-        page.reload()
+        from playwright.sync_api import Error as PlaywrightError
+
+        for _ in range(50):  # livereload may be navigating the page itself right now: then reload again
+            try:
+                page.reload()
+                break
+            except PlaywrightError:  # net::ERR_ABORTED while another navigation is under way
+                time.sleep(0.1)
+        else:
+            pytest.fail("the page never reloaded from the server")
         assert "改过的名字" in page.inner_text("h1")   # the last good site is still served
         page.close()
     finally:
