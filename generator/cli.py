@@ -419,7 +419,7 @@ def import_(config_file, content, as_of, verbose, sheet, branch_id, sheet_name, 
     if not sheet:
         raise BoardError("请给出要导入的表格文件，例如：board import 整改台账.xlsx --branch jiguan-1；撤销上一次导入用 --undo")
     interactive = not yes and sys.stdin.isatty()
-    ask = (lambda question: click.confirm(printable(question), default=False)) if interactive else None
+    ask = _ask_yes if interactive else None
     try:
         if branch_id:
             plan = plan_rectifications(Path(sheet), options.content_dir, branch_id, sheet=sheet_name, name=name,
@@ -439,6 +439,14 @@ def _again(content: str | None) -> str:
     return f" --content {content}" if content else ""
 
 
+def _ask_yes(question: str) -> bool:
+    """A yes/no question at the terminal, in Chinese (click's confirm says ``[y/N]`` and answers a typo in English);
+    only y or 是 is a yes, anything else — Enter included — a no, so nothing is written by accident."""
+    answer = click.prompt(f"{printable(question)}（确认请输入 y 或“是”，直接回车为否）", default="",
+                          show_default=False, prompt_suffix="：")
+    return answer.strip().lower() in {"y", "yes", "是"}
+
+
 def _confirm_import(plan, *, yes: bool, interactive: bool, again: str = "") -> None:
     """Show the plan; write it under --yes or after a yes at the terminal; otherwise refuse, nothing written."""
     for line in [*plan.preview, *plan.notes]:
@@ -450,7 +458,7 @@ def _confirm_import(plan, *, yes: bool, interactive: bool, again: str = "") -> N
     if not plan.changes:
         click.echo("表格与现有内容一致，文件没有改动。")
         return
-    if not yes and not (interactive and click.confirm("写入以上改动？", default=False)):
+    if not yes and not (interactive and _ask_yes("写入以上改动？")):
         raise BoardError("以上是预览，没有写入任何文件。" + ("" if interactive else "核对无误后，加 --yes 重新运行即可写入。"))
     plan.apply()
     click.echo(f"已写入 {len(plan.changes)} 个文件。如需撤销这次导入：board import --undo{again}")

@@ -167,7 +167,7 @@ def _at_a_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
         if not chunk:
             break
         said += chunk
-        if pending and said.rstrip().endswith(b"[y/N]:"):
+        if pending and said.rstrip().endswith("直接回车为否）：".encode()):
             os.write(leader, pending.pop(0).encode() + b"\n")
     os.close(leader)
     return proc.wait(timeout=60), said.decode("utf-8", errors="replace")
@@ -185,6 +185,7 @@ def test_an_import_at_a_terminal_asks_and_writes_only_on_yes(tmp_path):
     code, said = _at_a_terminal(args, ["n", "n"])          # not the 党内 item reworded; then: do not write
     assert code == 1 and "是原有事项 02（党内）“干部选拔程序不规范”改写后的吗？" in said and "写入以上改动？" in said
     assert "新增 02（公开）：窗口服务态度生硬" in said and "没有写入任何文件" in said and branch.read_bytes() == before
+    assert "[y/N]" not in said and "Error" not in said                 # the questions are asked in Chinese
     code, said = _at_a_terminal(args, ["y", "y"])          # it is: it keeps 党内; write
     assert code == 0 and "修改 02（党内）：窗口服务态度生硬" in said and "已写入 1 个文件" in said
     assert "audience: 党内" in branch.read_text(encoding="utf-8") and "李某某" in branch.read_text(encoding="utf-8")
