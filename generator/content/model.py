@@ -79,24 +79,14 @@ def _model(cls: type) -> type:
     return cls
 
 
-def _generic(record: schema.Record) -> type:
-    """The model of a record declared without a class of its own: its fields and where they were written."""
-    cls = dataclasses.make_dataclass(record.name, [("lines", Lines, dataclasses.field(default_factory=dict))],
-                                     bases=(declared(record),), frozen=True, kw_only=True)
-    cls.__module__ = __name__
-    return cls
-
-
 def model_of(record: schema.Record) -> type:
     """The model class of ``record``; a record type added to ``schema`` gets one without code here."""
-    if record.name not in _MODELS:
-        _MODELS[record.name] = _generic(record)
-    return _MODELS[record.name]
+    return _MODELS.get(record.name) or _declare(record, f"{record.what.strip()}: its fields and where they were written.")
 
 
 def _declare(record: schema.Record, doc: str, *, lines: bool = True) -> type:
     """The model class of a record with no code of its own: its declared fields, and where each was written."""
-    extra = [("lines", Lines)] if lines else []
+    extra = [("lines", Lines, dataclasses.field(default_factory=dict))] if lines else []
     cls = dataclasses.make_dataclass(record.name, extra, bases=(declared(record),), frozen=True, kw_only=True)
     cls.__module__, cls.__doc__ = __name__, doc
     return _model(cls)
