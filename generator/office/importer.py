@@ -22,9 +22,11 @@ def _has_list(sheets: list[Sheet]) -> bool:
 
 
 def read_list(path: Path, sheet: str | None, hints: tuple[str, ...], record: schema.Record = schema.ITEM,
-              keep: Callable[[Table, list[Any]], bool] | None = None) -> itemrows.Imported:
-    """The rectification list of a file imported with ``--branch`` (``record`` and ``keep``: a person's, ``--person``)."""
-    sheets = read_sheets(path)
+              keep: Callable[[Table, list[Any]], bool] | None = None,
+              sheets: list[Sheet] | None = None) -> itemrows.Imported:
+    """The rectification list of a file imported with ``--branch`` (``record`` and ``keep``: a person's, ``--person``;
+    ``sheets``: the file already read)."""
+    sheets = read_sheets(path) if sheets is None else sheets
     if not _has_list(sheets) and tallyrows.tally_table(sheets) is not None:
         raise SheetError([f"{path.name} 是民主评议统计表，不是整改清单：导入统计表请去掉 --branch"])
     table = itemrows.rectification_table(sheets, sheet, hints)

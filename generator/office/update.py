@@ -31,7 +31,7 @@ from generator.office.headers import Table, find_table
 from generator.office.importer import read_list, read_tally
 from generator.office.itemrows import Imported, SheetItem
 from generator.office.matching import match
-from generator.office.sheets import SheetError, read_sheets
+from generator.office.sheets import Sheet, SheetError, read_sheets
 
 
 @dataclass
@@ -225,11 +225,12 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
     A file with no rectification list but a 党员承诺 table (or ``sheet`` naming one) imports people (``plan_records``)."""
     path = _branch_file(content_dir, branch_id)
     data = _branch_data(path, name, kind)
-    if person is None and path.exists() and _records_sheet(sheet_path, sheet) is not None:
-        return plan_records(sheet_path, content_dir, branch_id, sheet=sheet, as_of=as_of)
+    sheets = read_sheets(sheet_path) if person is None and path.exists() else None  # read once, for both readers
+    if sheets is not None and _records_sheet(sheets, sheet) is not None:
+        return plan_records(sheet_path, content_dir, branch_id, sheet=sheet, as_of=as_of, sheets=sheets)
     old_branch = load_branch_text(branchfile.dump(data), path)[0] if path.exists() else None
     holder, record = _holder(data, person, path), schema.PERSONAL_ITEM if person else schema.ITEM
-    imported = _read_items(sheet_path, sheet, data, branch_id, person)
+    imported = _read_items(sheet_path, sheet, data, branch_id, person, sheets)
     old = _items_of(old_branch, person)
     written = holder.get("rectifications") if isinstance(holder.get("rectifications"), CommentedSeq) else []
     complete = {f.key for f in record.columns()} <= set(imported.table.columns)  # every field, 公开范围 too
@@ -259,12 +260,12 @@ def plan_rectifications(sheet_path: Path, content_dir: Path, branch_id: str, *, 
 
 
 def _read_items(sheet_path: Path, sheet: str | None, data: CommentedMap, branch_id: str,
-                person: str | None) -> Imported:
+                person: str | None, sheets: list[Sheet] | None) -> Imported:
     """The sheet's items for the branch, or for one person of it (their rows only; 姓名 and 支部名称 were read)."""
     names = (str(data.get("name", "")), branch_id)
     record = schema.PERSONAL_ITEM if person else schema.ITEM
     imported = read_list(sheet_path, sheet, (f"（{branch_id}）", names[0], person or ""), record,
-                         _theirs(person, names) if person else None)
+                         _theirs(person, names) if person else None, sheets)
     if person:
         used = (*schema.PERSON["name"].headers, *schema.BRANCH["name"].headers)
         imported.notes = [n for n in imported.notes if not any(f"“{h}”程序不认识" in n for h in used)]
@@ -344,11 +345,10 @@ def _status_note(record: schema.Record, added: int, kept: bool) -> str:
 # ---- records other than items (党员承诺 …) into one branch ------------------------------------------
 
 
-def _records_sheet(sheet_path: Path, sheet: str | None) -> tuple[schema.Field, Table] | None:
+def _records_sheet(sheets: list[Sheet], sheet: str | None) -> tuple[schema.Field, Table] | None:
     """The list of records (other than items) the file holds for a branch: the field and its table, when ``sheet``
     names a records sheet, or when no sheet of the file has a rectification item in it (a template whose
     党员承诺 alone was filled in is never read as an empty 整改清单 that deletes the branch's items)."""
-    sheets = read_sheets(sheet_path)
     lists = [t for s in sheets if (t := find_table(s, itemrows.COLUMNS, itemrows.NEEDED))]
     if sheet is None and any(itemrows.item_count(t) for t in lists):
         return None
@@ -361,14 +361,14 @@ def _records_sheet(sheet_path: Path, sheet: str | None) -> tuple[schema.Field, T
 
 
 def plan_records(sheet_path: Path, content_dir: Path, branch_id: str, *, sheet: str | None = None,
-                 as_of: dt.date | None = None) -> Plan:
+                 as_of: dt.date | None = None, sheets: list[Sheet] | None = None) -> Plan:
     """What importing a records sheet (党员承诺) into one existing branch would change: rows update the record
     of the same name and add new ones; records the sheet does not list are kept as they are (and named)."""
     path = _branch_file(content_dir, branch_id)
     if not path.exists():
         raise SheetError([f"{display_path(path)} 不存在：请先建立这个支部（board init 或导入它的整改清单），再导入承诺"])
     data = branchfile.read(path)
-    found = _records_sheet(sheet_path, sheet)
+    found = _records_sheet(read_sheets(sheet_path) if sheets is None else sheets, sheet)
     if found is None:
         raise SheetError([f"{sheet_path.name}: 没有找到党员承诺表的表头（需要“姓名”和“承诺内容”等列）"])
     held, table = found
