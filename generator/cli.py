@@ -126,7 +126,7 @@ def publish(config_file, content, audience, as_of, verbose, root, keep, force) -
     live = releases.live(root)
     checked = run.validate()
     signed = _passes_gate(run, checked, root, again=_again(content))
-    build = core.build_id(checked.content, options, signed)
+    build = core.build_id(checked, options, signed)
     if live is not None and live.name.endswith(build) and not force:
         click.echo(f"内容没有变化，当前已是最新版本 {build}（{live.name}）。要重新发布请加 --force。")
         return

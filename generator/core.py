@@ -169,7 +169,7 @@ def generate(options: Options, memo: Memo | None = None, checked: Checked | None
     figures = compute(content, options.audience, options.as_of)
     public = figures if options.audience is Audience.PUBLIC else compute(content, Audience.PUBLIC, options.as_of)
     signed, preview = signoff(checked, options)
-    build = build_id(content, options, signed)
+    build = build_id(checked, options, signed)
     snapshot = changes.snapshot(figures)
     # The new entry registers who reviewed and approved the version it describes.
     history = changes.carry(options.previous, snapshot, options.as_of.isoformat(), build, signed)
@@ -224,13 +224,17 @@ def signoff(checked: Checked, options: Options) -> tuple[dict[str, str] | None, 
     return signed, signed is None
 
 
-def build_id(content: Content, options: Options, signed: dict[str, str] | None = None) -> str:
-    """The id of what this content, these options and this sign-off build (without building it).
+def build_id(checked: Checked, options: Options, signed: dict[str, str] | None = None) -> str:
+    """The id of what this checked content, these options and this sign-off build (without building it).
 
     Made from what the audience sees (``fingerprints``), not from the files' bytes: the id a
-    public site shows must not change when only 党内 content does.
+    public site shows must not change when only 党内 content does.  The approval state has
+    that print already (``validate``); only without the gate is it made here.
     """
-    seen = fingerprints.content_fingerprint(content, options.audience)[0]
+    if checked.approval is not None:
+        seen = checked.approval.fingerprint
+    else:
+        seen = fingerprints.content_fingerprint(checked.content, options.audience)[0]
     return names.build_id(seen, options.fingerprint(), _json(signed))
 
 

@@ -152,6 +152,6 @@ def since_approved(content_dir: Path, content: Content, current: State) -> list[
     """Every entry ``current.audience`` sees that differs from its last approval (all of them at first)."""
     last = current.last_approve
     old = load(content_dir, current.audience, last)
-    changed = {f for f in current.files if last is None or last.files.get(f) != current.files[f] or f.endswith("board.yml")}
-    new = views(content, current.audience, changed)  # only what differs: a review of one change on a big board stays quick
+    changed = {f for f in current.files if last is None or last.files.get(f) != current.files[f]}
+    new = views(content, current.audience, changed)  # only what differs (and each board.yml): a big board stays quick
     return compare(old, dict(last.files) if last else None, new, dict(current.files))

@@ -20,7 +20,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from generator import speed
@@ -93,8 +93,7 @@ def views(content: Content, audience: Audience, only: Collection[str] | None = N
     """``{file: what audience sees of it}`` for every period published (earlier ones as ``archive/<id>/…``);
     ``only``: just these files."""
     out: dict[str, dict[str, Any]] = {}
-    for index, period in enumerate(chain(content)):
-        prefix = "" if index == 0 else f"archive/{period.board.period_id}/"
+    for prefix, period in _published(content):
         out[f"{prefix}board.yml"] = declared(period.board, schema.BOARD)
         out.update((prefix + branch_file(b), seen(b, audience)) for b in period.branches
                    if only is None or prefix + branch_file(b) in only)
@@ -108,9 +107,15 @@ def file_prints(content: Content, audience: Audience) -> dict[str, str]:
     named ``archive/<id>/…``: an edit to last year's folder needs a new approval.
     """
     prints: dict[str, str] = {}
-    for index, period in enumerate(chain(content)):
-        prints.update(_period_prints(period, audience, "" if index == 0 else f"archive/{period.board.period_id}/"))
+    for prefix, period in _published(content):
+        prints.update(_period_prints(period, audience, prefix))
     return prints
+
+
+def _published(content: Content) -> Iterator[tuple[str, Content]]:
+    """Each published period with the prefix its files are named by (``archive/<id>/`` for earlier ones)."""
+    for index, period in enumerate(chain(content)):
+        yield "" if index == 0 else f"archive/{period.board.period_id}/", period
 
 
 def _period_prints(content: Content, audience: Audience, prefix: str) -> dict[str, str]:

@@ -83,6 +83,10 @@ class Rollup:
     def flagged(self) -> int:
         return sum(1 for b in self.bureaus if b.flags)
 
+    @property
+    def finished(self) -> int:
+        return sum(self.items[key] for key in FINISHED)
+
 
 def common_period(summaries: list[dict]) -> str | None:
     """The period most summaries report; None when two periods are equally common (the caller must ask)."""

@@ -21,7 +21,7 @@ import yaml
 from generator.board.pages import NO_SHARES, render_template
 from generator.files import write_atomic
 from generator.upward import tally
-from generator.upward.rollup import FINISHED, Rollup, as_data
+from generator.upward.rollup import Rollup, as_data
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -34,7 +34,7 @@ def pages(rollup: Rollup) -> dict[str, str]:
     """Every page of the roll-up, keyed by its path under the docs folder."""
     party = rollup.audience == "party"
     common = dict(r=rollup, party=party, ev=rollup.evaluation, shares=rollup.evaluation.shares or NO_SHARES,
-                  finished=sum(rollup.items[key] for key in FINISHED))
+                  finished=rollup.finished)
     return {
         "index.md": render_template("rollup.md.j2", up="", **common),
         "ledger.md": render_template("rollup_ledger.md.j2", up="../", **common),

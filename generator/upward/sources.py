@@ -64,9 +64,14 @@ class Read:
     data: dict
 
 
+def _is_http(given: str) -> bool:
+    """Whether a source as typed is an http(s) address (else a path)."""
+    return given.lower().startswith(("http://", "https://"))
+
+
 def locate(given: str) -> Source:
     """Where ``given`` (as typed) keeps its summary; raises ``SourceError`` for a path that is not there."""
-    if given.lower().startswith(("http://", "https://")):
+    if _is_http(given):
         if given.endswith(".json"):
             base = given.rsplit("/", 1)[0]
             base = base.removesuffix("/data")
@@ -200,7 +205,7 @@ def read_all(given: Iterable[str]) -> Iterator[Read | SourceError]:
             return exc
 
     given = list(given)
-    workers = min(DOWNLOADS, max(1, sum(text.lower().startswith(("http://", "https://")) for text in given)))
+    workers = min(DOWNLOADS, max(1, sum(map(_is_http, given))))
     if workers == 1:
         yield from map(attempt, given)
         return
